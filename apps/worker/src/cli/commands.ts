@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { registerJats } from './jats.ts';
+import { registerIngest } from './ingest.ts';
+import { registerDetect } from './detect.ts';
+import { registerEvalDetect } from './eval-detect.ts';
+import { registerSplitCaption } from './split-caption.ts';
+import { registerAlign } from './align.ts';
+import { registerEvalCaptions } from './eval-captions.ts';
+import { registerQueueCommands } from './queue-commands.ts';
+
+/** Every subcommand, one file each. */
+export function registerCommands(program: Command): void {
+  registerJats(program);
+  registerIngest(program);
+  registerDetect(program);
+  registerEvalDetect(program);
+  registerSplitCaption(program);
+  registerAlign(program);
+  registerEvalCaptions(program);
+  registerQueueCommands(program);
+}
