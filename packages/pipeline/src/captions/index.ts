@@ -1,0 +1,13 @@
+/** Subcaption separation: find panel labels in a caption and split it into per-label subcaptions. */
+export const SPLITTER_VERSION = 'split-1.0.0';
+
+export { splitCaption } from './split.ts';
+export type { SplitCaption, SplitMode, SplitOptions, Subcaption } from './split.ts';
+export { normalizeCaption, MAX_CAPTION_CHARS } from './normalize.ts';
+export { scanLabelMentions } from './label-tokens.ts';
+export type { Mention, MentionForm, MentionRole } from './label-tokens.ts';
+export { expandRange, labelKey } from './label-sets.ts';
+export type { Atom, AtomKind } from './label-sets.ts';
+export { splitSentences } from './sentences.ts';
+export { evaluateCaptions, parseGroundTruth, tokenF1, tokenize } from './eval.ts';
+export type { CaptionEvalReport, CaptionFigureResult, GroundTruthFigure } from './eval.ts';

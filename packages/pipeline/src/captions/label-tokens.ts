@@ -1,0 +1,469 @@
+/**
+ * Finds panel-label mentions in a normalised caption: "(A)", "A.", "A:", "a)", "A,", "(A-C)",
+ * "(a, b)", "(B) and C)", "((a), (b))", "B1", "(ii)", "(left)", "Top left:", and labels inside
+ * mixed parentheses "(D and E, red dashed lines)". Each mention gets a role from its context:
+ * prefix (introduces the text after it), postfix (closes the clause before it) or inline (a reference).
+ *
+ * One left-to-right pass; every parse attempt starting at a position reads a bounded number of
+ * characters, so the scan is linear in the caption length and cannot backtrack catastrophically.
+ */
+import { type Atom, expandRange, romanValue } from './label-sets.ts';
+
+export type MentionForm = 'paren' | 'half-paren' | 'bare-punct' | 'bare-space' | 'paren-mixed' | 'positional';
+export type MentionRole = 'prefix' | 'postfix' | 'inline';
+
+export interface Mention {
+  /** First character of the label token, brackets included. */
+  start: number;
+  /** Character after the token and its own punctuation ("A." / "A:" / "(A)"). */
+  end: number;
+  atoms: Atom[];
+  form: MentionForm;
+  role: MentionRole;
+  /** Prefix mention with weak evidence (no punctuation before it). */
+  weak: boolean;
+  /** Came from a range "A-C". */
+  ranged: boolean;
+  /** What precedes the mention. */
+  prev: PrevContext;
+  /** Weak candidate: kept only if it continues the label sequence ("... B) text", "; b hematoxylin"). */
+  tentative: boolean;
+}
+
+export interface ScanOptions {
+  /** Label keys ("a", "b2") that were bold in the source: bare letters before lower-case text are accepted. */
+  boldKeys?: ReadonlySet<string>;
+}
+
+const MAX_GROUP_ITEMS = 30;
+const MIXED_PAREN_SPAN = 160;
+
+const isAsciiLetter = (c: string | undefined): boolean =>
+  c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+const isLower = (c: string | undefined): boolean => c !== undefined && c >= 'a' && c <= 'z';
+const isUpper = (c: string | undefined): boolean => c !== undefined && c >= 'A' && c <= 'Z';
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const WORD_CHAR_RE = /[\p{L}\p{N}]/u;
+const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_CHAR_RE.test(c);
+const isOpen = (c: string | undefined): boolean => c === '(' || c === '[';
+const isClose = (c: string | undefined): boolean => c === ')' || c === ']';
+
+const ABBREV_BEFORE_DOT = new Set([
+  'fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'eq', 'vs', 'al', 'no', 'cf', 'see', 'panel', 'panels',
+  'table', 'suppl', 'e.g', 'i.e', 'ca', 'approx', 'p',
+]);
+/** Words that make a following letter a reference, not a label: "Figure A", "panel B", "ref. A". */
+const REFERENCE_WORDS = new Set([
+  'fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'reference', 'references', 'table', 'tables', 'see',
+  'in', 'of', 'from', 'to', 'as', 'than', 'with', 'and', 'or', 'vs', 'versus', 'type', 'group', 'grade',
+  'vitamin', 'hepatitis', 'influenza', 'protein', 'subunit', 'chain', 'class', 'complex', 'factor', 'zone',
+  'site', 'region', 'lobe', 'domain', 'loop', 'helix', 'strand', 'exon', 'intron', 'chromosome', 'lane', 'lanes',
+]);
+/** Words before a bracket that make it a citation: "Figure (A)" is rare, "see (A)" is a reference. */
+const STRICT_REFERENCE_WORDS = new Set(['fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'reference', 'table', 'tables', 'see', 'eq', 'cf']);
+const CONJUNCTIONS = new Set(['and', 'or', 'while', 'whereas', 'but', 'then', 'plus', 'also', 'versus', 'vs']);
+const CITATION_RE = /\b(?:fig|figs|figure|figures|table|tables|ref|refs|reference|suppl|supplementary|see|eq|cf)\b/i;
+const POSITIONAL_RE =
+  /(?:(upper|lower|top|bottom|middle|center|centre)[ -])?(left|right|top|bottom|upper|lower|middle|center|centre|inset)(?: (?:panels?|images?|rows?|columns?|insets?|parts?))?(?![A-Za-z])/iy;
+const SEPARATOR_RE = /(?: ?, ?(?:and |or )?| (?:and|or) | ?\/ ?)/y;
+// Outside brackets "H & E" and "A or B" are prose, not label lists.
+const BARE_SEPARATOR_RE = /(?: ?, ?(?:and )?| and | ?\/ ?)/y;
+const RANGE_RE = / ?(?:-|to |through ) ?/y;
+const PANEL_WORD_RE = /(?:panels?|images?) /iy;
+
+interface AtomRead {
+  atom: Atom;
+  end: number;
+}
+
+/** One label atom at `pos`: a letter with an optional 1–2 digit sub-number, or a roman numeral. */
+function readAtom(text: string, pos: number): AtomRead | undefined {
+  const n = text.length;
+  let j = pos;
+  while (j < n && j - pos < 6 && isAsciiLetter(text[j])) j++;
+  const len = j - pos;
+  if (len === 0 || isAsciiLetter(text[j])) return undefined;
+  const next = text[j];
+  if (next !== undefined && !isDigit(next) && isWordChar(next)) return undefined;
+  const w = text.slice(pos, j);
+  if (len === 1) {
+    let k = j;
+    while (k < n && k - j < 2 && isDigit(text[k])) k++;
+    if (isDigit(text[k]) || isWordChar(text[k])) return undefined;
+    // "T0", "H01": sub-labels count from 1.
+    if (k > j && text[j] === '0') return undefined;
+    // "A1.5", "B2,3-diol" are numbers or chemistry, not sub-labels.
+    if (k > j && (text[k] === '.' || text[k] === ',') && isDigit(text[k + 1])) return undefined;
+    return { atom: { text: text.slice(pos, k), kind: 'letter' }, end: k };
+  }
+  const isLowerRoman = /^[ivx]+$/.test(w);
+  if ((isLowerRoman || /^[IVX]+$/.test(w)) && romanValue(w) !== undefined) {
+    return { atom: { text: w, kind: 'roman' }, end: j };
+  }
+  return undefined;
+}
+
+interface Group {
+  start: number;
+  end: number;
+  atoms: Atom[];
+  /** Brackets opened before the first atom. */
+  firstOpens: number;
+  closes: number;
+  items: number;
+  ranged: boolean;
+}
+
+function sticky(re: RegExp, text: string, pos: number): number | undefined {
+  re.lastIndex = pos;
+  const m = re.exec(text);
+  return m ? pos + m[0].length : undefined;
+}
+
+/** A list of label items "(B) and C)", "a, b", "(A-C)", "((c), (d))" starting at `pos`. */
+function parseGroup(text: string, pos: number, bare = false): Group | undefined {
+  const n = text.length;
+  let p = pos;
+  const atoms: Atom[] = [];
+  let firstOpens = 0;
+  let closes = 0;
+  let items = 0;
+  let ranged = false;
+  let end = pos;
+  while (items < MAX_GROUP_ITEMS) {
+    let q = p;
+    let opens = 0;
+    while (q < n && opens < 2 && isOpen(text[q])) {
+      opens++;
+      q++;
+    }
+    if (opens > 0 && text[q] === ' ') q++;
+    q = sticky(PANEL_WORD_RE, text, q) ?? q;
+    const a = readAtom(text, q);
+    if (!a) break;
+    q = a.end;
+    let itemAtoms: Atom[] = [a.atom];
+    const r = sticky(RANGE_RE, text, q);
+    if (r !== undefined) {
+      let r2 = r;
+      if (isOpen(text[r2])) r2++;
+      const b = readAtom(text, r2);
+      const expanded = b ? expandRange(a.atom, b.atom) : undefined;
+      if (b && expanded) {
+        q = b.end;
+        if (isClose(text[q]) && r2 > r) q++;
+        itemAtoms = expanded;
+        ranged = true;
+      }
+    }
+    if (text[q] === ' ' && isClose(text[q + 1]) && opens > 0) q++;
+    let c = 0;
+    while (q < n && c < 2 && isClose(text[q])) {
+      c++;
+      q++;
+    }
+    // After a separator, a bare "a" followed by a lower-case word is the article: "(a); a consecutive".
+    if (items > 0 && opens === 0 && c === 0 && text[q] === ' ' && isLower(text[q + 1]) && isLower(text[q + 2])) break;
+    if (items === 0) firstOpens = opens;
+    atoms.push(...itemAtoms);
+    closes += c;
+    items++;
+    end = q;
+    const s = sticky(bare ? BARE_SEPARATOR_RE : SEPARATOR_RE, text, q);
+    if (s === undefined || s === q) break;
+    p = s;
+  }
+  if (items === 0) return undefined;
+  return { start: pos, end, atoms, firstOpens, closes, items, ranged };
+}
+
+export type PrevContext = 'start' | 'sentence' | 'clause' | 'comma' | 'and' | 'paren' | 'glued' | 'open' | 'none' | 'reference' | 'word-ref';
+
+/** What precedes a candidate label at `pos`. */
+function prevContext(text: string, pos: number): PrevContext {
+  let i = pos - 1;
+  if (i < 0) return 'start';
+  if (isWordChar(text[i])) return 'glued';
+  while (i >= 0 && text[i] === ' ') i--;
+  if (i < 0) return 'start';
+  const c = text[i];
+  if (c === '.' || c === '!' || c === '?') {
+    if (c === '.') {
+      let k = i;
+      while (k > 0 && i - k < 12 && (isWordChar(text[k - 1]) || (text[k - 1] === '.' && isWordChar(text[k - 2])))) k--;
+      const w = text.slice(k, i).toLowerCase();
+      if (ABBREV_BEFORE_DOT.has(w)) return 'reference';
+    }
+    return 'sentence';
+  }
+  if (c === ';' || c === ':') return 'clause';
+  if (c === ',') return 'comma';
+  if (c === ')' || c === ']') return 'paren';
+  if (c === '(' || c === '[') return 'open';
+  if (c === '&') return 'and';
+  let k = i + 1;
+  while (k > 0 && i + 1 - k < 12 && isWordChar(text[k - 1])) k--;
+  const w = text.slice(k, i + 1).toLowerCase();
+  if (CONJUNCTIONS.has(w)) return 'and';
+  if (STRICT_REFERENCE_WORDS.has(w)) return 'reference';
+  if (REFERENCE_WORDS.has(w)) return 'word-ref';
+  return 'none';
+}
+
+/** True when an unmatched '(' precedes `pos` within the same stretch of text (then a ')' closes it). */
+function insideParenthesis(text: string, pos: number): boolean {
+  let depth = 0;
+  for (let i = pos - 1; i >= 0 && i >= pos - 120; i--) {
+    const c = text[i];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth === 0) return true;
+      depth--;
+    } else if (c === '.' && text[i + 1] === ' ') return false;
+  }
+  return false;
+}
+
+const textFollows = (c: string | undefined): boolean => c !== undefined && !/[.;,)\]:]/.test(c);
+/** Upper case, digit or symbol: "(b) High power", "a *10 magnification". Not a lower-case word. */
+const startsLikeDescription = (text: string, k: number): boolean => {
+  const c = text[k];
+  if (c === undefined) return false;
+  if (isLower(c)) return false;
+  return true;
+};
+
+function skipSpaces(text: string, k: number): number {
+  while (text[k] === ' ') k++;
+  return k;
+}
+
+/** Consumes the label's own punctuation after a prefix label: "(A):", "A.", "A -". */
+function consumeLabelPunct(text: string, e: number): number {
+  let k = skipSpaces(text, e);
+  if (text[k] === ':' || text[k] === '.' || text[k] === ')') return k + 1;
+  if (text[k] === '-' && text[k + 1] === ' ') return k + 1;
+  k = e;
+  return k;
+}
+
+function boldMatch(boldKeys: ReadonlySet<string> | undefined, atoms: Atom[]): boolean {
+  if (!boldKeys || boldKeys.size === 0) return false;
+  return atoms.every((a) => boldKeys.has(a.text.toLowerCase()));
+}
+
+function classifyParen(text: string, g: Group, prev: PrevContext): Mention {
+  const n = text.length;
+  const k = skipSpaces(text, g.end);
+  const nc = text[k];
+  const boundaryBefore = prev === 'start' || prev === 'sentence' || prev === 'clause';
+  let role: MentionRole;
+  let weak = false;
+  let tentative = false;
+  let end = g.end;
+  if (k >= n) {
+    role = prev === 'start' ? 'prefix' : 'postfix';
+  } else if (nc === ':' || (nc === '-' && text[k + 1] === ' ')) {
+    role = 'prefix';
+    end = k + 1;
+  } else if (!textFollows(nc)) {
+    if (prev === 'start' && nc === '.' && textFollows(text[skipSpaces(text, k + 1)])) {
+      role = 'prefix';
+      end = k + 1;
+    } else {
+      role = 'postfix';
+    }
+  } else if (boundaryBefore || prev === 'comma' || prev === 'open') {
+    role = 'prefix';
+  } else if (prev === 'glued' && startsLikeDescription(text, k)) {
+    role = 'prefix';
+  } else if (prev === 'and' || prev === 'paren' || prev === 'none' || prev === 'word-ref' || prev === 'glued') {
+    if (startsLikeDescription(text, k) && prev !== 'word-ref') {
+      role = 'prefix';
+      weak = true;
+    } else {
+      // "(K) normal tissue and (L) tumour": a prefix if it continues the sequence.
+      role = 'inline';
+      tentative = prev !== 'word-ref';
+    }
+  } else {
+    role = 'inline';
+  }
+  return { start: g.start, end, atoms: g.atoms, form: 'paren', role, weak, ranged: g.ranged, prev, tentative };
+}
+
+/** Bare or half-parenthesised label ("A.", "A:", "a)", "A,", "a *10", "c-e Scanning"), prefix only. */
+function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: ReadonlySet<string>): Mention | undefined {
+  const boundary = prev === 'start' || prev === 'sentence' || prev === 'clause' || prev === 'comma';
+  const bold = boldMatch(boldKeys, g.atoms);
+  const roman = g.atoms.some((a) => a.kind === 'roman');
+  const e = g.end;
+  const base = { start: g.start, atoms: g.atoms, role: 'prefix' as const, ranged: g.ranged, prev };
+  if (g.closes > 0) {
+    if (insideParenthesis(text, g.start)) return undefined;
+    const k = skipSpaces(text, e);
+    if (!textFollows(text[k]) || k >= text.length) return undefined;
+    if (!boundary) {
+      // "tissue B) In situ": a label glued to the previous description when punctuation is missing.
+      if (prev !== 'none' || !isUpper(text[k])) return undefined;
+      return { ...base, end: e, form: 'half-paren', weak: true, tentative: true };
+    }
+    return { ...base, end: e, form: 'half-paren', weak: false, tentative: false };
+  }
+  if (!boundary) return undefined;
+  const weakCtx = prev === 'comma';
+  const t = text[e];
+  const after = skipSpaces(text, e + 1);
+  if (t === '.' || t === ':') {
+    if (!textFollows(text[after]) || after >= text.length) return undefined;
+    // "A." + lower-case word after a full stop is an initial or abbreviation more often than a label.
+    const tentative = t === '.' && isLower(text[after]) && !bold && text[e + 1] === ' ';
+    return { ...base, end: e + 1, form: 'bare-punct', weak: weakCtx, tentative };
+  }
+  if (roman) return undefined;
+  if (t === ',' && text[e + 1] === ' ') {
+    if (!isAsciiLetter(text[after]) || readAtom(text, after)) return undefined;
+    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: weakCtx };
+  }
+  if (t === ' ') {
+    if (after >= text.length) return undefined;
+    if (text[after] === '(' || text[after] === ',' || text[after] === '.' || text[after] === ';' || text[after] === ')') return undefined;
+    const lowerNext = !startsLikeDescription(text, after) && !bold;
+    return { ...base, end: e, form: 'bare-space', weak: weakCtx, tentative: lowerNext || weakCtx };
+  }
+  return undefined;
+}
+
+/** "(D and E, red dashed lines)", "(anti-CD34, E-H)": a label list as the first or last comma part. */
+function mixedParen(text: string, open: number): Mention[] {
+  const n = text.length;
+  let close = -1;
+  for (let i = open + 1; i < n && i <= open + MIXED_PAREN_SPAN; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') return [];
+    if (c === ')' || c === ']') {
+      close = i;
+      break;
+    }
+  }
+  if (close < 0) return [];
+  const content = text.slice(open + 1, close);
+  if (CITATION_RE.test(content)) return [];
+  const parts: Array<{ start: number; end: number }> = [];
+  let s = open + 1;
+  for (let i = open + 1; i <= close; i++) {
+    if (i === close || text[i] === ',' || text[i] === ';') {
+      parts.push({ start: s, end: i });
+      s = i + 1;
+      if (parts.length > 12) return [];
+    }
+  }
+  if (parts.length < 2) return [];
+  const out: Mention[] = [];
+  const tryPart = (part: { start: number; end: number }): void => {
+    const st = skipSpaces(text, part.start);
+    const g = parseGroup(text, st);
+    if (g && g.firstOpens === 0 && g.closes === 0 && g.end === part.end) {
+      const k = skipSpaces(text, close + 1);
+      const role: MentionRole = textFollows(text[k]) ? 'inline' : 'postfix';
+      out.push({ start: st, end: g.end, atoms: g.atoms, form: 'paren-mixed', role, weak: true, ranged: g.ranged, prev: 'open', tentative: false });
+    }
+  };
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (first) tryPart(first);
+  if (last && out.length === 0) tryPart(last);
+  return out;
+}
+
+function positional(text: string, pos: number, prev: PrevContext): Mention | undefined {
+  POSITIONAL_RE.lastIndex = pos;
+  const m = POSITIONAL_RE.exec(text);
+  if (!m) return undefined;
+  const end = pos + m[0].length;
+  const label = (m[1] ? `${m[1]} ${m[2]}` : (m[2] ?? '')).toLowerCase().replace('centre', 'center');
+  const atoms: Atom[] = [{ text: label, kind: 'positional' }];
+  if (prev === 'open' && isClose(text[end])) {
+    const start = pos - 1;
+    const p2 = prevContext(text, start);
+    const g: Group = { start, end: end + 1, atoms, firstOpens: 1, closes: 1, items: 1, ranged: false };
+    const mention = classifyParen(text, g, p2);
+    return { ...mention, form: 'positional' };
+  }
+  if (prev === 'start' || prev === 'sentence' || prev === 'clause') {
+    const k = skipSpaces(text, end);
+    if (text[k] === ':' || (text[k] === '-' && text[k + 1] === ' ') || text[k] === ')') {
+      return { start: pos, end: k + 1, atoms, form: 'positional', role: 'prefix', weak: false, ranged: false, prev, tentative: false };
+    }
+  }
+  return undefined;
+}
+
+/** All label mentions in caption order. Mentions never overlap. */
+export function scanLabelMentions(text: string, options: ScanOptions = {}): Mention[] {
+  const out: Mention[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (isOpen(c)) {
+      const prev = prevContext(text, i);
+      const g = prev === 'reference' ? undefined : parseGroup(text, i);
+      if (g && g.firstOpens > 0 && g.closes > 0) {
+        // "Fe(II)", "CD3(+)": a bracket glued to a word is chemistry unless a description follows.
+        const glued = prev === 'glued';
+        const upperRoman = g.atoms.some((a) => a.kind === 'roman' && a.text !== a.text.toLowerCase());
+        if (!(glued && upperRoman)) {
+          const m = classifyParen(text, g, prev);
+          if (!(glued && m.role !== 'prefix')) {
+            out.push(m);
+            i = Math.max(m.end, i + 1);
+            continue;
+          }
+        }
+      } else if (prev !== 'reference') {
+        const mixed = mixedParen(text, i);
+        if (mixed.length > 0) {
+          out.push(...mixed);
+          i = Math.max(...mixed.map((m) => m.end), i + 1);
+          continue;
+        }
+      }
+      if (isAsciiLetter(text[i + 1])) {
+        const pm = positional(text, i + 1, 'open');
+        if (pm) {
+          out.push(pm);
+          i = pm.end;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (isAsciiLetter(c) && !isWordChar(text[i - 1]) && text[i - 1] !== '-' && text[i - 1] !== '/' && text[i - 1] !== "'" && text[i - 1] !== '’') {
+      const prev = prevContext(text, i);
+      if (prev !== 'reference' && prev !== 'word-ref' && prev !== 'glued' && prev !== 'open' && prev !== 'and' && prev !== 'paren') {
+        const pm = prev === 'none' ? undefined : positional(text, i, prev);
+        if (pm) {
+          out.push(pm);
+          i = pm.end;
+          continue;
+        }
+        const g = parseGroup(text, i, true);
+        if (g && g.firstOpens === 0) {
+          const m = classifyBare(text, g, prev, options.boldKeys);
+          if (m) {
+            out.push(m);
+            i = Math.max(m.end, i + 1);
+            continue;
+          }
+        }
+      }
+      // Skip the rest of the word: only word starts can begin a label.
+      while (i < n && isWordChar(text[i])) i++;
+      continue;
+    }
+    i++;
+  }
+  return out;
+}

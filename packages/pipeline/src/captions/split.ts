@@ -1,0 +1,454 @@
+/**
+ * Subcaption separation: caption -> label set, shared text, and one subcaption per label.
+ *
+ * Three layouts are handled:
+ * - prefix:  "(A) H&E staining. (B) Ki-67." — a label introduces the text up to the next label;
+ * - postfix: "H&E staining (a); Ki-67 (b)." — a label closes the clause before it;
+ * - inline:  labels only referenced inside sentences — each sentence goes to the labels it mentions.
+ * Text before the first label (the title) and generic trailing sentences (scale bars, magnification,
+ * staining method) are shared and repeated in every subcaption.
+ */
+import { normalizeCaption } from './normalize.ts';
+import { type Mention, type MentionForm, scanLabelMentions } from './label-tokens.ts';
+import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
+import { type Span, splitSentences } from './sentences.ts';
+
+export type SplitMode = 'none' | 'prefix' | 'postfix' | 'inline';
+
+export interface Subcaption {
+  label: string;
+  /** Shared text + the text describing this label. */
+  text: string;
+  /** Only the part that describes this label (no shared text). */
+  specific: string;
+  confidence: number;
+}
+
+export interface SplitCaption {
+  labels: string[];
+  shared: string;
+  subcaptions: Subcaption[];
+  /** 0..1: how sure the splitter is about the label set and the split. */
+  confidence: number;
+  /** True when the result should be reviewed rather than trusted (confidence < 0.6). */
+  uncertain: boolean;
+  mode: SplitMode;
+  /** Reasons for lowered confidence, e.g. "gap-in-sequence", "single-label". */
+  flags: string[];
+  /** The normalised caption the offsets refer to. */
+  caption: string;
+}
+
+export interface SplitOptions {
+  /** Texts of the caption's <bold> spans (JATS); bold single letters are trusted as labels. */
+  boldLabels?: string[];
+}
+
+const UNCERTAIN_BELOW = 0.6;
+const MAX_SEQUENCE_GAP = 3;
+
+const FORM_CONFIDENCE: Record<MentionForm, number> = {
+  paren: 0.95,
+  'half-paren': 0.9,
+  'bare-punct': 0.85,
+  'bare-space': 0.75,
+  positional: 0.75,
+  'paren-mixed': 0.6,
+};
+
+// Trailing sentences about the whole figure (methods, scale, statistics) are shared, not the last panel's.
+const GENERIC_SENTENCE_RE =
+  /\b(?:scale ?bars?|bars?\b ?(?:[=:,]|represents?|indicates?)|magnifications?|magnified|original|objectives?|all (?:the )?(?:panels|images|sections|cores|figures|photos|photographs|micrographs|samples|fields|scale|data)|(?:in|for|of) (?:all|each|both)\b|each (?:panel|image|core|group|bar|point|dot)|insets?\b|arrows?\b|arrowheads?|asterisks?|data (?:are|is|represent|shown)|error bars?|means? ?(?:±|\+\/-|\+)|p ?[<=>≤]|n ?=|respectively|h ?& ?e\b|h and e\b|ha?ematoxylin|eosin|counterstain|immunohistochemistry with|stain(?:ed|ing) (?:with|by|for)|original magnification|x ?\d{2,4}\b|\d+ ?[x×*] ?(?:magnification|objective)?\b|[µμ]m\b)/i;
+
+function joinText(parts: string[]): string {
+  return parts
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .join(' ');
+}
+
+/** Leading separators left over after a label was cut out: ", ", "; ", ". ". */
+function cleanSegment(s: string): string {
+  let t = s.trim();
+  let i = 0;
+  while (i < t.length && i < 4 && /[,;:.\-)\]]/.test(t[i] ?? '')) i++;
+  t = t.slice(i).trim();
+  return t;
+}
+
+function atomKey(a: Atom): string {
+  return a.kind === 'positional' ? a.text : a.text;
+}
+
+/** Decides the label family (letters/roman/positional, upper/lower case) and drops the other mentions. */
+function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention[]; kind: AtomKind | undefined } {
+  const hasLongRoman = mentions.some((m) => m.atoms.some((a) => a.kind === 'roman' && a.text.length > 1 && a.text === a.text.toLowerCase()));
+  const hasH = mentions.some((m) => m.role !== 'inline' && m.atoms.some((a) => a.kind === 'letter' && a.text === 'h'));
+  // "(i) ... (ii)" — single-character romans were read as letters.
+  const retyped = mentions.map((m) => {
+    if (!hasLongRoman || hasH) return m;
+    const atoms = m.atoms.map((a): Atom => (a.kind === 'letter' && /^[ivx]$/.test(a.text) ? { text: a.text, kind: 'roman' } : a));
+    return { ...m, atoms };
+  });
+  const strong = (m: Mention): number => (m.role === 'inline' ? 0.3 : m.weak ? 0.6 : 1);
+  let upper = 0;
+  let lower = 0;
+  let letters = 0;
+  let romans = 0;
+  let positional = 0;
+  for (const m of retyped) {
+    for (const a of m.atoms) {
+      if (a.kind === 'letter') {
+        letters += strong(m);
+        if ((a.text[0] ?? '') >= 'a') lower += strong(m);
+        else upper += strong(m);
+      } else if (a.kind === 'roman') romans += strong(m);
+      else positional += strong(m);
+    }
+  }
+  let kind: AtomKind | undefined;
+  if (letters > 0 && letters >= romans * 0.5) kind = 'letter';
+  else if (romans > 0) kind = 'roman';
+  else if (positional > 0) kind = 'positional';
+  if (kind === undefined) return { mentions: [], kind };
+  if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
+  const wantLower = lower > upper;
+  if (kind === 'letter' && upper > 0 && lower > 0) flags.push('mixed-case');
+  const kept: Mention[] = [];
+  for (const m of retyped) {
+    const atoms = m.atoms.filter((a) => {
+      if (a.kind !== kind) return false;
+      if (kind === 'letter') return ((a.text[0] ?? '') >= 'a') === wantLower;
+      if (kind === 'roman') return true;
+      return true;
+    });
+    if (atoms.length === m.atoms.length) kept.push(m);
+    else if (atoms.length > 0 && m.role === 'inline') kept.push({ ...m, atoms });
+  }
+  return { mentions: kept, kind };
+}
+
+/** Keeps the densest run of letters (gaps of at most MAX_SEQUENCE_GAP) so that "(N)" or "(T)" abbreviations drop out. */
+function validateSequence(mentions: Mention[], flags: string[]): Mention[] {
+  const idx = new Set<number>();
+  for (const m of mentions) {
+    if (m.role === 'inline') continue;
+    for (const a of m.atoms) {
+      const li = letterIndex(a.text);
+      if (li !== undefined) idx.add(li);
+    }
+  }
+  if (idx.size === 0) return mentions;
+  const sorted = [...idx].sort((a, b) => a - b);
+  let best: number[] = [];
+  let cur: number[] = [];
+  for (const v of sorted) {
+    const last = cur[cur.length - 1];
+    if (last !== undefined && v - last > MAX_SEQUENCE_GAP) {
+      if (cur.length > best.length || (cur.length === best.length && (cur[0] ?? 99) < (best[0] ?? 99))) best = cur;
+      cur = [];
+    }
+    cur.push(v);
+  }
+  if (cur.length > best.length || (cur.length === best.length && (cur[0] ?? 99) < (best[0] ?? 99))) best = cur;
+  const lo = best[0] ?? 0;
+  const hi = best[best.length - 1] ?? 0;
+  if (best.length < sorted.length) flags.push('dropped-outlier-labels');
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    const atoms = m.atoms.filter((a) => {
+      const li = letterIndex(a.text);
+      return li !== undefined && li >= lo && li <= hi;
+    });
+    if (atoms.length === m.atoms.length) out.push(m);
+    else if (atoms.length > 0 && m.ranged) out.push({ ...m, atoms });
+  }
+  return out;
+}
+
+interface Segment {
+  labels: string[];
+  text: string;
+}
+
+function sentenceIndexAt(sentences: Span[], pos: number): number {
+  // Binary search: the sentence whose span contains pos (or the one before it).
+  let lo = 0;
+  let hi = sentences.length - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sentences[mid];
+    if (s && s.start <= pos) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** Position of a label in its sequence: A/a -> 0, B2 -> 1, ii -> 1. */
+function seqIndex(a: Atom): number | undefined {
+  if (a.kind === 'letter') return letterIndex(a.text);
+  if (a.kind === 'roman') {
+    const v = labelSortKey(a.text, 'roman');
+    return v > 0 ? v - 1 : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Tentative candidates ("; b hematoxylin", "tissue B) In", "(K) x and (L) y") are kept only when they
+ * continue the label sequence; other tentative ones are dropped (bare) or stay references (bracketed).
+ */
+function resolveTentative(mentions: Mention[]): Mention[] {
+  const out: Mention[] = [];
+  let last = -1;
+  for (const m of mentions) {
+    const first = m.atoms[0];
+    const idx = first ? seqIndex(first) : undefined;
+    if (m.tentative) {
+      if (idx !== undefined && idx === last + 1 && last >= 0) {
+        const promoted: Mention = { ...m, tentative: false, weak: true, role: 'prefix' };
+        out.push(promoted);
+        last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
+      } else if (m.form === 'paren') {
+        out.push({ ...m, tentative: false, role: 'inline' });
+      }
+      continue;
+    }
+    out.push(m);
+    if (m.role !== 'inline') last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
+  }
+  return out;
+}
+
+interface Assignment {
+  head: string[];
+  tail: string[];
+  segments: Segment[];
+}
+
+/**
+ * Walks the sentences once. A prefix label owns the text after it (across sentences) until the next
+ * label; a postfix label owns the clause before it; a sentence that only references labels never
+ * introduced elsewhere belongs to those labels. Unlabelled text before the first label is the head;
+ * generic sentences after the last labelled sentence form the shared tail.
+ */
+function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew: Mention[]): Assignment {
+  const head: string[] = [];
+  const tail: string[] = [];
+  const segments: Segment[] = [];
+  const all = [...boundary, ...inlineNew].sort((a, b) => a.start - b.start);
+  const labelsOf = (m: Mention): string[] => m.atoms.map(atomKey);
+  const lastMention = all[all.length - 1];
+  const lastSentence = lastMention ? sentenceIndexAt(sentences, lastMention.start) : -1;
+  let owner: string[] | undefined;
+  let genericStarted = false;
+  let mi = 0;
+  const give = (labels: string[] | undefined, piece: string): void => {
+    if (!/[\p{L}\p{N}]/u.test(piece)) return;
+    if (labels && labels.length > 0) segments.push({ labels, text: cleanSegment(piece) });
+    else if (segments.length === 0) head.push(piece);
+    else tail.push(piece);
+  };
+  for (let si = 0; si < sentences.length; si++) {
+    const sp = sentences[si];
+    if (!sp) continue;
+    const ms: Mention[] = [];
+    while (mi < all.length && (all[mi]?.start ?? Infinity) < sp.end) {
+      const m = all[mi];
+      if (m) ms.push(m);
+      mi++;
+    }
+    const sentence = text.slice(sp.start, sp.end);
+    if (ms.length === 0) {
+      if (si > lastSentence && segments.length > 0 && (genericStarted || GENERIC_SENTENCE_RE.test(sentence))) {
+        genericStarted = true;
+        tail.push(sentence);
+      } else give(owner, sentence);
+      continue;
+    }
+    const refs = ms.filter((m) => m.role === 'inline');
+    const bounds = ms.filter((m) => m.role !== 'inline');
+    if (refs.length > 0) {
+      segments.push({ labels: [...new Set(refs.flatMap(labelsOf))], text: sentence });
+      if (bounds.length === 0) {
+        owner = undefined;
+        continue;
+      }
+    }
+    let cursor = sp.start;
+    let lastWasPostfix = false;
+    let sentenceOwner: string[] | undefined;
+    for (const m of bounds) {
+      const piece = text.slice(cursor, m.start);
+      const hasText = /[\p{L}\p{N}]/u.test(piece);
+      if (m.role === 'prefix') {
+        if (hasText) {
+          give(owner, piece);
+          owner = labelsOf(m);
+        } else {
+          // "(A) (B) text" / "A: B: text": adjacent labels share the text that follows.
+          owner = lastWasPostfix || !sentenceOwner ? labelsOf(m) : [...(owner ?? []), ...labelsOf(m)];
+        }
+        sentenceOwner = owner;
+        lastWasPostfix = false;
+      } else {
+        const labels = labelsOf(m);
+        if (sentenceOwner && !lastWasPostfix && hasText) give([...sentenceOwner, ...labels], piece);
+        else give(labels, piece);
+        owner = labels;
+        sentenceOwner = undefined;
+        lastWasPostfix = true;
+      }
+      cursor = Math.max(cursor, m.end);
+    }
+    const rest = text.slice(cursor, sp.end);
+    give(owner, rest);
+  }
+  return { head, tail, segments };
+}
+
+function normaliseBoldKeys(bold: string[] | undefined): Set<string> | undefined {
+  if (!bold || bold.length === 0) return undefined;
+  const keys = new Set<string>();
+  for (const b of bold) {
+    for (const part of b.split(/[^A-Za-z0-9]+/)) {
+      if (part.length > 0 && part.length <= 4) keys.add(part.toLowerCase());
+    }
+  }
+  return keys;
+}
+
+function emptyResult(caption: string, flags: string[], confidence: number): SplitCaption {
+  return { labels: [], shared: caption, subcaptions: [], confidence, uncertain: confidence < UNCERTAIN_BELOW, mode: 'none', flags, caption };
+}
+
+/** Splits a caption into per-label subcaptions. Never throws on any string input. */
+export function splitCaption(caption: string, options: SplitOptions = {}): SplitCaption {
+  const { text, truncated } = normalizeCaption(caption);
+  const flags: string[] = [];
+  if (truncated) flags.push('truncated');
+  if (text.length === 0) return emptyResult('', [...flags, 'empty-caption'], 1);
+
+  const boldKeys = normaliseBoldKeys(options.boldLabels);
+  const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
+  const family = chooseFamily(all, flags);
+  let mentions = family.mentions;
+  mentions = resolveTentative(mentions);
+  if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
+
+  // A weak prefix mention repeating an already introduced label is a reference: "(B) as in (A) Ki-67".
+  const introduced = new Set<string>();
+  mentions = mentions.map((m) => {
+    if (m.role === 'inline') return m;
+    const keys = m.atoms.map((a) => labelKey(a.text));
+    if (m.weak && m.role === 'prefix' && keys.every((k) => introduced.has(k))) return { ...m, role: 'inline' as const };
+    for (const k of keys) introduced.add(k);
+    return m;
+  });
+  const boundary = mentions.filter((m) => m.role !== 'inline');
+  // References to labels that no prefix/postfix mention introduces ("antisense (b) and sense (c) probes").
+  const inlineNew = mentions.filter((m) => m.role === 'inline' && m.atoms.every((a) => !introduced.has(labelKey(a.text))));
+  const distinct = (ms: Mention[]): number => new Set(ms.flatMap((m) => m.atoms.map((a) => labelKey(a.text)))).size;
+  const nPrefix = distinct(boundary.filter((m) => m.role === 'prefix'));
+  const nPostfix = distinct(boundary.filter((m) => m.role === 'postfix'));
+  const nBoundary = distinct(boundary);
+  const nInline = distinct(inlineNew);
+
+  let mode: SplitMode = 'none';
+  const firstBoundary = boundary[0];
+  if (nBoundary >= 2 || (nBoundary === 1 && firstBoundary && !firstBoundary.weak && (nInline >= 1 || firstBoundary.role === 'prefix'))) {
+    mode = nPrefix >= nPostfix ? 'prefix' : 'postfix';
+  } else if (nBoundary + nInline >= 2) mode = 'inline';
+  if (family.kind === 'positional' && nBoundary + nInline < 2) mode = 'none';
+
+  if (mode === 'none') {
+    if (all.length > 0) flags.push('unused-label-candidates');
+    return emptyResult(text, flags, all.length > 0 ? 0.6 : 0.9);
+  }
+
+  const sentences = splitSentences(text);
+  const used = [...boundary, ...inlineNew].sort((a, b) => a.start - b.start);
+  const { head: headParts, tail: tailParts, segments } = assign(text, sentences, boundary, inlineNew);
+  const head = joinText(headParts);
+  const sharedRest = tailParts;
+
+  // Labels and their evidence.
+  const evidence = new Map<string, { label: string; conf: number; order: number; kind: AtomKind }>();
+  let order = 0;
+  for (const m of used) {
+    for (const a of m.atoms) {
+      const key = labelKey(a.text);
+      let conf = m.role === 'inline' ? 0.55 : (FORM_CONFIDENCE[m.form] ?? 0.6);
+      if (m.weak) conf -= 0.15;
+      if (boldKeys?.has(a.text.toLowerCase())) conf = Math.min(0.99, conf + 0.1);
+      const prev = evidence.get(key);
+      if (!prev) evidence.set(key, { label: a.text, conf, order: order++, kind: a.kind });
+      else if (conf > prev.conf) prev.conf = conf;
+    }
+  }
+  const entries = [...evidence.values()];
+  if (family.kind !== 'positional') {
+    entries.sort((x, y) => labelSortKey(x.label, x.kind) - labelSortKey(y.label, y.kind) || x.order - y.order);
+  } else entries.sort((x, y) => x.order - y.order);
+
+  // Sequence sanity: gaps and a start other than a/A/i lower the confidence.
+  let penalty = 0;
+  if (family.kind === 'letter') {
+    const letters = [...new Set(entries.map((e) => letterIndex(e.label) ?? 0))].sort((a, b) => a - b);
+    const first = letters[0] ?? 0;
+    if (first > 0) {
+      flags.push('sequence-not-from-a');
+      penalty += 0.15;
+    }
+    for (let k = 1; k < letters.length; k++) {
+      if ((letters[k] ?? 0) - (letters[k - 1] ?? 0) > 1) {
+        flags.push('gap-in-sequence');
+        penalty += 0.15;
+        break;
+      }
+    }
+  }
+  if (entries.length === 1) {
+    flags.push('single-label');
+    penalty += 0.3;
+  }
+  if (mode === 'inline') {
+    flags.push('labels-only-referenced');
+    penalty += 0.1;
+  }
+
+  const sharedText = joinText([head, ...sharedRest]);
+  const headText = head.trim();
+  const tailText = joinText(sharedRest);
+  const subcaptions: Subcaption[] = [];
+  for (const e of entries) {
+    const key = labelKey(e.label);
+    const own = segments.filter((s) => s.labels.some((l) => labelKey(l) === key)).map((s) => s.text);
+    const specific = joinText(own);
+    let conf = Math.max(0, Math.min(1, e.conf - penalty));
+    if (specific.length === 0) {
+      if (!flags.includes('empty-subcaption')) flags.push('empty-subcaption');
+      conf = Math.min(conf, 0.4);
+    }
+    subcaptions.push({
+      label: e.label,
+      text: joinText([headText, specific, tailText]),
+      specific,
+      confidence: Math.round(conf * 100) / 100,
+    });
+  }
+  const confidence = subcaptions.length > 0 ? Math.min(...subcaptions.map((s) => s.confidence)) : 0.5;
+  return {
+    labels: subcaptions.map((s) => s.label),
+    shared: sharedText,
+    subcaptions,
+    confidence,
+    uncertain: confidence < UNCERTAIN_BELOW,
+    mode,
+    flags,
+    caption: text,
+  };
+}
