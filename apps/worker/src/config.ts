@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, read from the environment once and validated. Defaults work on a developer machine
+ * with local Redis, PostgreSQL and an s3rver on 127.0.0.1:4568.
+ */
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const configSchema = z.object({
+  DATABASE_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/pmc_curator'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; the braces make it a Redis Cluster hash tag so all of a queue's keys share a slot. */
+  QUEUE_PREFIX: z.string().default('{pmc}'),
+  S3_ENDPOINT: z.string().default('http://127.0.0.1:4568'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
+  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(true),
+  /** Bucket where curated images, normalised copies and crops are written. */
+  S3_BUCKET: z.string().default('pmc-curator'),
+  /** Where PMC articles are read from (PMC Cloud layout). */
+  PMC_SOURCE_BUCKET: z.string().default('pmc-oa-opendata'),
+  /** Endpoint of the PMC source; empty = the S3 endpoint above. Use https://s3.amazonaws.com for the real bucket. */
+  PMC_SOURCE_ENDPOINT: z.string().default(''),
+  /** Anonymous (unsigned) requests to the PMC source, as the public bucket allows. */
+  PMC_SOURCE_ANONYMOUS: booleanFlag.default(false),
+  PMC_SOURCE_REGION: z.string().default('us-east-1'),
+  /** Requests per second to the PMC source (0 = unlimited). */
+  PMC_SOURCE_RPS: z.coerce.number().nonnegative().default(0),
+  MIN_IMAGE_SIDE: z.coerce.number().int().positive().default(32),
+  MAX_IMAGE_SIDE: z.coerce.number().int().positive().default(20_000),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(200_000_000),
+  /** Licence groups to keep: comm, noncomm, other (comma-separated). */
+  LICENSE_GROUPS: z.string().default('comm'),
+  SKIP_RETRACTED: booleanFlag.default(true),
+  DASHBOARD_PORT: z.coerce.number().int().positive().default(3000),
+  DASHBOARD_HOST: z.string().default('127.0.0.1'),
+  WORKER_NAME: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration (${problems}); fix the environment variables named here`);
+  }
+  return parsed.data;
+}
+
+export function parseLicenseGroups(value: string): Array<'comm' | 'noncomm' | 'other'> {
+  if (value.trim() === 'all') return ['comm', 'noncomm', 'other'];
+  const groups = value.split(',').map((part) => part.trim()).filter(Boolean);
+  const allowed = z.array(z.enum(['comm', 'noncomm', 'other'])).min(1);
+  return allowed.parse(groups);
+}

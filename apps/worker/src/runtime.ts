@@ -1,0 +1,39 @@
+import os from 'node:os';
+import type { Config } from './config.ts';
+import { createDb, type Db } from './db/client.ts';
+import { S3ObjectStore } from './storage/object-store.ts';
+import { createS3Client } from './storage/s3-client.ts';
+
+/** The connections a command or worker needs, built once from the config. */
+export interface Runtime {
+  config: Config;
+  db: Db;
+  store: S3ObjectStore;
+  workerName: string;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config): Promise<Runtime> {
+  const db = createDb(config.DATABASE_URL);
+  const client = createS3Client({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+  });
+  const store = new S3ObjectStore(client, config.S3_BUCKET);
+  await store.ensureBucket().catch((error: Error) => {
+    throw new Error(`cannot reach the object store at ${config.S3_ENDPOINT} (${error.message}); start one (see README) or set S3_ENDPOINT`);
+  });
+  return {
+    config,
+    db,
+    store,
+    workerName: config.WORKER_NAME ?? `${os.hostname()}:${process.pid}`,
+    close: async () => {
+      await db.$disconnect();
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { inventoryObjects, pmcLayoutObjects, type LocalArticle } from './pmc-layout.ts';
+
+/** The bundled real articles (test/fixtures/articles), used by the demo, the tests and the benchmarks. */
+export const SAMPLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/articles');
+
+const sampleSchema = z.object({
+  articles: z.array(z.object({ folder: z.string(), pmcid: z.string().regex(/^PMC\d+$/), version: z.number().int().positive() })),
+});
+
+export async function loadSampleArticles(dir = SAMPLE_DIR): Promise<LocalArticle[]> {
+  const parsed = sampleSchema.parse(JSON.parse(await readFile(path.join(dir, 'sample.json'), 'utf8')));
+  return parsed.articles.map((article) => ({ folder: path.join(dir, article.folder), pmcid: article.pmcid, version: article.version }));
+}
+
+export const INVENTORY_MANIFEST_KEY = (bucket: string) => `inventory-reports/${bucket}/metadata/2026-11-28T00-00Z/manifest.json`;
+
+/** Uploads articles to a bucket in the PMC Cloud layout, with a daily inventory. Returns the article names. */
+export async function publishPmcLayout(store: ObjectStore, articles: LocalArticle[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const article of articles) {
+    for (const object of await pmcLayoutObjects(article, store.bucket)) await store.putIfAbsent(object.key, object.body, object.contentType);
+    names.push(`${article.pmcid}.${article.version}`);
+  }
+  for (const object of inventoryObjects(store.bucket, names)) await store.putIfAbsent(object.key, object.body, object.contentType);
+  return names;
+}

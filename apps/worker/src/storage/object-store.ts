@@ -1,0 +1,113 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { CurationError } from '@pmc-curator/pipeline/errors';
+
+/** Where curated bytes go. Keys are content-addressed, so writing the same bytes twice is a no-op. */
+export interface ObjectStore {
+  readonly bucket: string;
+  /** Writes the object unless an object of the same size already exists at the key. Returns true if written. */
+  putIfAbsent(key: string, body: Uint8Array, contentType: string): Promise<boolean>;
+  get(key: string): Promise<Uint8Array>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  list(prefix: string): AsyncIterable<string>;
+}
+
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === 'NotFound' || name === 'NoSuchKey' || httpStatus(error) === 404;
+}
+
+/** Maps SDK errors to the taxonomy: everything from the store is transient except a missing key. */
+export function storageError(error: unknown, key: string): CurationError {
+  if (error instanceof CurationError) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new CurationError('StorageUnavailable', `object store failed on ${key}: ${message}`, { cause: error, subject: key });
+}
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async ensureBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      if (!isNotFound(error) && httpStatus(error) !== 403) throw storageError(error, this.bucket);
+      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket })).catch((createError: unknown) => {
+        const name = (createError as { name?: string }).name;
+        if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw storageError(createError, this.bucket);
+      });
+    }
+  }
+
+  async putIfAbsent(key: string, body: Uint8Array, contentType: string): Promise<boolean> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      if (head && head.ContentLength === body.byteLength) return false;
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+      return true;
+    } catch (error) {
+      throw storageError(error, key);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!response.Body) throw new CurationError('ObjectVanished', `object ${key} has no body`, { subject: key });
+      return await response.Body.transformToByteArray();
+    } catch (error) {
+      if (isNotFound(error)) throw new CurationError('ObjectVanished', `object ${key} is missing from ${this.bucket}`, { subject: key });
+      throw storageError(error, key);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw storageError(error, key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      throw storageError(error, key);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.client
+        .send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
+        .catch((error: unknown) => {
+          throw storageError(error, prefix);
+        });
+      for (const item of page.Contents ?? []) if (item.Key) yield item.Key;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+}

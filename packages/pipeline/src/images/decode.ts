@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import sharp, { type Metadata } from 'sharp';
+import { CurationError } from '../errors.ts';
+
+export interface ImageLimits {
+  /** Smallest accepted width/height in pixels. @defaultValue 32 */
+  minSide: number;
+  /** Largest accepted width/height in pixels. @defaultValue 20,000 */
+  maxSide: number;
+  /** Largest accepted width × height; larger declared sizes are treated as decompression bombs. @defaultValue 2e8 */
+  maxPixels: number;
+  /** Largest accepted file. @defaultValue 200 MB */
+  maxBytes: number;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { minSide: 32, maxSide: 20_000, maxPixels: 200_000_000, maxBytes: 200_000_000 };
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'tiff' | 'webp';
+const SUPPORTED = new Set<string>(['jpeg', 'png', 'gif', 'tiff', 'webp']);
+
+export interface ProcessedImage {
+  /** sha256 of the original bytes (hex). */
+  sha256: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** Pages in the file (multi-page TIFF/GIF); only the first is used. */
+  pages: number;
+  original: Uint8Array;
+  /** A web-friendly sRGB 8-bit copy of the first page: PNG when it had transparency or a palette, else JPEG. */
+  normalized: { bytes: Uint8Array; format: 'jpeg' | 'png' };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Checks an image file and produces its normalised copy. Header checks come before any decoding so a
+ * decompression bomb is refused without allocating its pixels.
+ */
+export async function processImage(bytes: Uint8Array, name: string, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<ProcessedImage> {
+  if (bytes.byteLength === 0) throw new CurationError('EmptyImage', `${name} is empty (0 bytes)`, { subject: name });
+  if (bytes.byteLength > limits.maxBytes) {
+    throw new CurationError('ImageTooLarge', `${name} is ${bytes.byteLength} bytes, over the ${limits.maxBytes}-byte limit`, { subject: name });
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    const message = (error as Error).message;
+    const unsupported = /unsupported image format/i.test(message);
+    throw new CurationError(unsupported ? 'UnsupportedFormat' : 'CorruptImage', `${name}: ${message}`, { subject: name, cause: error });
+  }
+  const format = metadata.format as string | undefined;
+  if (!format || !SUPPORTED.has(format)) {
+    throw new CurationError('UnsupportedFormat', `${name} is ${format ?? 'an unknown format'}; supported: JPEG, PNG, GIF, TIFF, WebP`, { subject: name });
+  }
+  const width = metadata.width ?? 0;
+  const height = metadata.height ?? 0;
+  if (width * height > limits.maxPixels) {
+    throw new CurationError('DecompressionBomb', `${name} declares ${width}×${height} pixels, over the ${limits.maxPixels}-pixel limit`, { subject: name });
+  }
+  if (width > limits.maxSide || height > limits.maxSide) {
+    throw new CurationError('ImageTooLarge', `${name} is ${width}×${height}, over the ${limits.maxSide}-pixel side limit`, { subject: name });
+  }
+  if (width < limits.minSide || height < limits.minSide) {
+    throw new CurationError('ImageTooSmall', `${name} is ${width}×${height}, under the ${limits.minSide}-pixel side minimum`, { subject: name });
+  }
+  const keepLossless = Boolean(metadata.hasAlpha) || format === 'png' || format === 'gif';
+  let normalized: Buffer;
+  try {
+    const pipeline = sharp(bytes, { page: 0, pages: 1, limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .toColourspace('srgb');
+    normalized = keepLossless
+      ? await pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: 90, mozjpeg: false }).toBuffer();
+  } catch (error) {
+    throw new CurationError('CorruptImage', `${name} cannot be decoded: ${(error as Error).message}`, { subject: name, cause: error });
+  }
+  return {
+    sha256: sha256Hex(bytes),
+    format: format as ImageFormat,
+    width,
+    height,
+    pages: metadata.pages ?? 1,
+    original: bytes,
+    normalized: { bytes: normalized, format: keepLossless ? 'png' : 'jpeg' },
+  };
+}
+
+const EXTENSIONS: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', gif: 'gif', tiff: 'tif', webp: 'webp' };
+const CONTENT_TYPES: Record<ImageFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  webp: 'image/webp',
+};
+
+export const contentTypeOf = (format: ImageFormat): string => CONTENT_TYPES[format];
+
+/** Content-addressed object keys: identical bytes always land at the same key. */
+export function originalKey(sha256: string, format: ImageFormat): string {
+  return `originals/${sha256.slice(0, 2)}/${sha256}.${EXTENSIONS[format]}`;
+}
+
+export function normalizedKey(sha256: string, format: 'jpeg' | 'png'): string {
+  return `normalized/${sha256.slice(0, 2)}/${sha256}.${EXTENSIONS[format]}`;
+}
