@@ -1,7 +1,39 @@
 import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { SPLITTER_VERSION, evaluateCaptions } from '@pmc-curator/pipeline/captions';
 
 export function registerEvalCaptions(program: Command): void {
-  program.command('eval-captions').description('(not implemented yet)').action(() => {
-    throw new Error('eval-captions is not implemented yet');
-  });
+  program
+    .command('eval-captions')
+    .description('evaluate the subcaption splitter against hand-split captions (prostate-subcaptions.json format)')
+    .argument('<file>', 'ground truth JSON: per figure `caption` and `gt_subfigures[].label.text/.caption`')
+    .option('--per-figure', 'also print one line per figure')
+    .action(async (file: string, opts: { perFigure?: boolean }) => {
+      const data: unknown = JSON.parse(await readFile(file, 'utf8'));
+      const r = evaluateCaptions(data);
+      const round = (x: number): number => Math.round(x * 10000) / 10000;
+      if (opts.perFigure) {
+        for (const f of r.perFigure) {
+          const mean = f.tokenF1.length ? f.tokenF1.reduce((a, b) => a + b, 0) / f.tokenF1.length : 0;
+          process.stdout.write(`${JSON.stringify({ id: f.id, truth: f.truthLabels, predicted: f.predictedLabels, meanTokenF1: round(mean), mode: f.split.mode, flags: f.split.flags })}\n`);
+        }
+      }
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            splitter: SPLITTER_VERSION,
+            figures: r.figures,
+            trueLabels: r.trueLabels,
+            predictedLabels: r.predictedLabels,
+            matchedLabels: r.matchedLabels,
+            labelPrecision: round(r.labelPrecision),
+            labelRecall: round(r.labelRecall),
+            labelF1: round(r.labelF1),
+            meanSubcaptionTokenF1: round(r.meanSubcaptionTokenF1),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    });
 }
