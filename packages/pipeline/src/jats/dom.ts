@@ -44,15 +44,15 @@ export function firstChildElement(parent: Node, name: string): Element | null {
  */
 export function descendants(root: Node, name: string, prune?: (el: Element) => boolean): Element[] {
   const out: Element[] = [];
-  const visit = (node: Node): void => {
-    for (let child = node.firstChild; child; child = child.nextSibling) {
-      if (!isElement(child)) continue;
-      if (prune?.(child)) continue;
-      if (nameOf(child) === name) out.push(child);
-      visit(child);
-    }
-  };
-  visit(root);
+  // Iterative pre-order walk: documents can nest deeper than the call stack allows.
+  const stack: Node[] = [];
+  for (let child = root.lastChild; child; child = child.previousSibling) stack.push(child);
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (!isElement(node) || prune?.(node)) continue;
+    if (nameOf(node) === name) out.push(node);
+    for (let child = node.lastChild; child; child = child.previousSibling) stack.push(child);
+  }
   return out;
 }
 
