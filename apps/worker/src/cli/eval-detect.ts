@@ -1,7 +1,63 @@
 import type { Command } from 'commander';
+import { createDetector, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
+import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
 
+interface EvalDetectOptions {
+  detector?: string;
+  model?: string;
+  synthetic?: string;
+  sources?: string;
+  seed?: string;
+  hints: boolean;
+  json?: boolean;
+}
+
+function print(title: string, r: EvaluationReport, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ set: title, ...r })}\n`);
+    return;
+  }
+  const pct = (v: number): string => v.toFixed(3);
+  process.stdout.write([
+    `${title}: ${r.figures} figures`,
+    `  panels@IoU0.5  precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}  (tp ${r.truePositives}, fp ${r.falsePositives}, fn ${r.falseNegatives})`,
+    `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, over ${r.labelled} matched labelled panels`,
+    `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)`,
+    ...r.perFigure.map((f) => `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${f.description ? `  [${f.description}]` : ''}`),
+    '',
+  ].join('\n'));
+}
+
+/** `curator eval-detect <dir>`: panel P/R/F1 at IoU >= 0.5, label accuracy and speed against expected.json. */
 export function registerEvalDetect(program: Command): void {
-  program.command('eval-detect').description('(not implemented yet)').action(() => {
-    throw new Error('eval-detect is not implemented yet');
-  });
+  program
+    .command('eval-detect')
+    .description('evaluate panel detection against <dir>/expected.json (EXSCLAIM format): P/R/F1 at IoU>=0.5, label accuracy, figures/s')
+    .argument('[dir]', 'directory with expected.json and the figure images')
+    .option('--detector <name>', 'layout-ocr (default), layout, onnx-yolo, onnx-detr')
+    .option('--model <path>', 'ONNX panel detector to evaluate')
+    .option('--synthetic <n>', 'also evaluate on n synthetic compound figures (exact ground truth)')
+    .option('--sources <dir>', 'EXSCLAIM-style directory whose true panels are tiled into synthetic figures (default: <dir>)')
+    .option('--seed <n>', 'first seed of the synthetic figures', '1')
+    .option('--no-hints', 'do not pass the caption labels as hints')
+    .option('--json', 'print the reports as JSON lines')
+    .action(async (dir: string | undefined, options: EvalDetectOptions) => {
+      if (!dir && !options.synthetic) throw new Error('give a ground-truth directory and/or --synthetic N');
+      const detector = await createDetector({
+        ...(options.detector ? { name: options.detector } : {}),
+        ...(options.model ? { modelPath: options.model } : {}),
+      });
+      try {
+        if (dir) print(`real (${dir})`, await evaluateDirectory(dir, detector, { useCaptionHints: options.hints }), options.json);
+        if (options.synthetic) {
+          const n = Number(options.synthetic);
+          if (!Number.isInteger(n) || n < 1) throw new Error(`--synthetic must be a positive integer, got "${options.synthetic}"`);
+          const sourceDir = options.sources ?? dir;
+          const sources = sourceDir ? await loadPanelSources(sourceDir) : [];
+          print(`synthetic (${n}, seed ${options.seed})`, await evaluateSynthetic(n, detector, sources, { useCaptionHints: options.hints, seed: Number(options.seed ?? 1) }), options.json);
+        }
+      } finally {
+        await detector.close?.();
+      }
+    });
 }

@@ -1,0 +1,126 @@
+import { iou } from './boxes.ts';
+import type { Box, Panel } from './types.ts';
+
+export interface GroundTruthPanel {
+  box: Box;
+  label?: string;
+}
+
+export interface GroundTruthFigure {
+  /** File name of the image, relative to the ground-truth directory. */
+  file: string;
+  caption?: string;
+  panels: GroundTruthPanel[];
+}
+
+interface ExsclaimPoint { x: number; y: number }
+interface ExsclaimFigure {
+  figure_name?: string;
+  full_caption?: string;
+  master_images?: Array<{ geometry?: ExsclaimPoint[]; subfigure_label?: { text?: string } | null }>;
+}
+
+/** Reads ground truth in the EXSCLAIM `expected.json` format (figure name -> master_images with geometry). */
+export function parseExsclaimGroundTruth(json: unknown): GroundTruthFigure[] {
+  if (!json || typeof json !== 'object') throw new Error('ground truth must be a JSON object');
+  const out: GroundTruthFigure[] = [];
+  for (const [name, value] of Object.entries(json as Record<string, ExsclaimFigure>)) {
+    const panels: GroundTruthPanel[] = [];
+    for (const m of value.master_images ?? []) {
+      const g = m.geometry ?? [];
+      if (g.length === 0) continue;
+      const xs = g.map((p) => p.x);
+      const ys = g.map((p) => p.y);
+      const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+      const label = m.subfigure_label?.text ?? undefined;
+      panels.push(label ? { box, label } : { box });
+    }
+    out.push({ file: value.figure_name ?? name, caption: value.full_caption, panels });
+  }
+  return out;
+}
+
+/** Label comparison ignores brackets and punctuation; `caseSensitive` decides whether "a" equals "A". */
+export function normaliseLabelForEval(label: string, caseSensitive: boolean): string {
+  const s = label.normalize('NFKC').replace(/[^A-Za-z0-9]/g, '');
+  return caseSensitive ? s : s.toLowerCase();
+}
+
+export interface FigureScore {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  /** Matched ground-truth panels that carry a label. */
+  labelled: number;
+  /** ... of which the predicted label is right (ignoring case). */
+  labelCorrect: number;
+  /** ... of which the predicted label is right including case. */
+  labelCorrectExact: number;
+}
+
+/** Greedy one-to-one matching by IoU (best pairs first), counting a match at IoU >= threshold. */
+export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], threshold = 0.5): FigureScore {
+  const pairs: Array<[number, number, number]> = [];
+  predicted.forEach((p, i) => truth.forEach((t, j) => {
+    const v = iou(p.box, t.box);
+    if (v >= threshold) pairs.push([v, i, j]);
+  }));
+  pairs.sort((a, b) => b[0] - a[0]);
+  const usedP = new Set<number>();
+  const usedT = new Set<number>();
+  const score: FigureScore = { truePositives: 0, falsePositives: 0, falseNegatives: 0, labelled: 0, labelCorrect: 0, labelCorrectExact: 0 };
+  for (const [, i, j] of pairs) {
+    if (usedP.has(i) || usedT.has(j)) continue;
+    usedP.add(i);
+    usedT.add(j);
+    score.truePositives++;
+    const t = truth[j];
+    const p = predicted[i];
+    if (t?.label) {
+      score.labelled++;
+      const guess = p?.label?.text ?? '';
+      if (normaliseLabelForEval(guess, false) === normaliseLabelForEval(t.label, false)) score.labelCorrect++;
+      if (normaliseLabelForEval(guess, true) === normaliseLabelForEval(t.label, true)) score.labelCorrectExact++;
+    }
+  }
+  score.falsePositives = predicted.length - usedP.size;
+  score.falseNegatives = truth.length - usedT.size;
+  return score;
+}
+
+export interface EvalSummary {
+  figures: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Label accuracy (ignoring case) over matched labelled panels. */
+  labelAccuracy: number;
+  labelAccuracyExact: number;
+  labelled: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+}
+
+export function summarise(scores: FigureScore[]): EvalSummary {
+  const sum = (k: keyof FigureScore): number => scores.reduce((a, s) => a + s[k], 0);
+  const tp = sum('truePositives');
+  const fp = sum('falsePositives');
+  const fn = sum('falseNegatives');
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  const labelled = sum('labelled');
+  return {
+    figures: scores.length,
+    precision,
+    recall,
+    f1,
+    labelAccuracy: labelled ? sum('labelCorrect') / labelled : 0,
+    labelAccuracyExact: labelled ? sum('labelCorrectExact') / labelled : 0,
+    labelled,
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+  };
+}

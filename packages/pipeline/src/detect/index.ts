@@ -1,0 +1,50 @@
+import { LayoutOcrDetector } from './layout-detector.ts';
+import type { LayoutOcrOptions } from './layout-detector.ts';
+import { OnnxDetector } from './onnx-detector.ts';
+import type { OnnxDetectorOptions } from './onnx-detector.ts';
+import type { SubfigureDetector } from './types.ts';
+
+export type * from './types.ts';
+export { LayoutOcrDetector, LAYOUT_OCR_VERSION } from './layout-detector.ts';
+export type { LayoutOcrOptions, StepTimings } from './layout-detector.ts';
+export { OnnxDetector } from './onnx-detector.ts';
+export type { OnnxDetectorOptions, OnnxArchitecture } from './onnx-detector.ts';
+export { cropPanels } from './crops.ts';
+export type { PanelCrop, CropOptions } from './crops.ts';
+export { decodeImage } from './decode.ts';
+export type { DecodedImage, DecodeOptions } from './decode.ts';
+export { captionPanelLabels } from './caption-labels.ts';
+export { iou, clampBox, isValidBox } from './boxes.ts';
+export { parseExsclaimGroundTruth, scoreFigure, summarise } from './eval.ts';
+export type { GroundTruthFigure, GroundTruthPanel, FigureScore, EvalSummary } from './eval.ts';
+export { evaluateDirectory, evaluateSynthetic, loadPanelSources } from './evaluate.ts';
+export type { EvaluationReport } from './evaluate.ts';
+export { generateSyntheticFigure } from './synthetic.ts';
+export type { SyntheticFigure, SyntheticOptions } from './synthetic.ts';
+export { detectFile, detectJsonLines, resultToJson, rescaleResult } from './run.ts';
+export type { DetectFileOptions, JsonLineInput } from './run.ts';
+
+/** Detector names `createDetector` knows. */
+export const DETECTOR_NAMES = ['layout-ocr', 'layout', 'onnx'] as const;
+
+export interface CreateDetectorOptions {
+  /** 'layout-ocr' (default, no weights), 'layout' (no OCR), or 'onnx' (needs modelPath). */
+  name?: string;
+  /** Path of a YOLO- or DETR-style ONNX model; implies the ONNX detector. */
+  modelPath?: string;
+  layout?: LayoutOcrOptions;
+  onnx?: OnnxDetectorOptions;
+}
+
+/** Builds a detector; models are loaded once here, so keep the detector for many images. */
+export async function createDetector(options: CreateDetectorOptions = {}): Promise<SubfigureDetector> {
+  const name = options.name ?? (options.modelPath ? 'onnx' : 'layout-ocr');
+  if (name === 'onnx' || name.startsWith('onnx-')) {
+    if (!options.modelPath) throw new Error('the onnx detector needs a model path (--model PATH)');
+    const architecture = name === 'onnx-yolo' ? 'yolo' : name === 'onnx-detr' ? 'detr' : (options.onnx?.architecture ?? 'auto');
+    return OnnxDetector.create(options.modelPath, { ...options.onnx, architecture });
+  }
+  if (name === 'layout-ocr') return LayoutOcrDetector.create(options.layout);
+  if (name === 'layout') return LayoutOcrDetector.create({ ...options.layout, ocr: false });
+  throw new Error(`unknown detector "${name}" (known: ${DETECTOR_NAMES.join(', ')}, onnx-yolo, onnx-detr)`);
+}

@@ -1,0 +1,214 @@
+import { clampBox } from './boxes.ts';
+import { toAnalysisImage } from './layout/analysis.ts';
+import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
+import { lineSums, xyCut } from './layout/xycut.ts';
+import type { Rect, XYCutOptions } from './layout/xycut.ts';
+import { candidateCrop, findLabelCandidates } from './ocr/label-candidates.ts';
+import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
+import { harmoniseCase, parseLabel } from './ocr/labels.ts';
+import { TextRecognizer } from './ocr/recognizer.ts';
+import type { RecognizerOptions } from './ocr/recognizer.ts';
+import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
+
+export const LAYOUT_OCR_VERSION = 'layout-ocr-1.0+ppocrv4-rec';
+
+export interface LayoutOcrOptions {
+  analysis?: AnalysisOptions;
+  xycut?: XYCutOptions;
+  candidates?: CandidateOptions;
+  /** Read panel labels with OCR. Default true. */
+  ocr?: boolean;
+  recognizer?: RecognizerOptions;
+  /** Minimum recognizer confidence for a label. Default 0.55. */
+  minLabelConfidence?: number;
+  /** Minimum confidence when the reading matches one of the caption's labels. Default 0.35. */
+  minHintedLabelConfidence?: number;
+  /**
+   * An unlabelled piece smaller than this fraction of the median labelled panel is folded into a neighbour
+   * once at least two panels carry labels (legends, stray text). Default 0.5.
+   */
+  unlabelledMergeFraction?: number;
+}
+
+/** Time spent per step of the last `detect` call, in milliseconds. */
+export interface StepTimings {
+  layout: number;
+  ocr: number;
+}
+
+interface Piece {
+  rect: Rect;
+  label?: { text: string; rect: Rect; confidence: number; corner: Corner };
+}
+
+const rectGap = (a: Rect, b: Rect): number =>
+  Math.max(0, Math.max(a[0] - b[2], b[0] - a[2])) + Math.max(0, Math.max(a[1] - b[3], b[1] - a[3]));
+const rectUnion = (a: Rect, b: Rect): Rect => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+const rectArea = (a: Rect): number => Math.max(0, a[2] - a[0]) * Math.max(0, a[3] - a[1]);
+const rectInter = (a: Rect, b: Rect): number =>
+  Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+
+/**
+ * The weight-free detector: recursive XY-cut over gutters and separator lines, panel labels read by PP-OCR
+ * in the panels' corners, and label-driven folding of unlabelled fragments (legends, axis titles, stray
+ * text) into the labelled panels.
+ */
+export class LayoutOcrDetector implements SubfigureDetector {
+  readonly name = 'layout-ocr';
+  readonly version = LAYOUT_OCR_VERSION;
+  /** Timings of the most recent `detect` call (for benchmarks). */
+  lastTimings: StepTimings = { layout: 0, ocr: 0 };
+
+  private constructor(private readonly options: LayoutOcrOptions, private readonly recognizer: TextRecognizer | null) {}
+
+  static async create(options: LayoutOcrOptions = {}): Promise<LayoutOcrDetector> {
+    const recognizer = options.ocr === false ? null : await TextRecognizer.create(options.recognizer);
+    return new LayoutOcrDetector(options, recognizer);
+  }
+
+  async detect(image: RawImage, hints?: DetectionHints): Promise<DetectionResult> {
+    const width = Math.max(1, image.width | 0);
+    const height = Math.max(1, image.height | 0);
+    const t0 = performance.now();
+    const img = toAnalysisImage(image, this.options.analysis);
+    let pieces: Piece[] = xyCut(img, this.options.xycut, lineSums(img)).map((p) => ({ rect: p.rect }));
+    const t1 = performance.now();
+    const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
+    if (this.recognizer && pieces.length > 0) {
+      await this.readLabels(img, pieces, captionLabels);
+      pieces = this.foldUnlabelled(pieces, captionLabels);
+    }
+    const t2 = performance.now();
+    this.lastTimings = { layout: t1 - t0, ocr: t2 - t1 };
+    const method = this.recognizer ? 'layout-ocr' : 'layout';
+    if (pieces.length <= 1) {
+      const only = pieces[0];
+      const panel: Panel = { box: [0, 0, width, height], score: 0.9 };
+      if (only?.label) panel.label = { text: only.label.text, box: this.toBox(only.label.rect, img, width, height) };
+      return { width, height, method, modelVersion: this.version, panels: [panel] };
+    }
+    const panels: Panel[] = pieces.map((p) => {
+      const panel: Panel = { box: this.toBox(p.rect, img, width, height), score: p.label ? 0.6 + 0.4 * p.label.confidence : 0.5 };
+      if (p.label) panel.label = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
+      return panel;
+    });
+    return { width, height, method, modelVersion: this.version, panels };
+  }
+
+  async detectBatch(items: Array<{ image: RawImage; hints?: DetectionHints }>): Promise<DetectionResult[]> {
+    const out: DetectionResult[] = [];
+    for (const item of items) out.push(await this.detect(item.image, item.hints));
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.recognizer?.close();
+  }
+
+  private toBox(r: Rect, img: AnalysisImage, width: number, height: number): [number, number, number, number] {
+    const sx = width / img.width;
+    const sy = height / img.height;
+    return clampBox([Math.floor(r[0] * sx), Math.floor(r[1] * sy), Math.ceil(r[2] * sx), Math.ceil(r[3] * sy)], width, height);
+  }
+
+  /** OCR in two rounds: the best top-left candidate of every piece, then other corners for pieces still unlabelled. */
+  private async readLabels(img: AnalysisImage, pieces: Piece[], hints: string[] | undefined): Promise<void> {
+    const minConf = this.options.minLabelConfidence ?? 0.55;
+    const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
+    const candidateCache = new Map<string, LabelCandidate[]>();
+    const candidates = (i: number, corner: Corner): LabelCandidate[] => {
+      const key = `${i}:${corner}`;
+      let list = candidateCache.get(key);
+      if (!list) {
+        list = findLabelCandidates(img, pieces[i]!.rect, corner, this.options.candidates);
+        candidateCache.set(key, list);
+      }
+      return list;
+    };
+    const round = async (jobs: Array<{ piece: number; candidate: LabelCandidate }>): Promise<void> => {
+      if (jobs.length === 0) return;
+      const results = await this.recognizer!.recognize(jobs.map((j) => candidateCrop(img, j.candidate)));
+      jobs.forEach((job, k) => {
+        const r = results[k];
+        const piece = pieces[job.piece]!;
+        if (!r || piece.label || r.confidence < Math.min(minConf, minHinted)) return;
+        const parsed = parseLabel(r.text, hints);
+        if (r.confidence < (hints && hints.length > 0 ? minHinted : minConf)) return;
+        if (parsed) piece.label = { text: parsed.text, rect: job.candidate.rect, confidence: r.confidence, corner: job.candidate.corner };
+      });
+    };
+    const first: Array<{ piece: number; candidate: LabelCandidate }> = [];
+    pieces.forEach((_, i) => {
+      const c = candidates(i, 'top-left')[0];
+      if (c) first.push({ piece: i, candidate: c });
+    });
+    await round(first);
+    const second: Array<{ piece: number; candidate: LabelCandidate }> = [];
+    pieces.forEach((p, i) => {
+      if (p.label) return;
+      const tl = candidates(i, 'top-left')[1];
+      if (tl) second.push({ piece: i, candidate: tl });
+      for (const corner of ['top-right', 'bottom-left', 'bottom-right'] as const) {
+        const c = candidates(i, corner)[0];
+        if (c) second.push({ piece: i, candidate: c });
+      }
+    });
+    await round(second);
+    this.reattachLabels(pieces);
+    const harmonised = harmoniseCase(pieces.map((p) => p.label?.text), hints);
+    pieces.forEach((p, i) => { if (p.label) p.label.text = harmonised[i] ?? p.label.text; });
+  }
+
+  /**
+   * A label read in the top-right corner of one piece that sits just left of an unlabelled piece's top edge
+   * is that piece's label (XY-cut put the letter with the text column beside it).
+   */
+  private reattachLabels(pieces: Piece[]): void {
+    for (const p of pieces) {
+      const l = p.label;
+      if (!l || l.corner !== 'top-right') continue;
+      const lw = l.rect[2] - l.rect[0];
+      const lh = l.rect[3] - l.rect[1];
+      const q = pieces.find((o) => o !== p && !o.label && o.rect[0] >= l.rect[2] - 2 && o.rect[0] - l.rect[2] <= 3 * Math.max(lw, lh)
+        && Math.abs(o.rect[1] - l.rect[1]) <= 3 * lh);
+      if (!q) continue;
+      q.label = l;
+      delete p.label;
+    }
+  }
+
+  /**
+   * Once labels show the figure is labelled (two or more labelled pieces), folds unlabelled pieces into the
+   * nearest piece when they are small, or when there are more pieces than the caption has labels.
+   */
+  private foldUnlabelled(pieces: Piece[], hints: string[] | undefined): Piece[] {
+    const labelled = pieces.filter((p) => p.label);
+    if (labelled.length < 2) return pieces;
+    const areas = labelled.map((p) => rectArea(p.rect)).sort((a, b) => a - b);
+    const median = areas[Math.floor(areas.length / 2)] ?? 0;
+    const fraction = this.options.unlabelledMergeFraction ?? 0.5;
+    const expected = hints && hints.length >= 2 ? hints.length : 0;
+    const out = pieces.map((p) => ({ ...p }));
+    const stuck = new Set<Piece>();
+    for (;;) {
+      const tooMany = expected > 0 && out.length > expected;
+      const movable = out.filter((p) => !p.label && !stuck.has(p) && (tooMany || rectArea(p.rect) < fraction * median));
+      if (movable.length === 0) break;
+      movable.sort((a, b) => rectArea(a.rect) - rectArea(b.rect));
+      const p = movable[0]!;
+      const others = out.filter((q) => q !== p).sort((a, b) => rectGap(p.rect, a.rect) - rectGap(p.rect, b.rect));
+      let merged = false;
+      for (const q of others) {
+        const u = rectUnion(p.rect, q.rect);
+        const clash = out.some((o) => o !== p && o !== q && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
+        if (clash) continue;
+        q.rect = u;
+        out.splice(out.indexOf(p), 1);
+        merged = true;
+        break;
+      }
+      if (!merged) stuck.add(p);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,214 @@
+import type { AnalysisImage } from './analysis.ts';
+
+/** A rectangle in analysis pixels, half-open: [x1, x2) x [y1, y2). */
+export type Rect = [number, number, number, number];
+
+export interface XYCutOptions {
+  /** Narrowest background gutter that may separate panels, as a fraction of the longer side. Default 0.004. */
+  minGutter?: number;
+  /** Ink pixels tolerated in a gutter row/column, as a fraction of its length (JPEG noise, dust). Default 0.002. */
+  gutterTolerance?: number;
+  /**
+   * A piece thinner than this fraction of the figure (along the cut direction) cannot be a panel on its own
+   * (axis titles, tick labels, legends, panel letters): it is merged into the nearer neighbour. Default 0.09.
+   */
+  minPanelFraction?: number;
+  /** Absolute floor for a panel side, in analysis pixels. Default 24. */
+  minPanelPixels?: number;
+  /** Standard deviation of grey below which a non-background row counts as a separator line. Default 6. */
+  lineStd?: number;
+  /** Maximum recursion depth. Default 8. */
+  maxDepth?: number;
+}
+
+/** A leaf of the cut: the panel's content bounding box. */
+export interface LayoutPiece {
+  rect: Rect;
+  /** Depth-first order of the cut tree (rows top to bottom, then columns left to right, recursively). */
+  order: number;
+}
+
+interface Profile {
+  /** 1 where the row (or column) is empty: background only, or one uniform separator colour. */
+  empty: Uint8Array;
+}
+
+/**
+ * Running sums along every row and every column (ink count, grey, grey squared), so that the profile of any
+ * rectangle costs O(perimeter) instead of O(area) however deep the cut recursion goes.
+ */
+export interface LineSums {
+  /** Row-wise prefix sums, (width+1) entries per row. */
+  rowInk: Int32Array;
+  rowGray: Int32Array;
+  rowGray2: Float64Array;
+  /** Column-wise prefix sums, (height+1) entries per column. */
+  colInk: Int32Array;
+  colGray: Int32Array;
+  colGray2: Float64Array;
+}
+
+export function lineSums(img: AnalysisImage): LineSums {
+  const { width: w, height: h, ink, gray } = img;
+  const rowInk = new Int32Array((w + 1) * h);
+  const rowGray = new Int32Array((w + 1) * h);
+  const rowGray2 = new Float64Array((w + 1) * h);
+  const colInk = new Int32Array((h + 1) * w);
+  const colGray = new Int32Array((h + 1) * w);
+  const colGray2 = new Float64Array((h + 1) * w);
+  for (let y = 0; y < h; y++) {
+    let a = 0;
+    let g = 0;
+    let g2 = 0;
+    const base = y * w;
+    const rb = y * (w + 1);
+    for (let x = 0; x < w; x++) {
+      const v = gray[base + x]!;
+      const k = ink[base + x]!;
+      a += k;
+      g += v;
+      g2 += v * v;
+      rowInk[rb + x + 1] = a;
+      rowGray[rb + x + 1] = g;
+      rowGray2[rb + x + 1] = g2;
+      const cb = x * (h + 1) + y + 1;
+      colInk[cb] = colInk[cb - 1]! + k;
+      colGray[cb] = colGray[cb - 1]! + v;
+      colGray2[cb] = colGray2[cb - 1]! + v * v;
+    }
+  }
+  return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2 };
+}
+
+function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol: number, lineStd: number): Profile {
+  const [x1, y1, x2, y2] = r;
+  const n = rows ? y2 - y1 : x2 - x1;
+  const len = rows ? x2 - x1 : y2 - y1;
+  const from = rows ? x1 : y1;
+  const to = rows ? x2 : y2;
+  const stride = rows ? img.width + 1 : img.height + 1;
+  const inkS = rows ? sums.rowInk : sums.colInk;
+  const grayS = rows ? sums.rowGray : sums.colGray;
+  const gray2S = rows ? sums.rowGray2 : sums.colGray2;
+  const first = rows ? y1 : x1;
+  const limit = Math.floor(len * tol);
+  const maxVar = lineStd * lineStd;
+  const empty = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = (first + i) * stride;
+    const inkCount = inkS[b + to]! - inkS[b + from]!;
+    if (inkCount <= limit) { empty[i] = 1; continue; }
+    if (len < 8) continue;
+    const mean = (grayS[b + to]! - grayS[b + from]!) / len;
+    const variance = (gray2S[b + to]! - gray2S[b + from]!) / len - mean * mean;
+    if (variance < maxVar) empty[i] = 1;
+  }
+  return { empty };
+}
+
+/** Runs of non-empty positions: the content segments between gutters at least `minGap` wide. */
+function segmentsOf(empty: Uint8Array, minGap: number): Array<[number, number]> {
+  const segs: Array<[number, number]> = [];
+  let start = -1;
+  let gapStart = -1;
+  for (let i = 0; i <= empty.length; i++) {
+    const isEmpty = i === empty.length || empty[i] === 1;
+    if (!isEmpty) {
+      if (start < 0) start = i;
+      else if (gapStart >= 0 && i - gapStart < minGap) {
+        // Gap too narrow to separate: keep extending the current segment.
+      } else if (gapStart >= 0) {
+        segs.push([start, gapStart]);
+        start = i;
+      }
+      gapStart = -1;
+    } else if (start >= 0 && gapStart < 0) {
+      gapStart = i;
+    }
+  }
+  if (start >= 0) segs.push([start, gapStart >= 0 ? gapStart : empty.length]);
+  return segs;
+}
+
+/**
+ * Merges segments too thin to be panels into the neighbour across the narrower gap, thinnest first.
+ * Returns merged [start, end) spans.
+ */
+export function mergeThinSegments(segs: Array<[number, number]>, minSize: number): Array<[number, number]> {
+  const out = segs.map((s) => [s[0], s[1]] as [number, number]);
+  while (out.length > 1) {
+    let thinnest = -1;
+    for (let i = 0; i < out.length; i++) {
+      const s = out[i]!;
+      if (s[1] - s[0] < minSize && (thinnest < 0 || s[1] - s[0] < out[thinnest]![1] - out[thinnest]![0])) thinnest = i;
+    }
+    if (thinnest < 0) break;
+    const s = out[thinnest]!;
+    const prev = out[thinnest - 1];
+    const next = out[thinnest + 1];
+    const gapPrev = prev ? s[0] - prev[1] : Infinity;
+    const gapNext = next ? next[0] - s[1] : Infinity;
+    // Ties go to the previous piece: axis titles and legends usually sit below or right of their plot.
+    if (gapPrev <= gapNext && prev) {
+      prev[1] = s[1];
+      out.splice(thinnest, 1);
+    } else if (next) {
+      next[0] = s[0];
+      out.splice(thinnest, 1);
+    } else break;
+  }
+  return out;
+}
+
+/** Shrinks a rect to the bounding box of its non-empty rows and columns; null when it holds no content. */
+function trim(img: AnalysisImage, sums: LineSums, r: Rect, tol: number, lineStd: number): Rect | null {
+  const rows = segmentsOf(profile(img, sums, r, true, tol, lineStd).empty, 1);
+  const cols = segmentsOf(profile(img, sums, r, false, tol, lineStd).empty, 1);
+  const firstRow = rows[0];
+  const lastRow = rows.at(-1);
+  const firstCol = cols[0];
+  const lastCol = cols.at(-1);
+  if (!firstRow || !lastRow || !firstCol || !lastCol) return null;
+  return [r[0] + firstCol[0], r[1] + firstRow[0], r[0] + lastCol[1], r[1] + lastRow[1]];
+}
+
+/**
+ * Recursive XY-cut: splits the figure along background gutters and uniform separator lines, alternating
+ * directions, and folds pieces too thin to be panels into their nearest neighbour before recursing.
+ */
+export function xyCut(img: AnalysisImage, options: XYCutOptions = {}, sums: LineSums = lineSums(img)): LayoutPiece[] {
+  const longSide = Math.max(img.width, img.height);
+  const minGap = Math.max(2, Math.round((options.minGutter ?? 0.004) * longSide));
+  const tol = options.gutterTolerance ?? 0.002;
+  const lineStd = options.lineStd ?? 6;
+  const minFrac = options.minPanelFraction ?? 0.09;
+  const minPx = options.minPanelPixels ?? 24;
+  const maxDepth = options.maxDepth ?? 8;
+  const minW = Math.max(minPx, minFrac * img.width);
+  const minH = Math.max(minPx, minFrac * img.height);
+  const leaves: Rect[] = [];
+
+  const visit = (rect: Rect, depth: number): void => {
+    const r = trim(img, sums, rect, tol, lineStd);
+    if (!r) return;
+    if (depth >= maxDepth) { leaves.push(r); return; }
+    const rowSegs = mergeThinSegments(segmentsOf(profile(img, sums, r, true, tol, lineStd).empty, minGap), minH);
+    const colSegs = mergeThinSegments(segmentsOf(profile(img, sums, r, false, tol, lineStd).empty, minGap), minW);
+    // Prefer the direction with the widest gutter between surviving segments.
+    const widest = (segs: Array<[number, number]>): number => {
+      let g = 0;
+      for (let i = 1; i < segs.length; i++) g = Math.max(g, segs[i]![0] - segs[i - 1]![1]);
+      return g;
+    };
+    const rowGap = rowSegs.length > 1 ? widest(rowSegs) : -1;
+    const colGap = colSegs.length > 1 ? widest(colSegs) : -1;
+    if (rowGap < 0 && colGap < 0) { leaves.push(r); return; }
+    if (rowGap >= colGap) {
+      for (const [a, b] of rowSegs) visit([r[0], r[1] + a, r[2], r[1] + b], depth + 1);
+    } else {
+      for (const [a, b] of colSegs) visit([r[0] + a, r[1], r[0] + b, r[3]], depth + 1);
+    }
+  };
+  visit([0, 0, img.width, img.height], 0);
+  return leaves.map((rect, order) => ({ rect, order }));
+}

@@ -1,0 +1,167 @@
+import type { AnalysisImage } from '../layout/analysis.ts';
+import { connectedComponents, otsuThreshold } from '../layout/components.ts';
+import type { Component } from '../layout/components.ts';
+import type { Rect } from '../layout/xycut.ts';
+import type { GreyCrop } from './recognizer.ts';
+
+export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+
+/** A small word-like blob near a panel corner that may be its label. */
+export interface LabelCandidate {
+  /** Analysis-pixel rectangle of the word. */
+  rect: Rect;
+  corner: Corner;
+  /** Lower is better: distance from the corner relative to the panel size, plus penalties. */
+  cost: number;
+  /** True when the glyphs are lighter than their surroundings (white letter on a photo). */
+  light: boolean;
+}
+
+export interface CandidateOptions {
+  /** Corner window size as a fraction of the panel side. Default 0.3. */
+  windowFraction?: number;
+  /** Corner window size cap as a fraction of the figure's longer side. Default 0.12. */
+  windowMaxFraction?: number;
+  /** Smallest glyph height in analysis pixels. Default 6. */
+  minGlyphPixels?: number;
+  /** Largest glyph height as a fraction of the figure's longer side. Default 0.08. */
+  maxGlyphFraction?: number;
+}
+
+function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions): Rect {
+  const longSide = Math.max(img.width, img.height);
+  const pw = piece[2] - piece[0];
+  const ph = piece[3] - piece[1];
+  const cap = Math.max(40, (options.windowMaxFraction ?? 0.12) * longSide);
+  const f = options.windowFraction ?? 0.3;
+  const ww = Math.max(12, Math.round(Math.min(cap, Math.max(f * pw, Math.min(pw, 40)))));
+  const wh = Math.max(12, Math.round(Math.min(cap, Math.max(f * ph, Math.min(ph, 40)))));
+  const left = corner.endsWith('left');
+  const top = corner.startsWith('top');
+  const x1 = left ? piece[0] : piece[2] - ww;
+  const y1 = top ? piece[1] : piece[3] - wh;
+  return [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x1 + ww), Math.min(img.height, y1 + wh)];
+}
+
+/** Groups glyph components into words: same line, small horizontal gaps; dots of i/j join their stem. */
+function groupWords(glyphs: Component[]): Component[] {
+  const sorted = [...glyphs].sort((a, b) => a.x1 - b.x1);
+  const words: Component[] = [];
+  for (const g of sorted) {
+    const gh = g.y2 - g.y1;
+    const host = words.find((w) => {
+      const wh = w.y2 - w.y1;
+      const overlap = Math.min(w.y2, g.y2) - Math.max(w.y1, g.y1);
+      const gap = g.x1 - w.x2;
+      const sameLine = overlap >= 0.4 * Math.min(wh, gh) && gap <= 0.45 * Math.max(wh, gh);
+      const hOverlap = Math.min(w.x2, g.x2) - Math.max(w.x1, g.x1);
+      const stacked = hOverlap > 0 && (g.y1 - w.y2 <= 0.35 * wh && w.y1 - g.y2 <= 0.35 * wh) && Math.min(wh, gh) < 0.45 * Math.max(wh, gh);
+      return sameLine || stacked;
+    });
+    if (host) {
+      host.x1 = Math.min(host.x1, g.x1);
+      host.y1 = Math.min(host.y1, g.y1);
+      host.x2 = Math.max(host.x2, g.x2);
+      host.y2 = Math.max(host.y2, g.y2);
+      host.area += g.area;
+    } else {
+      words.push({ ...g, touches: [...g.touches] });
+    }
+  }
+  return words;
+}
+
+/**
+ * Finds label-like words in one corner of a panel. Labels are short (1-4 glyphs), isolated, and near the
+ * corner; the glyphs may be dark on white or light on a photo, so the window is binarised by the ink mask
+ * when it is mostly background and by Otsu's threshold otherwise.
+ */
+export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions = {}): LabelCandidate[] {
+  const win = cornerWindow(img, piece, corner, options);
+  const [wx1, wy1, wx2, wy2] = win;
+  const ww = wx2 - wx1;
+  const wh = wy2 - wy1;
+  if (ww < 4 || wh < 4) return [];
+  // Pass 1: glyphs in the whitespace (ink mask); pass 2: glyphs on a photo (Otsu), when there is one.
+  const out = wordsInMask(img, piece, corner, win, img.ink, img.background < 128, options);
+  let inkCount = 0;
+  for (let y = wy1; y < wy2; y++) for (let x = wx1; x < wx2; x++) inkCount += img.ink[y * img.width + x]!;
+  if (inkCount > 0.3 * ww * wh) {
+    const t = otsuThreshold(img.gray, img.width, win);
+    let above = 0;
+    for (let y = wy1; y < wy2; y++) for (let x = wx1; x < wx2; x++) if (img.gray[y * img.width + x]! > t) above++;
+    const light = above < (ww * wh) / 2;
+    const mask = new Uint8Array(img.width * img.height);
+    for (let y = wy1; y < wy2; y++) {
+      for (let x = wx1; x < wx2; x++) {
+        const i = y * img.width + x;
+        // Only pixels that are ink count: a light glyph must sit on the photo, not on the white margin.
+        mask[i] = (img.gray[i]! > t) === light && (!light || img.ink[i] || img.background < 128) ? 1 : 0;
+      }
+    }
+    for (const c of wordsInMask(img, piece, corner, win, mask, light, options)) {
+      if (!out.some((o) => o.rect.every((v, k) => Math.abs(v - c.rect[k]!) <= 1))) out.push({ ...c, cost: c.cost + 0.05 });
+    }
+  }
+  out.sort((a, b) => a.cost - b.cost);
+  return out;
+}
+
+function wordsInMask(
+  img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, mask: Uint8Array, light: boolean, options: CandidateOptions,
+): LabelCandidate[] {
+  const [wx1, wy1, wx2] = win;
+  const longSide = Math.max(img.width, img.height);
+  const minH = options.minGlyphPixels ?? 6;
+  const maxH = Math.max(minH + 2, (options.maxGlyphFraction ?? 0.08) * longSide);
+  const comps = connectedComponents(mask, img.width, win);
+  const glyphs: Component[] = [];
+  for (const c of comps) {
+    const h = c.y2 - c.y1;
+    const w = c.x2 - c.x1;
+    if (h > maxH || w > 1.8 * maxH) continue;
+    // A blob cut by the inner sides of the window belongs to something bigger than a label.
+    const innerX = corner.endsWith('left') ? c.touches[2] : c.touches[0];
+    const innerY = corner.startsWith('top') ? c.touches[3] : c.touches[1];
+    if ((innerX && wx2 < img.width && wx1 > 0) || innerY) continue;
+    if (h < 2 && w < 2) continue;
+    glyphs.push(c);
+  }
+  void wy1;
+  const words = groupWords(glyphs);
+  const out: LabelCandidate[] = [];
+  const pw = piece[2] - piece[0];
+  const ph = piece[3] - piece[1];
+  for (const word of words) {
+    const h = word.y2 - word.y1;
+    const w = word.x2 - word.x1;
+    if (h < minH || h > maxH || w > 2.8 * h || w < 0.12 * h) continue;
+    const fill = word.area / (w * h);
+    if (fill < 0.08 || fill > 0.9) continue;
+    const dx = corner.endsWith('left') ? word.x1 - piece[0] : piece[2] - word.x2;
+    const dy = corner.startsWith('top') ? word.y1 - piece[1] : piece[3] - word.y2;
+    const cost = Math.max(0, dx) / Math.max(1, Math.min(pw, 200)) + Math.max(0, dy) / Math.max(1, Math.min(ph, 200)) + (w > 2.5 * h ? 0.2 : 0);
+    out.push({ rect: [word.x1, word.y1, word.x2, word.y2], corner, cost, light });
+  }
+  return out;
+}
+
+/** The candidate's pixels, padded, as dark-on-light grey for the recognizer. */
+export function candidateCrop(img: AnalysisImage, c: LabelCandidate): GreyCrop {
+  const h = c.rect[3] - c.rect[1];
+  const pad = Math.max(2, Math.round(0.25 * h));
+  const x1 = Math.max(0, c.rect[0] - pad);
+  const y1 = Math.max(0, c.rect[1] - pad);
+  const x2 = Math.min(img.width, c.rect[2] + pad);
+  const y2 = Math.min(img.height, c.rect[3] + pad);
+  const width = Math.max(1, x2 - x1);
+  const height = Math.max(1, y2 - y1);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = img.gray[(y1 + y) * img.width + x1 + x] ?? 255;
+      data[y * width + x] = c.light ? 255 - v : v;
+    }
+  }
+  return { data, width, height };
+}

@@ -1,0 +1,68 @@
+/** Reading of a panel label: what OCR saw and the normalised label. */
+export interface ParsedLabel {
+  /** Label without brackets or trailing punctuation: "A", "b", "ii", "A1". */
+  text: string;
+}
+
+const ROMAN = /^(i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii)$/;
+/** Letters whose upper and lower case look alike at small sizes. */
+const CASE_AMBIGUOUS = new Set('cosuvwxz'.split(''));
+
+/**
+ * Normalises an OCR reading to a panel label, or null when it cannot be one. Accepts a single letter,
+ * lower-case roman numerals up to xii, a letter followed by one or two digits, and one or two digits, each
+ * optionally in brackets or followed by "." / ")".
+ */
+export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel | null {
+  let s = raw.normalize('NFKC').replace(/\s+/g, '');
+  s = s.replace(/^[([{]+/, '').replace(/[)\]}.:,]+$/, '');
+  if (s.length === 0 || s.length > 4) return null;
+  if (hints && hints.length > 0) {
+    const exact = hints.find((h) => h === s);
+    if (exact) return { text: exact };
+    const folded = hints.find((h) => h.toLowerCase() === s.toLowerCase());
+    if (folded) return { text: folded };
+    // Typical OCR confusions of single-letter labels.
+    const swaps: Record<string, string[]> = { '1': ['I', 'i', 'l'], l: ['I', 'i'], I: ['l', 'i'], '0': ['O', 'o', 'D'], '8': ['B'], '5': ['S', 's'], '6': ['G', 'b'], '9': ['g'], '2': ['Z', 'z'], '4': ['A'], '7': ['T'] };
+    for (const alt of swaps[s] ?? []) {
+      const hit = hints.find((h) => h === alt);
+      if (hit) return { text: hit };
+    }
+    return null;
+  }
+  if (/^[A-Za-z]$/.test(s)) return { text: s };
+  if (ROMAN.test(s)) return { text: s };
+  // Bare digits are tick labels far more often than panel labels: accepted only when the caption says so.
+  if (/^[A-Za-z]\d{1,2}$/.test(s)) return { text: s };
+  return null;
+}
+
+/**
+ * Makes case consistent within one figure: letters whose case OCR cannot see (c, o, s, ...) take the case of
+ * the unambiguous labels (or of the caption hints when given).
+ */
+export function harmoniseCase(labels: Array<string | undefined>, hints?: readonly string[]): Array<string | undefined> {
+  let lower = 0;
+  let upper = 0;
+  const votes = hints && hints.length > 0 ? hints : labels;
+  for (const l of votes) {
+    if (!l || !/^[A-Za-z]$/.test(l) || CASE_AMBIGUOUS.has(l.toLowerCase())) continue;
+    if (l === l.toLowerCase()) lower++;
+    else upper++;
+  }
+  if (lower === upper) return labels;
+  return labels.map((l) => {
+    if (!l || !/^[A-Za-z]$/.test(l) || !CASE_AMBIGUOUS.has(l.toLowerCase())) return l;
+    return lower > upper ? l.toLowerCase() : l.toUpperCase();
+  });
+}
+
+/** Rank of a label in a sequence (a=0, b=1, ..., ii=1), for ordering; NaN when unknown. */
+export function labelRank(label: string): number {
+  if (/^[A-Za-z]$/.test(label)) return label.toLowerCase().charCodeAt(0) - 97;
+  const roman = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'].indexOf(label.toLowerCase());
+  if (roman >= 0) return roman;
+  const m = /^([A-Za-z]?)(\d+)$/.exec(label);
+  if (m) return (m[1] ? (m[1].toLowerCase().charCodeAt(0) - 97) * 100 : 0) + Number(m[2]);
+  return Number.NaN;
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { ocrModelPaths } from './models.ts';
+import { createSession, ort } from '../onnx/session.ts';
+import type { SessionOptions } from '../onnx/session.ts';
+
+/** A grey image crop (one byte per pixel), dark text on light background preferred. */
+export interface GreyCrop {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface Recognition {
+  text: string;
+  /** Mean probability of the emitted characters (0 when nothing was read). */
+  confidence: number;
+}
+
+export interface RecognizerOptions extends SessionOptions {
+  /** Path of the PP-OCR recognition model. Default: the bundled PP-OCRv4 model. */
+  modelPath?: string;
+  /** Path of the character dictionary. Default: the bundled ppocr_keys_v1.txt. */
+  dictionaryPath?: string;
+  /**
+   * Characters the decoder may emit. Panel labels are Latin letters, digits and brackets, so restricting the
+   * CTC argmax to them stops look-alike CJK characters from winning. Default: letters, digits, `()[].`.
+   */
+  alphabet?: string;
+  /** Network input height. PP-OCRv4 uses 48. */
+  inputHeight?: number;
+  /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 192. */
+  maxInputWidth?: number;
+}
+
+const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].';
+
+/** PP-OCR text-line recognizer run directly with onnxruntime: batched, CTC greedy decoding, NFKC output. */
+export class TextRecognizer {
+  readonly provider: string;
+  private readonly allowed: Int32Array;
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly keys: string[],
+    alphabet: string,
+    private readonly inputHeight: number,
+    private readonly maxInputWidth: number,
+    provider: string,
+  ) {
+    this.provider = provider;
+    const indices: number[] = [];
+    keys.forEach((k, i) => {
+      if (i > 0 && k.length > 0 && alphabet.includes(k.normalize('NFKC'))) indices.push(i);
+    });
+    this.allowed = Int32Array.from(indices);
+  }
+
+  static async create(options: RecognizerOptions = {}): Promise<TextRecognizer> {
+    const paths = ocrModelPaths();
+    const dictionary = readFileSync(options.dictionaryPath ?? paths.dictionary, 'utf8').split(/\r?\n/);
+    if (dictionary.at(-1) === '') dictionary.pop();
+    // Index 0 is the CTC blank; PP-OCR appends a space as the last class.
+    const keys = ['', ...dictionary, ' '];
+    const { session, provider } = await createSession(options.modelPath ?? paths.recognition, options);
+    return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
+      options.maxInputWidth ?? 192, provider);
+  }
+
+  /** Reads each crop as one text line. All crops go through the network in one call. */
+  async recognize(crops: GreyCrop[]): Promise<Recognition[]> {
+    if (crops.length === 0) return [];
+    const h = this.inputHeight;
+    const widths = crops.map((c) => Math.max(8, Math.min(this.maxInputWidth, Math.ceil((c.width / Math.max(1, c.height)) * h))));
+    const batchWidth = Math.ceil(Math.max(...widths) / 8) * 8;
+    const input = new Float32Array(crops.length * 3 * h * batchWidth);
+    const plane = h * batchWidth;
+    crops.forEach((crop, n) => {
+      const w = widths[n] ?? 8;
+      const base = n * 3 * plane;
+      // Padding is 0 after normalisation (mid grey), as PaddleOCR pads its batches.
+      for (let y = 0; y < h; y++) {
+        const sy = Math.min(crop.height - 1, Math.floor(((y + 0.5) * crop.height) / h));
+        for (let x = 0; x < w; x++) {
+          const sx = Math.min(crop.width - 1, Math.floor(((x + 0.5) * crop.width) / w));
+          const v = (crop.data[sy * crop.width + sx] ?? 255) / 127.5 - 1;
+          const o = base + y * batchWidth + x;
+          input[o] = v;
+          input[o + plane] = v;
+          input[o + 2 * plane] = v;
+        }
+      }
+    });
+    const feeds = { [this.session.inputNames[0] ?? 'x']: new ort.Tensor('float32', input, [crops.length, 3, h, batchWidth]) };
+    const outputs = await this.session.run(feeds);
+    const out = outputs[this.session.outputNames[0] ?? ''];
+    if (!out) throw new Error('recognizer produced no output');
+    const probs = out.data as Float32Array;
+    const [, steps = 0, classes = 0] = out.dims;
+    const results = crops.map((_, n) => this.decode(probs, n * steps * classes, steps, classes));
+    out.dispose?.();
+    return results;
+  }
+
+  private decode(probs: Float32Array, offset: number, steps: number, classes: number): Recognition {
+    let text = '';
+    let sum = 0;
+    let count = 0;
+    let previous = -1;
+    for (let t = 0; t < steps; t++) {
+      const row = offset + t * classes;
+      const blank = probs[row] ?? 0;
+      let best = 0;
+      let bestP = blank;
+      for (const k of this.allowed) {
+        const p = probs[row + k] ?? 0;
+        if (p > bestP) { bestP = p; best = k; }
+      }
+      if (best !== 0 && best !== previous) {
+        text += this.keys[best] ?? '';
+        sum += bestP;
+        count++;
+      }
+      previous = best;
+    }
+    return { text: text.normalize('NFKC'), confidence: count ? sum / count : 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,69 @@
+import type { RawImage } from '../types.ts';
+
+export interface LetterboxResult {
+  /** CHW float32 planes, values in [0,1] unless `mean`/`std` were given. */
+  data: Float32Array;
+  /** Input pixels per original pixel. */
+  scale: number;
+  padX: number;
+  padY: number;
+}
+
+export interface LetterboxOptions {
+  /** Keep the aspect ratio and pad (YOLO), or stretch to the input size (DETR). Default true. */
+  keepAspect?: boolean;
+  /** Padding grey level. Default 114 (Ultralytics). */
+  padValue?: number;
+  /** Per-channel normalisation applied after /255 (e.g. ImageNet for DETR). Default none. */
+  mean?: [number, number, number];
+  std?: [number, number, number];
+}
+
+/**
+ * Resizes (bilinear) into a `width` x `height` network input, centred with padding when keeping the aspect
+ * ratio, exactly as Ultralytics' LetterBox(auto=False, center=True) does, and writes CHW planes into `out`.
+ */
+export function letterbox(image: RawImage, width: number, height: number, options: LetterboxOptions = {}, out?: Float32Array): LetterboxResult {
+  const keep = options.keepAspect ?? true;
+  const W = Math.max(1, image.width);
+  const H = Math.max(1, image.height);
+  const ch = Math.max(1, image.channels);
+  const scaleX = keep ? Math.min(width / W, height / H) : width / W;
+  const scaleY = keep ? scaleX : height / H;
+  const newW = keep ? Math.max(1, Math.round(W * scaleX)) : width;
+  const newH = keep ? Math.max(1, Math.round(H * scaleY)) : height;
+  const padX = keep ? Math.floor((width - newW) / 2) : 0;
+  const padY = keep ? Math.floor((height - newH) / 2) : 0;
+  const plane = width * height;
+  const data = out ?? new Float32Array(3 * plane);
+  const mean = options.mean ?? [0, 0, 0];
+  const std = options.std ?? [1, 1, 1];
+  const pad = (options.padValue ?? 114) / 255;
+  for (let c = 0; c < 3; c++) data.fill((pad - mean[c]!) / std[c]!, c * plane, (c + 1) * plane);
+  const src = image.data;
+  for (let y = 0; y < newH; y++) {
+    const fy = Math.min(H - 1, Math.max(0, (y + 0.5) / (newH / H) - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(H - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < newW; x++) {
+      const fx = Math.min(W - 1, Math.max(0, (x + 0.5) / (newW / W) - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(W - 1, x0 + 1);
+      const wx = fx - x0;
+      const o = (y + padY) * width + x + padX;
+      for (let c = 0; c < 3; c++) {
+        const sc = ch >= 3 ? c : 0;
+        const p = (yy: number, xx: number): number => src[(yy * W + xx) * ch + sc] ?? 0;
+        const v = (p(y0, x0) * (1 - wx) + p(y0, x1) * wx) * (1 - wy) + (p(y1, x0) * (1 - wx) + p(y1, x1) * wx) * wy;
+        data[c * plane + o] = (v / 255 - mean[c]!) / std[c]!;
+      }
+    }
+  }
+  return { data, scale: scaleX, padX, padY };
+}
+
+/** Maps a box from network-input pixels back to original pixels (undoing padding and scale). */
+export function unletterbox(box: [number, number, number, number], lb: Pick<LetterboxResult, 'scale' | 'padX' | 'padY'>, scaleY = lb.scale): [number, number, number, number] {
+  return [(box[0] - lb.padX) / lb.scale, (box[1] - lb.padY) / scaleY, (box[2] - lb.padX) / lb.scale, (box[3] - lb.padY) / scaleY];
+}
