@@ -1,0 +1,7 @@
+/** Subfigure–subcaption alignment: pairs detected panels with the caption splitter's subcaptions. */
+export const ALIGNER_VERSION = 'align-1.0.0';
+
+export { alignPanels } from './align.ts';
+export type { AlignedPair, AlignMethod, Alignment, CountMismatch } from './align.ts';
+export { evaluateAlignment, groundTruthPanels, iou, parseExsclaim, readingOrder } from './eval.ts';
+export type { AlignEvalReport, AlignFigureResult, ExsclaimFigure, ExsclaimSubfigure, PanelSource } from './eval.ts';
