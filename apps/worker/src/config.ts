@@ -37,6 +37,9 @@ const configSchema = z.object({
   SKIP_RETRACTED: booleanFlag.default(true),
   DASHBOARD_PORT: z.coerce.number().int().positive().default(3000),
   DASHBOARD_HOST: z.string().default('127.0.0.1'),
+  /** Basic auth for the dashboard; when unset the dashboard only binds to a loopback address. */
+  DASHBOARD_USER: z.string().min(1).optional(),
+  DASHBOARD_PASSWORD: z.string().min(1).optional(),
   WORKER_NAME: z.string().optional(),
 });
 
