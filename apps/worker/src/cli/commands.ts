@@ -6,6 +6,7 @@ import { registerEvalDetect } from './eval-detect.ts';
 import { registerSplitCaption } from './split-caption.ts';
 import { registerAlign } from './align.ts';
 import { registerEvalCaptions } from './eval-captions.ts';
+import { registerEvalAlign } from './eval-align.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 
 /** Every subcommand, one file each. */
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerSplitCaption(program);
   registerAlign(program);
   registerEvalCaptions(program);
+  registerEvalAlign(program);
   registerQueueCommands(program);
 }

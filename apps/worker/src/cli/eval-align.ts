@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ALIGNER_VERSION, evaluateAlignment, groundTruthPanels, parseExsclaim, type PanelSource } from '@pmc-curator/pipeline/align';
+import { SPLITTER_VERSION, splitCaption } from '@pmc-curator/pipeline/captions';
+import { createDetector, decodeImage, rescaleResult } from '@pmc-curator/pipeline/detect';
+
+interface EvalAlignOptions {
+  gtBoxes?: boolean;
+  gtLabels?: boolean;
+  detector?: string;
+  model?: string;
+  perFigure?: boolean;
+}
+
+export function registerEvalAlign(program: Command): void {
+  program
+    .command('eval-align')
+    .description('alignment token F1 (MedICaT metric) on a directory of figures with an EXSCLAIM expected.json')
+    .argument('<dir>', 'directory with expected.json and the figure images')
+    .option('--gt-boxes', 'use the ground-truth panel boxes (labels hidden) instead of the detector: an upper bound for detection')
+    .option('--gt-labels', 'with --gt-boxes, also give the aligner the true panel labels')
+    .option('--detector <name>', 'detector name passed to createDetector (default: layout-ocr)')
+    .option('--model <path>', 'ONNX panel detector model')
+    .option('--per-figure', 'print one line per figure')
+    .action(async (dir: string, opts: EvalAlignOptions) => {
+      const figures = parseExsclaim(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
+      let source: PanelSource;
+      let close: (() => Promise<void>) | undefined;
+      let panelsFrom: string;
+      if (opts.gtBoxes) {
+        source = groundTruthPanels(Boolean(opts.gtLabels));
+        panelsFrom = opts.gtLabels ? 'ground-truth boxes and labels' : 'ground-truth boxes, labels hidden';
+      } else {
+        const detector = await createDetector({ ...(opts.detector ? { name: opts.detector } : {}), ...(opts.model ? { modelPath: opts.model } : {}) });
+        close = async () => detector.close?.();
+        panelsFrom = `detector ${detector.name}@${detector.version}`;
+        source = async (fig) => {
+          const labels = splitCaption(fig.caption).labels;
+          const decoded = await decodeImage(join(dir, fig.id));
+          const raw = await detector.detect(decoded.image, labels.length > 0 ? { captionLabels: labels } : undefined);
+          return rescaleResult(raw, decoded.width, decoded.height).panels;
+        };
+      }
+      try {
+        const r = await evaluateAlignment(figures, source);
+        const round = (x: number): number => Math.round(x * 10000) / 10000;
+        if (opts.perFigure) {
+          for (const f of r.perFigure) {
+            process.stdout.write(`${JSON.stringify({ id: f.id, panels: f.panels, subfigures: f.subfigures, tokenF1: f.specificF1.map(round), mismatch: f.alignment.mismatch })}\n`);
+          }
+        }
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              panels: panelsFrom,
+              splitter: SPLITTER_VERSION,
+              aligner: ALIGNER_VERSION,
+              figures: r.figures,
+              subfigures: r.subfigures,
+              detectedSubfigures: r.detectedSubfigures,
+              meanTokenF1: round(r.meanTokenF1),
+              meanTokenF1FullSubcaption: round(r.meanTokenF1Full),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      } finally {
+        await close?.();
+      }
+    });
+}
