@@ -96,3 +96,12 @@ describe('normalizeLabel', () => {
     expect(normalizeLabel(raw)).toBe(label);
   });
 });
+
+describe('MathML in captions', () => {
+  it('drops layout whitespace between MathML tokens but keeps spaces inside mtext', () => {
+    const fig = figuresOf(`<fig id="m"><caption><p>rate (<inline-formula><mml:math xmlns:mml="http://www.w3.org/1998/Math/MathML"><mml:mrow>
+      <mml:mi>k</mml:mi> <mml:mo>=</mml:mo> <mml:mn>0</mml:mn> <mml:mo>.</mml:mo> <mml:mn>127</mml:mn> <mml:mtext> per day</mml:mtext>
+      </mml:mrow></mml:math></inline-formula>) shown</p></caption></fig>`)[0];
+    expect(fig?.caption).toBe('rate (k=0.127 per day) shown');
+  });
+});

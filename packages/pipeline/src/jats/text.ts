@@ -26,23 +26,34 @@ export function normalizeWhitespace(text: string): string {
 
 /** The text of a node with inline markup (italic, xref, MathML, ...) flattened and whitespace normalised. */
 export function flattenText(node: Node, options: FlattenOptions = {}): string {
-  const parts: string[] = [];
-  collect(node, parts, options.skip);
-  return normalizeWhitespace(parts.join(''));
+  const walk: Walk = { parts: [], skip: options.skip, inMath: false };
+  collect(node, walk);
+  return normalizeWhitespace(walk.parts.join(''));
 }
 
-function collect(node: Node, parts: string[], skip: ReadonlySet<string> | undefined): void {
+interface Walk {
+  parts: string[];
+  skip: ReadonlySet<string> | undefined;
+  /** Inside MathML, whitespace between tokens is layout, not text. */
+  inMath: boolean;
+}
+
+function collect(node: Node, walk: Walk): void {
   for (let child = node.firstChild; child; child = child.nextSibling) {
-    if (isText(child)) parts.push(child.nodeValue ?? '');
-    else if (isElement(child)) collectElement(child, parts, skip);
+    if (isText(child)) {
+      const text = child.nodeValue ?? '';
+      if (!walk.inMath || text.trim()) walk.parts.push(text);
+    } else if (isElement(child)) {
+      collectElement(child, walk);
+    }
   }
 }
 
-function collectElement(el: Element, parts: string[], skip: ReadonlySet<string> | undefined): void {
+function collectElement(el: Element, walk: Walk): void {
   const name = nameOf(el);
-  if (ALWAYS_SKIP.has(name) || skip?.has(name)) return;
+  if (ALWAYS_SKIP.has(name) || walk.skip?.has(name)) return;
   const block = BLOCK.has(name);
-  if (block) parts.push(' ');
+  if (block) walk.parts.push(' ');
   if (name === 'alternatives') {
     // The same content in several renderings (MathML, TeX, an image): keep one.
     const children = childElements(el);
@@ -50,9 +61,11 @@ function collectElement(el: Element, parts: string[], skip: ReadonlySet<string> 
       children.find((c) => nameOf(c) === 'math') ??
       children.find((c) => nameOf(c) === 'tex-math') ??
       children.find((c) => nameOf(c) !== 'graphic' && nameOf(c) !== 'inline-graphic');
-    if (chosen) collectElement(chosen, parts, skip);
+    if (chosen) collectElement(chosen, walk);
+  } else if (name === 'math' && !walk.inMath) {
+    collect(el, { ...walk, inMath: true });
   } else {
-    collect(el, parts, skip);
+    collect(el, walk);
   }
-  if (block) parts.push(' ');
+  if (block) walk.parts.push(' ');
 }
