@@ -21,8 +21,9 @@ export function namedEntity(name: string): string | undefined {
  */
 export function replaceNamedEntities(xml: string): string {
   if (!xml.includes('&')) return xml;
-  return xml.replace(/&([A-Za-z][A-Za-z0-9]*);/g, (whole, name: string) => {
-    if (XML_PREDEFINED.has(name)) return whole;
+  // CDATA sections and comments are matched too, and returned untouched: references are literal there.
+  return xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&([A-Za-z][A-Za-z0-9]*);/g, (whole, name: string | undefined) => {
+    if (name === undefined || XML_PREDEFINED.has(name)) return whole;
     const value = namedEntity(name);
     if (value === undefined) return whole;
     let out = '';

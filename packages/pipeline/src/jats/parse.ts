@@ -51,7 +51,7 @@ export function parseJats(xml: string | Uint8Array, options: ParseJatsOptions = 
       figures: extractFigures(article),
     };
   } catch (error) {
-    // Only absurdly deep nesting gets here (the walkers recurse); anything else is a bug and propagates.
+    // Only absurdly deep nesting gets here (flattenText recurses); anything else is a bug and propagates.
     if (error instanceof RangeError) {
       throw new CurationError('MalformedXml', `JATS XML is nested too deeply to process: ${error.message}`, { cause: error });
     }
