@@ -74,6 +74,7 @@ describe('figure extraction (synthetic cases)', () => {
   it('does not add a full stop after a title that already ends a sentence, nor to a title-only caption', () => {
     expect(figuresOf('<fig id="a"><caption><title>Done?</title><p>Yes.</p></caption></fig>')[0]?.caption).toBe('Done? Yes.');
     expect(figuresOf('<fig id="a"><caption><title>Is it “quoted.”</title><p>Yes.</p></caption></fig>')[0]?.caption).toBe('Is it “quoted.” Yes.');
+    expect(figuresOf('<fig id="a"><caption><title>Panels:</title><p>A, left.</p></caption></fig>')[0]?.caption).toBe('Panels: A, left.');
     expect(figuresOf('<fig id="a"><caption><title>Only a title</title></caption></fig>')[0]?.caption).toBe('Only a title');
     expect(figuresOf('<fig id="a"><caption><p>Only text</p></caption></fig>')[0]?.caption).toBe('Only text');
   });

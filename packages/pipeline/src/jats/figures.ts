@@ -107,8 +107,9 @@ function captionOf(fig: Element): { caption: string; boldSpans: string[] } {
   return { caption: text, boldSpans };
 }
 
+/** A title ending in . ! ? (or : ; which already lead into the text) needs no added full stop. */
 function endsSentence(text: string): boolean {
-  return /[.!?][\s"'’”)\]]*$/.test(text);
+  return /[.!?:;][\s"'’”)\]]*$/.test(text);
 }
 
 /** `<graphic>` hrefs of this figure (not of nested figures nor of the caption), deduplicated. */
