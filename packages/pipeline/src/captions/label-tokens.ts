@@ -310,20 +310,25 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
     }
     return { ...base, end: e, form: 'half-paren', weak: false, tentative: false };
   }
-  if (!boundary) return undefined;
-  const weakCtx = prev === 'comma';
+  if (!boundary && prev !== 'and') return undefined;
+  // "; and B , right lateral view": kept only if it continues the sequence.
+  const weakCtx = prev === 'comma' || prev === 'and';
   const t = text[e];
+  // "A , dorsal" / "B : ventral": a space left where inline markup was flattened.
+  if (t === ' ' && (text[e + 1] === ',' || text[e + 1] === ':') && text[e + 2] === ' ') {
+    return classifyBare(text, { ...g, end: e + 1 }, prev, boldKeys);
+  }
   const after = skipSpaces(text, e + 1);
   if (t === '.' || t === ':') {
     if (!textFollows(text[after]) || after >= text.length) return undefined;
     // "A." + lower-case word after a full stop is an initial or abbreviation more often than a label.
     const tentative = t === '.' && isLower(text[after]) && !bold && text[e + 1] === ' ';
-    return { ...base, end: e + 1, form: 'bare-punct', weak: weakCtx, tentative };
+    return { ...base, end: e + 1, form: 'bare-punct', weak: weakCtx, tentative: tentative || prev === 'and' };
   }
   if (roman) return undefined;
   if (t === ',' && text[e + 1] === ' ') {
     if (!isAsciiLetter(text[after]) || readAtom(text, after)) return undefined;
-    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: weakCtx };
+    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: weakCtx && !bold };
   }
   if (t === ' ') {
     if (after >= text.length) return undefined;
@@ -392,7 +397,7 @@ function positional(text: string, pos: number, prev: PrevContext): Mention | und
   }
   if (prev === 'start' || prev === 'sentence' || prev === 'clause') {
     const k = skipSpaces(text, end);
-    if (text[k] === ':' || (text[k] === '-' && text[k + 1] === ' ') || text[k] === ')') {
+    if (text[k] === ':' || text[k] === ',' || (text[k] === '-' && text[k + 1] === ' ') || text[k] === ')') {
       return { start: pos, end: k + 1, atoms, form: 'positional', role: 'prefix', weak: false, ranged: false, prev, tentative: false };
     }
   }
@@ -442,8 +447,8 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
     }
     if (isAsciiLetter(c) && !isWordChar(text[i - 1]) && text[i - 1] !== '-' && text[i - 1] !== '/' && text[i - 1] !== "'" && text[i - 1] !== '’') {
       const prev = prevContext(text, i);
-      if (prev !== 'reference' && prev !== 'word-ref' && prev !== 'glued' && prev !== 'open' && prev !== 'and' && prev !== 'paren') {
-        const pm = prev === 'none' ? undefined : positional(text, i, prev);
+      if (prev !== 'reference' && prev !== 'word-ref' && prev !== 'glued' && prev !== 'open' && prev !== 'paren') {
+        const pm = prev === 'none' || prev === 'and' ? undefined : positional(text, i, prev);
         if (pm) {
           out.push(pm);
           i = pm.end;

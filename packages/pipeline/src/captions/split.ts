@@ -107,8 +107,8 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
     }
   }
   let kind: AtomKind | undefined;
-  if (letters > 0 && letters >= romans * 0.5) kind = 'letter';
-  else if (romans > 0) kind = 'roman';
+  if (letters > 0 && letters >= romans * 0.5 && letters >= positional) kind = 'letter';
+  else if (romans > 0 && romans >= positional) kind = 'roman';
   else if (positional > 0) kind = 'positional';
   if (kind === undefined) return { mentions: [], kind };
   if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
@@ -363,6 +363,10 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
     mode = nPrefix >= nPostfix ? 'prefix' : 'postfix';
   } else if (nBoundary + nInline >= 2) mode = 'inline';
   if (family.kind === 'positional' && nBoundary + nInline < 2) mode = 'none';
+
+  // One label that is not the first of its sequence ("p", "T") is a symbol or abbreviation, not a panel.
+  const only = distinct(boundary) + distinct(inlineNew) === 1 ? [...boundary, ...inlineNew][0]?.atoms[0] : undefined;
+  if (only && family.kind !== 'positional' && seqIndex(only) !== 0) mode = 'none';
 
   if (mode === 'none') {
     if (all.length > 0) flags.push('unused-label-candidates');
