@@ -1,4 +1,5 @@
 import { clampBox } from './boxes.ts';
+import { readingOrder } from './order.ts';
 import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
 import { lineSums, xyCut } from './layout/xycut.ts';
@@ -87,7 +88,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (only?.label) panel.label = { text: only.label.text, box: this.toBox(only.label.rect, img, width, height) };
       return { width, height, method, modelVersion: this.version, panels: [panel] };
     }
-    const panels: Panel[] = pieces.map((p) => {
+    const ordered = readingOrder(pieces.map((p) => [p.rect[0], p.rect[1], p.rect[2], p.rect[3]])).map((i) => pieces[i]!);
+    const panels: Panel[] = ordered.map((p) => {
       const panel: Panel = { box: this.toBox(p.rect, img, width, height), score: p.label ? 0.6 + 0.4 * p.label.confidence : 0.5 };
       if (p.label) panel.label = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
       return panel;

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidBox } from './boxes.ts';
+import { captionPanelLabels } from './caption-labels.ts';
+import { decodeImage } from './decode.ts';
+import { parseExsclaimGroundTruth, scoreFigure } from './eval.ts';
+import { loadPanelSources } from './evaluate.ts';
+import { LayoutOcrDetector } from './layout-detector.ts';
+import { generateSyntheticFigure } from './synthetic.ts';
+import type { DetectionResult, RawImage } from './types.ts';
+
+const dir = new URL('../../../../test/fixtures/figures/exsclaim-ccby/', import.meta.url);
+const truth = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')));
+
+function expectInvariants(r: DetectionResult, image: RawImage): void {
+  expect(r.width).toBe(image.width);
+  expect(r.height).toBe(image.height);
+  expect(r.panels.length).toBeGreaterThanOrEqual(1);
+  for (const p of r.panels) {
+    expect(isValidBox(p.box, image.width, image.height)).toBe(true);
+    if (p.label) expect(isValidBox(p.label.box, image.width, image.height)).toBe(true);
+    expect(p.score).toBeGreaterThan(0);
+    expect(p.score).toBeLessThanOrEqual(1);
+  }
+}
+
+describe('layout+OCR detector', () => {
+  let det: LayoutOcrDetector;
+  let layoutOnly: LayoutOcrDetector;
+  beforeAll(async () => {
+    det = await LayoutOcrDetector.create();
+    layoutOnly = await LayoutOcrDetector.create({ ocr: false });
+  });
+  afterAll(async () => { await det.close(); });
+
+  it.each(['s41467-018-06211-3_fig3.jpg', 's41467-018-06211-3_fig4.jpg', 's41467-018-06211-3_fig5.jpg'])('finds and labels every panel of real chart figure %s', async (file) => {
+    const fig = truth.find((f) => f.file === file)!;
+    const { image } = await decodeImage(new URL(file, dir).pathname);
+    const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption ?? '') });
+    expectInvariants(r, image);
+    const s = scoreFigure(r.panels, fig.panels);
+    expect(s).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });
+    expect(r.panels.map((p) => p.label?.text)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('reads labels without caption hints on a real microscopy figure (fig2)', async () => {
+    const fig = truth.find((f) => f.file === 's41467-018-06211-3_fig2.jpg')!;
+    const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+    const r = await det.detect(image);
+    expectInvariants(r, image);
+    // Geometric reading order (rows, then left to right): d sits above b.
+    expect(r.panels.map((p) => p.label?.text)).toEqual(['a', 'c', 'd', 'b', 'e', 'f', 'g']);
+  });
+
+  it('splits synthetic compound figures (exact ground truth) at gutters and lines', async () => {
+    const sources = await loadPanelSources(dir.pathname);
+    let tp = 0;
+    let total = 0;
+    for (const seed of [2, 7, 8, 11, 25, 26, 28]) {
+      const fig = await generateSyntheticFigure(seed, sources);
+      const r = await layoutOnly.detect(fig.image);
+      expectInvariants(r, fig.image);
+      const s = scoreFigure(r.panels, fig.panels);
+      tp += s.truePositives;
+      total += fig.panels.length;
+    }
+    expect(tp / total).toBeGreaterThan(0.8);
+  });
+
+  it('returns a single-panel figure as one panel covering the figure', async () => {
+    const sources = await loadPanelSources(dir.pathname);
+    const fig = await generateSyntheticFigure(10, sources, { maxPanels: 1 });
+    const r = await det.detect(fig.image);
+    expect(r.panels.map((p) => p.box)).toEqual([[0, 0, fig.image.width, fig.image.height]]);
+  });
+
+  it('never crashes on degenerate images and always returns one valid panel', async () => {
+    const cases: RawImage[] = [
+      { data: new Uint8Array(3).fill(255), width: 1, height: 1, channels: 3 },
+      { data: new Uint8Array(1), width: 1, height: 1, channels: 1 },
+      { data: new Uint8Array(300 * 200 * 3).fill(255), width: 300, height: 200, channels: 3 },
+      { data: new Uint8Array(300 * 200 * 4), width: 300, height: 200, channels: 4 },
+      { data: new Uint8Array(2 * 500), width: 2, height: 500, channels: 1 },
+    ];
+    for (const image of cases) {
+      const r = await det.detect(image);
+      expectInvariants(r, image);
+    }
+  });
+
+  it('keeps a photo with no gutters as one panel', async () => {
+    const { data, info } = await sharp({ create: { width: 400, height: 300, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 120, sigma: 40 } } })
+      .raw().toBuffer({ resolveWithObject: true });
+    const image: RawImage = { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+    const r = await det.detect(image);
+    expect(r.panels).toHaveLength(1);
+  });
+
+  it('box invariants hold on random images (property)', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.integer({ min: 1, max: 120 }), fc.integer({ min: 1, max: 120 }), fc.constantFrom(1, 3, 4), fc.integer(),
+      async (width, height, channels, seed) => {
+        const data = new Uint8Array(width * height * channels);
+        let s = seed >>> 0;
+        for (let i = 0; i < data.length; i++) { s = (s * 1664525 + 1013904223) >>> 0; data[i] = s % 7 === 0 ? s & 255 : 255; }
+        const image = { data, width, height, channels };
+        expectInvariants(await layoutOnly.detect(image), image);
+      }), { numRuns: 60 });
+  });
+});

@@ -1,0 +1,33 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TextRecognizer } from './recognizer.ts';
+import type { GreyCrop } from './recognizer.ts';
+
+async function render(text: string, font: string, invert = false): Promise<GreyCrop> {
+  const fg = invert ? 'white' : 'black';
+  const bg = invert ? 'black' : 'white';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${20 + 18 * text.length}" height="40"><rect width="100%" height="100%" fill="${bg}"/><text x="8" y="30" font-family="${font}" font-size="28" font-weight="bold" fill="${fg}">${text}</text></svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).greyscale().raw().toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(data);
+  if (invert) for (let i = 0; i < out.length; i++) out[i] = 255 - out[i]!;
+  return { data: out, width: info.width, height: info.height };
+}
+
+describe('PP-OCR recognizer (bundled model)', () => {
+  let rec: TextRecognizer;
+  beforeAll(async () => { rec = await TextRecognizer.create(); });
+  afterAll(async () => { await rec.close(); });
+
+  it('reads rendered panel labels in one batch, whatever their widths', async () => {
+    const crops = await Promise.all([render('a', 'DejaVu Sans'), render('B', 'DejaVu Serif'), render('(c)', 'DejaVu Sans'), render('D', 'DejaVu Sans Mono'), render('Legend', 'DejaVu Sans')]);
+    const out = await rec.recognize(crops);
+    expect(out.map((o) => o.text)).toEqual(['a', 'B', '(c)', 'D', 'Legend']);
+    for (const o of out) expect(o.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('returns an empty reading for a blank crop and nothing for no crops', async () => {
+    expect(await rec.recognize([])).toEqual([]);
+    const [blank] = await rec.recognize([{ data: new Uint8Array(40 * 40).fill(255), width: 40, height: 40 }]);
+    expect(blank!.text).toBe('');
+  });
+});
