@@ -200,7 +200,8 @@ function prevContext(text: string, pos: number): PrevContext {
   if (c === ',') return 'comma';
   if (c === ')' || c === ']') return 'paren';
   if (c === '(' || c === '[') return 'open';
-  if (c === '&') return 'and';
+  // "H&E", "H & E": never a label list.
+  if (c === '&') return 'none';
   let k = i + 1;
   while (k > 0 && i + 1 - k < 12 && isWordChar(text[k - 1])) k--;
   const w = text.slice(k, i + 1).toLowerCase();

@@ -7,7 +7,7 @@
 const ABBREVIATIONS = new Set([
   'fig', 'figs', 'ref', 'refs', 'eq', 'eqs', 'vs', 'al', 'no', 'nos', 'cf', 'ca', 'approx', 'dr', 'mr', 'mrs',
   'st', 'inc', 'ltd', 'co', 'e.g', 'i.e', 'eg', 'ie', 'resp', 'vol', 'p', 'pp', 'sp', 'spp', 'var', 'etc',
-  'orig', 'mag', 'magn', 'obj', 'suppl', 'supp', 'min', 'max', 'ext', 'nm', 'cm', 'mm', 'um',
+  'orig', 'magn', 'obj', 'suppl', 'supp', 'ext',
 ]);
 
 function isUpper(c: string | undefined): boolean {

@@ -367,6 +367,8 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   // One label that is not the first of its sequence ("p", "T") is a symbol or abbreviation, not a panel.
   const only = distinct(boundary) + distinct(inlineNew) === 1 ? [...boundary, ...inlineNew][0]?.atoms[0] : undefined;
   if (only && family.kind !== 'positional' && seqIndex(only) !== 0) mode = 'none';
+  // Labels only referenced in running text must at least start a sequence: "Tumours (T) and normal (N)" is not.
+  if (mode === 'inline' && family.kind !== 'positional' && !inlineNew.some((m) => m.atoms.some((x) => seqIndex(x) === 0))) mode = 'none';
 
   if (mode === 'none') {
     if (all.length > 0) flags.push('unused-label-candidates');
