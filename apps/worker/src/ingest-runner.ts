@@ -78,7 +78,7 @@ export async function ingestDirect(runtime: Runtime, options: DirectIngestOption
           );
         } catch (error) {
           const classified = classifyError(error);
-          await recordExhaustedIngest(runtime.db, ref, classified, attempts, options.runId);
+          await recordExhaustedIngest(runtime.db, ref, { error: classified, attempt: attempts, runId: options.runId });
           outcome = { status: 'failed', articleKey: ref.key, error: classified };
         }
         if (outcome.status === 'ingested') {

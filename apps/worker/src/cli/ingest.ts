@@ -33,6 +33,7 @@ export function registerIngest(program: Command): void {
     const source = createSource(spec, config);
     const runtime = await createRuntime(config);
     let progress: Progress | null = null;
+    let failures = 0;
     try {
       const summary = await ingestDirect(runtime, {
         source,
@@ -48,7 +49,11 @@ export function registerIngest(program: Command): void {
         onListed: (count) => {
           progress = createProgress(count, 'ingest');
         },
-        onArticle: (outcome) => progress?.increment(outcome.status === 'failed' ? {} : {}),
+        onArticle: (outcome) => {
+          if (outcome.status === 'failed') failures += 1;
+          else if (outcome.status === 'ingested') failures += outcome.failures.length;
+          progress?.increment({ failures });
+        },
       });
       (progress as Progress | null)?.stop();
       process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatIngestSummary(summary)}\n`);

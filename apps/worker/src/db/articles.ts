@@ -98,7 +98,14 @@ export async function persistIngestedArticle(db: Db, input: PersistIngestInput):
 }
 
 /** Records an article that the filters excluded (licence, retraction): a row with a reason, no figures. */
-export async function persistSkippedArticle(db: Db, ref: ArticleRef, facts: ArticleFacts, reason: string, ingestVersion: number): Promise<void> {
+export interface SkippedArticle {
+  ref: ArticleRef;
+  facts: ArticleFacts;
+  reason: string;
+  ingestVersion: number;
+}
+
+export async function persistSkippedArticle(db: Db, { ref, facts, reason, ingestVersion }: SkippedArticle): Promise<void> {
   const columns = { sourceKind: ref.sourceKind, sourceRef: ref.location, ...articleColumns(facts), ingestVersion, skipReason: reason };
   await db.article.upsert({
     where: { key: facts.key },

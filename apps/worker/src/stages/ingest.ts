@@ -59,7 +59,7 @@ export async function runIngestStage(deps: IngestStageDeps, input: IngestStageIn
     articleKey = ref.key;
     const result = await ingestArticle(bundle, deps.options);
     if (result.status === 'skipped') {
-      await persistSkippedArticle(db, ref, result.article, result.reason, INGEST_VERSION);
+      await persistSkippedArticle(db, { ref, facts: result.article, reason: result.reason, ingestVersion: INGEST_VERSION });
       await resolveFailures(db, articleKey, 'ingest');
       return { status: 'skipped', articleKey, reason: result.reason };
     }
@@ -104,7 +104,11 @@ export async function runIngestStage(deps: IngestStageDeps, input: IngestStageIn
 }
 
 /** Records a transient error that ran out of retries. */
-export async function recordExhaustedIngest(db: Db, ref: ArticleRef, error: CurationError, attempt: number, runId?: string | null): Promise<void> {
-  await recordFailure(db, { articleKey: ref.key, stage: 'ingest', error, attempt, runId: runId ?? null });
+export async function recordExhaustedIngest(
+  db: Db,
+  ref: ArticleRef,
+  failure: { error: CurationError; attempt: number; runId?: string | null | undefined },
+): Promise<void> {
+  await recordFailure(db, { articleKey: ref.key, stage: 'ingest', error: failure.error, attempt: failure.attempt, runId: failure.runId ?? null });
   await markArticleFailed(db, ref, 'ingest');
 }

@@ -2,5 +2,6 @@ export type { ArticleBundle, ArticleRef, ArticleSource, BlobReader, ListOptions,
 export { PmcCloudSource, type PmcCloudSourceOptions, type PmcEnumeration } from './pmc-cloud.ts';
 export { LegacyPackageSource, type LegacyPackageSourceOptions } from './legacy-package.ts';
 export { DirectorySource, type DirectorySourceOptions } from './directory.ts';
+export { FsBlobReader } from './fs-blob-reader.ts';
 export { readTarArchive, isUnsafeEntryPath } from './tar-archive.ts';
 export { parsePmcMetadata, parseS3Url, parseArticleVersion, pmcMetadataSchema, type PmcMetadata } from './pmc-metadata.ts';

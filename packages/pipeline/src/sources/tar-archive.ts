@@ -34,7 +34,7 @@ export function readTarArchive(bytes: Uint8Array, where: string, options: TarRea
     };
     const parser = new Parser({
       strict: true,
-      onentry: (entry: ReadEntry) => {
+      onReadEntry: (entry: ReadEntry) => {
         entries += 1;
         if (entries > maxEntries) return fail(new CurationError('UnsafeArchive', `${where} has more than ${maxEntries} entries`));
         if (isUnsafeEntryPath(entry.path)) {
