@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { Box, Panel } from '../detect/types.ts';
+import { splitCaption } from '../captions/index.ts';
+import { alignPanels, evaluateAlignment, groundTruthPanels, iou, parseExsclaim, readingOrder } from './index.ts';
+
+// A real caption from the prostate development set (BMRI2014-356427.006): four panels A-D.
+const CAPTION =
+  'Two prostate cancers from the TMA "prostatectomy 2" with markedly different expression levels of CD57 and PSA. ' +
+  '(A) Prostate cancer with a strong expression of CD57. (B) Same case (deeper section) as (A) with a nearly absent expression of PSA. ' +
+  '(C) Prostate cancer with an absent expression of CD57. (D) Same case (deeper section) as (C) with a strong expression of PSA. ' +
+  'Immunohistochemistry with antibodies against CD57 and PSA; original diameter of the TMA spot: 0.6 mm.';
+
+const grid: Box[] = [
+  [0, 0, 100, 100],
+  [110, 0, 210, 100],
+  [0, 110, 100, 210],
+  [110, 110, 210, 210],
+  [220, 0, 320, 100],
+];
+const panel = (i: number, label?: string): Panel => {
+  const box = grid[i] as Box;
+  return label ? { box, score: 0.9, label: { text: label, box } } : { box, score: 0.9 };
+};
+
+describe('alignPanels', () => {
+  const split = splitCaption(CAPTION);
+
+  it('pairs by OCR label whatever the reading order', () => {
+    const a = alignPanels([panel(0, 'B'), panel(1, 'A'), panel(2, 'd'), panel(3, '(C)')], split);
+    expect(a.pairs.map((p) => [p.label, p.method])).toEqual([
+      ['B', 'label'],
+      ['A', 'label'],
+      ['D', 'label'],
+      ['C', 'label'],
+    ]);
+    expect(a.pairs[1]?.subcaption).toContain('Prostate cancer with a strong expression of CD57.');
+    expect(a.pairs[1]?.subcaption.startsWith('Two prostate cancers')).toBe(true);
+    expect(a.mismatch).toBeNull();
+  });
+
+  it('falls back to reading order between label-matched neighbours, each label used once', () => {
+    const a = alignPanels([panel(0), panel(1, 'B'), panel(2), panel(3)], split);
+    expect(a.pairs.map((p) => [p.label, p.method])).toEqual([
+      ['A', 'order'],
+      ['B', 'label'],
+      ['C', 'order'],
+      ['D', 'order'],
+    ]);
+  });
+
+  it('uses a label read twice only once', () => {
+    const a = alignPanels([panel(0, 'A'), panel(1, 'A'), panel(2), panel(3)], split);
+    const labels = a.pairs.map((p) => p.label);
+    expect(new Set(labels).size).toBe(4);
+  });
+
+  it('records more panels than labels and pairs the extra panel with the whole caption', () => {
+    const a = alignPanels([0, 1, 2, 3, 4].map((i) => panel(i)), split);
+    expect(a.mismatch).toMatchObject({ kind: 'more-panels', panels: 5, labels: 4, unusedLabels: [], unmatchedPanels: [4] });
+    expect(a.pairs[4]).toMatchObject({ label: null, method: 'unmatched-panel', subcaption: split.caption });
+    expect(a.pairs[0]?.confidence).toBeLessThan(0.7);
+  });
+
+  it('records fewer panels than labels and the labels left unused', () => {
+    const a = alignPanels([panel(0, 'A'), panel(1), panel(2, 'D')], split);
+    expect(a.pairs.map((p) => p.label)).toEqual(['A', 'B', 'D']);
+    expect(a.mismatch).toMatchObject({ kind: 'fewer-panels', panels: 3, labels: 4, unusedLabels: ['C'] });
+  });
+
+  it('pairs every panel with the whole caption when the caption has no labels (PMC-OA style)', () => {
+    const s = splitCaption('Haematoxylin and eosin staining of a prostate biopsy showing Gleason pattern 4.');
+    const a = alignPanels([panel(0), panel(1)], s);
+    expect(a.pairs.every((p) => p.method === 'whole-caption' && p.label === null && p.subcaption === s.caption)).toBe(true);
+  });
+
+  it('pairs an unsplit figure with the whole caption and records the mismatch', () => {
+    const a = alignPanels([panel(0)], split);
+    expect(a.pairs).toHaveLength(1);
+    expect(a.pairs[0]?.method).toBe('whole-caption');
+    expect(a.mismatch?.kind).toBe('fewer-panels');
+  });
+
+  it('reports OCR labels the caption does not have', () => {
+    const a = alignPanels([panel(0, 'A'), panel(1, 'X'), panel(2), panel(3)], split);
+    expect(a.unknownPanelLabels).toEqual(['X']);
+    expect(a.pairs.map((p) => p.label)).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('returns no pairs for no panels', () => {
+    expect(alignPanels([], split).pairs).toEqual([]);
+  });
+});
+
+describe('alignment evaluation', () => {
+  it('computes IoU and reading order', () => {
+    expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).toBe(1);
+    expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
+    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3);
+    const order = readingOrder([{ box: grid[3] as Box }, { box: grid[0] as Box }, { box: grid[2] as Box }, { box: grid[1] as Box }]);
+    expect(order.map((o) => o.box)).toEqual([grid[0], grid[1], grid[2], grid[3]]);
+  });
+
+  const pts = (b: Box): Array<{ x: number; y: number }> => [
+    { x: b[0], y: b[1] },
+    { x: b[0], y: b[3] },
+    { x: b[2], y: b[1] },
+    { x: b[2], y: b[3] },
+  ];
+  const expected = {
+    'fig.jpg': {
+      full_caption: 'Catalysts. a SEM image of the nanoplates. b TEM image of one plate.',
+      master_images: [
+        { geometry: pts(grid[1] as Box), subfigure_label: { text: 'b' }, caption: ['TEM image of one plate.'] },
+        { geometry: pts(grid[0] as Box), subfigure_label: { text: 'a' }, caption: ['SEM image of the nanoplates.'] },
+      ],
+    },
+  };
+
+  it('scores the subcaption paired with the best-overlapping panel (MedICaT metric)', async () => {
+    const figures = parseExsclaim(expected);
+    expect(figures[0]?.subfigures).toHaveLength(2);
+    const r = await evaluateAlignment(figures, groundTruthPanels(false));
+    expect(r.meanTokenF1).toBe(1);
+    expect(r.detectedSubfigures).toBe(2);
+    // Panels that miss every true box score 0.
+    const missed = await evaluateAlignment(figures, async () => [{ box: [500, 500, 600, 600], score: 1 }]);
+    expect(missed.meanTokenF1).toBe(0);
+    // Swapped panels pair each box with the other subcaption.
+    const swapped = await evaluateAlignment(figures, async () => [
+      { box: grid[1] as Box, score: 1, label: { text: 'a', box: grid[1] as Box } },
+      { box: grid[0] as Box, score: 1, label: { text: 'b', box: grid[0] as Box } },
+    ]);
+    expect(swapped.meanTokenF1).toBeLessThan(0.5);
+  });
+});
