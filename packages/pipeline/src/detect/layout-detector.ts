@@ -60,6 +60,11 @@ export class LayoutOcrDetector implements SubfigureDetector {
   /** Timings of the most recent `detect` call (for benchmarks). */
   lastTimings: StepTimings = { layout: 0, ocr: 0 };
 
+  /** Label crops sent to OCR so far (for benchmarks). */
+  get ocrCrops(): number {
+    return this.recognizer?.cropsRead ?? 0;
+  }
+
   private constructor(private readonly options: LayoutOcrOptions, private readonly recognizer: TextRecognizer | null) {}
 
   static async create(options: LayoutOcrOptions = {}): Promise<LayoutOcrDetector> {
@@ -145,11 +150,16 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (c) first.push({ piece: i, candidate: c });
     });
     await round(first);
+    // Most figures label the top-left corner; other corners are read only when that convention did not
+    // show up (keeps OCR to a few small crops per figure).
+    const found = pieces.filter((p) => p.label).length;
+    const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
     const second: Array<{ piece: number; candidate: LabelCandidate }> = [];
     pieces.forEach((p, i) => {
       if (p.label) return;
       const tl = candidates(i, 'top-left')[1];
       if (tl) second.push({ piece: i, candidate: tl });
+      if (!otherCorners) return;
       for (const corner of ['top-right', 'bottom-left', 'bottom-right'] as const) {
         const c = candidates(i, corner)[0];
         if (c) second.push({ piece: i, candidate: c });

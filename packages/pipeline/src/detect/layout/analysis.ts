@@ -43,7 +43,18 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
   const colour = ch >= 3;
   // Sample a few source pixels per analysis pixel (at most 2x2): cheap, and enough to keep thin lines.
   const step = scale > 1.5 ? 2 : 1;
-  for (let y = 0; y < h; y++) {
+  if (scale === 1 && (ch === 3 || ch === 1)) {
+    // Fast path for the common case: full resolution, no alpha.
+    for (let i = 0, o = 0; i < w * h; i++, o += ch) {
+      const r = data[o]!;
+      const g = ch === 3 ? data[o + 1]! : r;
+      const b = ch === 3 ? data[o + 2]! : r;
+      gray[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000 | 0;
+      const mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+      const mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+      chroma[i] = mx - mn;
+    }
+  } else for (let y = 0; y < h; y++) {
     const sy0 = Math.min(H - 1, Math.floor(y * scale));
     for (let x = 0; x < w; x++) {
       const sx0 = Math.min(W - 1, Math.floor(x * scale));

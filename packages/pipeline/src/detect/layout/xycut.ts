@@ -38,43 +38,46 @@ interface Profile {
  * rectangle costs O(perimeter) instead of O(area) however deep the cut recursion goes.
  */
 export interface LineSums {
-  /** Row-wise prefix sums, (width+1) entries per row. */
+  /** Row-wise prefix sums, (width+1) entries per row: index y*(width+1) + x. */
   rowInk: Int32Array;
   rowGray: Int32Array;
-  rowGray2: Float64Array;
-  /** Column-wise prefix sums, (height+1) entries per column. */
+  rowGray2: Int32Array;
+  /** Column-wise prefix sums stored row-major, (height+1) rows of width entries: index y*width + x. */
   colInk: Int32Array;
   colGray: Int32Array;
-  colGray2: Float64Array;
+  colGray2: Int32Array;
 }
 
+/** Builds the running sums in one sequential pass (grey squares fit Int32 for rows up to 33,000 px). */
 export function lineSums(img: AnalysisImage): LineSums {
   const { width: w, height: h, ink, gray } = img;
   const rowInk = new Int32Array((w + 1) * h);
   const rowGray = new Int32Array((w + 1) * h);
-  const rowGray2 = new Float64Array((w + 1) * h);
+  const rowGray2 = new Int32Array((w + 1) * h);
   const colInk = new Int32Array((h + 1) * w);
   const colGray = new Int32Array((h + 1) * w);
-  const colGray2 = new Float64Array((h + 1) * w);
+  const colGray2 = new Int32Array((h + 1) * w);
   for (let y = 0; y < h; y++) {
     let a = 0;
     let g = 0;
     let g2 = 0;
     const base = y * w;
     const rb = y * (w + 1);
+    const cPrev = y * w;
+    const cNext = cPrev + w;
     for (let x = 0; x < w; x++) {
       const v = gray[base + x]!;
       const k = ink[base + x]!;
+      const v2 = v * v;
       a += k;
       g += v;
-      g2 += v * v;
+      g2 += v2;
       rowInk[rb + x + 1] = a;
       rowGray[rb + x + 1] = g;
       rowGray2[rb + x + 1] = g2;
-      const cb = x * (h + 1) + y + 1;
-      colInk[cb] = colInk[cb - 1]! + k;
-      colGray[cb] = colGray[cb - 1]! + v;
-      colGray2[cb] = colGray2[cb - 1]! + v * v;
+      colInk[cNext + x] = colInk[cPrev + x]! + k;
+      colGray[cNext + x] = colGray[cPrev + x]! + v;
+      colGray2[cNext + x] = colGray2[cPrev + x]! + v2;
     }
   }
   return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2 };
@@ -84,24 +87,27 @@ function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol
   const [x1, y1, x2, y2] = r;
   const n = rows ? y2 - y1 : x2 - x1;
   const len = rows ? x2 - x1 : y2 - y1;
-  const from = rows ? x1 : y1;
-  const to = rows ? x2 : y2;
-  const stride = rows ? img.width + 1 : img.height + 1;
-  const inkS = rows ? sums.rowInk : sums.colInk;
-  const grayS = rows ? sums.rowGray : sums.colGray;
-  const gray2S = rows ? sums.rowGray2 : sums.colGray2;
-  const first = rows ? y1 : x1;
   const limit = Math.floor(len * tol);
   const maxVar = lineStd * lineStd;
   const empty = new Uint8Array(n);
+  const w = img.width;
   for (let i = 0; i < n; i++) {
-    const b = (first + i) * stride;
-    const inkCount = inkS[b + to]! - inkS[b + from]!;
+    let inkCount: number, graySum: number, gray2Sum: number;
+    if (rows) {
+      const b = (y1 + i) * (w + 1);
+      inkCount = sums.rowInk[b + x2]! - sums.rowInk[b + x1]!;
+      graySum = sums.rowGray[b + x2]! - sums.rowGray[b + x1]!;
+      gray2Sum = sums.rowGray2[b + x2]! - sums.rowGray2[b + x1]!;
+    } else {
+      const x = x1 + i;
+      inkCount = sums.colInk[y2 * w + x]! - sums.colInk[y1 * w + x]!;
+      graySum = sums.colGray[y2 * w + x]! - sums.colGray[y1 * w + x]!;
+      gray2Sum = sums.colGray2[y2 * w + x]! - sums.colGray2[y1 * w + x]!;
+    }
     if (inkCount <= limit) { empty[i] = 1; continue; }
     if (len < 8) continue;
-    const mean = (grayS[b + to]! - grayS[b + from]!) / len;
-    const variance = (gray2S[b + to]! - gray2S[b + from]!) / len - mean * mean;
-    if (variance < maxVar) empty[i] = 1;
+    const mean = graySum / len;
+    if (gray2Sum / len - mean * mean < maxVar) empty[i] = 1;
   }
   return { empty };
 }

@@ -28,7 +28,7 @@ export interface RecognizerOptions extends SessionOptions {
   alphabet?: string;
   /** Network input height. PP-OCRv4 uses 48. */
   inputHeight?: number;
-  /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 192. */
+  /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 128 (labels are short). */
   maxInputWidth?: number;
 }
 
@@ -37,6 +37,8 @@ const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /** PP-OCR text-line recognizer run directly with onnxruntime: batched, CTC greedy decoding, NFKC output. */
 export class TextRecognizer {
   readonly provider: string;
+  /** Crops recognised so far (for benchmarks). */
+  cropsRead = 0;
   private readonly allowed: Int32Array;
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -62,14 +64,34 @@ export class TextRecognizer {
     const keys = ['', ...dictionary, ' '];
     const { session, provider } = await createSession(options.modelPath ?? paths.recognition, options);
     return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
-      options.maxInputWidth ?? 192, provider);
+      options.maxInputWidth ?? 128, provider);
   }
 
-  /** Reads each crop as one text line. All crops go through the network in one call. */
+  /**
+   * Reads each crop as one text line. Crops of similar width share one network call; mixing a wide crop
+   * with narrow ones would pad all of them to the widest and multiply the cost.
+   */
   async recognize(crops: GreyCrop[]): Promise<Recognition[]> {
     if (crops.length === 0) return [];
+    this.cropsRead += crops.length;
     const h = this.inputHeight;
     const widths = crops.map((c) => Math.max(8, Math.min(this.maxInputWidth, Math.ceil((c.width / Math.max(1, c.height)) * h))));
+    const order = crops.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+    const results: Recognition[] = new Array(crops.length);
+    let start = 0;
+    while (start < order.length) {
+      let end = start + 1;
+      while (end < order.length && widths[order[end]!]! <= Math.max(48, widths[order[start]!]! * 1.5)) end++;
+      const group = order.slice(start, end);
+      const out = await this.runBatch(group.map((i) => crops[i]!), group.map((i) => widths[i]!));
+      group.forEach((i, k) => { results[i] = out[k]!; });
+      start = end;
+    }
+    return results;
+  }
+
+  private async runBatch(crops: GreyCrop[], widths: number[]): Promise<Recognition[]> {
+    const h = this.inputHeight;
     const batchWidth = Math.ceil(Math.max(...widths) / 8) * 8;
     const input = new Float32Array(crops.length * 3 * h * batchWidth);
     const plane = h * batchWidth;

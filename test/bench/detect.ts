@@ -1,0 +1,63 @@
+/**
+ * Throughput and memory of the weight-free detector on one core: `npx tsx test/bench/detect.ts [N]`.
+ * Cycles through the real fixture figures plus synthetic 1000x800 compound figures (JPEG-encoded, so decode
+ * is measured too), N figures in all (default 1000), one at a time in one process (onnxruntime uses one
+ * thread). Prints figures/s with the decode/layout/OCR breakdown and RSS at checkpoints (flat = no leak).
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { decodeImage, generateSyntheticFigure, LayoutOcrDetector, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
+
+const total = Number(process.argv[2] ?? 1000);
+const fixtures = path.join(import.meta.dirname, '../fixtures/figures');
+const real = path.join(fixtures, 'exsclaim-ccby');
+
+const inputs: Buffer[] = [];
+for (const f of (await readdir(real)).filter((f) => f.endsWith('.jpg')).sort()) inputs.push(await readFile(path.join(real, f)));
+inputs.push(await readFile(path.join(fixtures, '23451160_pone.0057128.g006.jpg')));
+const sources = await loadPanelSources(real);
+for (let seed = 1; seed <= 14; seed++) {
+  const fig = await generateSyntheticFigure(seed, sources);
+  inputs.push(await sharp(Buffer.from(fig.image.data), { raw: { width: fig.image.width, height: fig.image.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+}
+
+// One core: libvips and onnxruntime each use a single thread.
+sharp.concurrency(1);
+const detector = await LayoutOcrDetector.create();
+const mb = (b: number): string => (b / 1024 / 1024).toFixed(0);
+// CPU time (user+system of this process) is what "per core" means, and unlike wall time it is not
+// inflated when other processes share the machine. Steps are timed with both clocks.
+const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+let decode = 0, layout = 0, ocr = 0, pixels = 0, panels = 0, decodeCpu = 0, detectCpu = 0;
+const checkpoints: string[] = [];
+const started = performance.now();
+const startedCpu = cpuMs();
+for (let i = 0; i < total; i++) {
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  const d = await decodeImage(inputs[i % inputs.length]!);
+  const t1 = performance.now();
+  const c1 = cpuMs();
+  const r = await detector.detect(d.image);
+  detectCpu += cpuMs() - c1;
+  decodeCpu += c1 - c0;
+  decode += t1 - t0;
+  layout += detector.lastTimings.layout;
+  ocr += detector.lastTimings.ocr;
+  pixels += d.width * d.height;
+  panels += r.panels.length;
+  if ((i + 1) % Math.max(1, Math.floor(total / 5)) === 0) checkpoints.push(`${i + 1}: rss ${mb(process.memoryUsage().rss)} MB`);
+}
+const wall = performance.now() - started;
+const crops = detector.ocrCrops;
+const cpu = cpuMs() - startedCpu;
+await detector.close();
+const per = (v: number): string => (v / total).toFixed(1);
+console.log(`figures ${total} (cycling ${inputs.length} inputs, mean ${(pixels / total / 1e6).toFixed(2)} MP, ${(panels / total).toFixed(1)} panels/figure)`);
+console.log(`throughput ${(total / (cpu / 1000)).toFixed(1)} figures per CPU-second (${per(cpu)} CPU ms/figure: decode ${per(decodeCpu)}, detect ${per(detectCpu)})`);
+console.log(`wall clock ${(total / (wall / 1000)).toFixed(1)} figures/s (${per(wall)} ms/figure; includes waiting when the machine is shared)`);
+const detectWall = layout + ocr;
+console.log(`breakdown wall ms/figure: decode ${per(decode)}, layout ${per(layout)}, OCR ${per(ocr)}; detect CPU split by wall share: layout ${per(detectCpu * layout / detectWall)}, OCR ${per(detectCpu * ocr / detectWall)}`);
+console.log(`OCR crops: ${(crops / total).toFixed(1)} per figure`);
+console.log(`memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ${checkpoints.join(', ')}`);
