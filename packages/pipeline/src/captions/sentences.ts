@@ -30,6 +30,15 @@ function wordBefore(text: string, end: number): string {
   return text.slice(i, end);
 }
 
+/** True when the letter at `pos` follows the start of the text or a sentence/clause end (or is glued to one). */
+function letterStartsSentence(text: string, pos: number): boolean {
+  let k = pos - 1;
+  while (k >= 0 && text[k] === ' ') k--;
+  if (k < 0) return true;
+  const c = text[k];
+  return c === '.' || c === '!' || c === '?' || c === ';' || c === ':' || c === ')' || c === ',';
+}
+
 export interface Span {
   start: number;
   end: number;
@@ -55,7 +64,8 @@ export function splitSentences(text: string): Span[] {
       const w = wordBefore(text, i);
       if (w.length === 0 && glued) continue;
       if (ABBREVIATIONS.has(w.toLowerCase())) continue;
-      if (w.length === 1 && /[A-Za-z]/.test(w)) continue;
+      // A single letter at a sentence start is a panel label ("A. H&E"); after a word it ends a sentence ("box in h.").
+      if (w.length === 1 && /[A-Za-z]/.test(w) && letterStartsSentence(text, i - 1)) continue;
       if (isDigit(next) && (isDigit(text[i - 1]) || glued)) continue;
     }
     if (glued) {
