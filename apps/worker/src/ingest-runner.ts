@@ -31,7 +31,7 @@ export interface IngestSummary {
   objectsWritten: number;
   failuresByClass: Record<string, number>;
   seconds: number;
-  timingsMs: { parse: number; image: number; store: number; db: number };
+  timingsMs: { parse: number; fetch: number; image: number; store: number; db: number };
 }
 
 /** Ingests articles straight from a source, without queues (used by `curator ingest` and benchmarks). */
@@ -56,7 +56,7 @@ export async function ingestDirect(runtime: Runtime, options: DirectIngestOption
     objectsWritten: 0,
     failuresByClass: {},
     seconds: 0,
-    timingsMs: { parse: 0, image: 0, store: 0, db: 0 },
+    timingsMs: { parse: 0, fetch: 0, image: 0, store: 0, db: 0 },
   };
   const deps = { db: runtime.db, store: runtime.store, source: options.source, options: options.ingest, worker: runtime.workerName };
   const limit = pLimit(options.concurrency ?? 2);
@@ -88,6 +88,7 @@ export async function ingestDirect(runtime: Runtime, options: DirectIngestOption
           summary.objectsWritten += outcome.objectsWritten;
           for (const failure of outcome.failures) count(failure.errorClass);
           summary.timingsMs.parse += outcome.timings.parseMs;
+          summary.timingsMs.fetch += outcome.timings.fetchMs;
           summary.timingsMs.image += outcome.timings.imageMs;
           summary.timingsMs.store += outcome.timings.storeMs;
           summary.timingsMs.db += outcome.timings.dbMs;
@@ -117,6 +118,6 @@ export function formatIngestSummary(summary: IngestSummary): string {
     `figures ${summary.figures}, images ${summary.images}, objects written ${summary.objectsWritten}`,
     `failures by class: ${failures || 'none'}`,
     `time ${summary.seconds.toFixed(2)} s: ${perSecond(summary.ingested + summary.unchanged)} articles/s, ${perSecond(summary.figures)} figures/s`,
-    `time split (summed over workers): xml parse ${(t.parse / 1000).toFixed(2)} s, image decode ${(t.image / 1000).toFixed(2)} s, s3 writes ${(t.store / 1000).toFixed(2)} s, db ${(t.db / 1000).toFixed(2)} s`,
+    `time split (summed over workers): xml parse ${(t.parse / 1000).toFixed(2)} s, media fetch ${(t.fetch / 1000).toFixed(2)} s, image decode ${(t.image / 1000).toFixed(2)} s, s3 writes ${(t.store / 1000).toFixed(2)} s, db ${(t.db / 1000).toFixed(2)} s`,
   ].join('\n');
 }

@@ -36,7 +36,7 @@ export type IngestOutcome =
       images: number;
       objectsWritten: number;
       failures: CurationError[];
-      timings: { parseMs: number; imageMs: number; storeMs: number; dbMs: number };
+      timings: { parseMs: number; fetchMs: number; imageMs: number; storeMs: number; dbMs: number };
     };
 
 /**
