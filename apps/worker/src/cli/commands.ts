@@ -8,6 +8,7 @@ import { registerAlign } from './align.ts';
 import { registerEvalCaptions } from './eval-captions.ts';
 import { registerEvalAlign } from './eval-align.ts';
 import { registerQueueCommands } from './queue-commands.ts';
+import { registerDashboard } from './dashboard.ts';
 
 /** Every subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerEvalCaptions(program);
   registerEvalAlign(program);
   registerQueueCommands(program);
+  registerDashboard(program);
 }

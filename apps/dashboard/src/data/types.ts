@@ -1,0 +1,182 @@
+import type { FailuresQuery, PairsQuery, RowStage, Stage, Status } from '../schemas.ts';
+
+/** Plain shapes the views and the JSON API use; no Prisma types leak past `data/`. */
+export type StatusCounts = Record<Status, number>;
+export type StageStatusCounts = Record<RowStage, StatusCounts>;
+
+export interface StageCounts {
+  articles: StageStatusCounts;
+  figures: StageStatusCounts;
+}
+
+export interface RunSummary {
+  id: string;
+  source: string;
+  filters: unknown;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** Articles the run enumerated / enqueued / skipped, as the run recorded them. */
+  listed: number;
+  enqueued: number;
+  skipped: number;
+  /** Articles linked to the run (RunArticle rows), and their per-stage status counts. */
+  articles: number;
+  stages: StageStatusCounts;
+  openFailures: number;
+}
+
+export interface FailureClassCount {
+  stage: string;
+  errorClass: string;
+  kind: string;
+  count: number;
+}
+
+export interface RunDetail {
+  run: RunSummary;
+  failureClasses: FailureClassCount[];
+}
+
+export interface FailureRow {
+  id: string;
+  articleKey: string;
+  runId: string | null;
+  stage: string;
+  subject: string;
+  figureJatsId: string | null;
+  errorClass: string;
+  kind: string;
+  message: string;
+  attempt: number;
+  worker: string | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolved: boolean;
+  resolvedAt: Date | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Box {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+export interface SubfigureView extends Box {
+  id: string;
+  index: number;
+  labelText: string | null;
+  score: number;
+  method: string;
+  modelVersion: string;
+  cropKey: string | null;
+}
+
+export interface PairView {
+  id: string;
+  subfigureIndex: number;
+  cropKey: string | null;
+  label: string | null;
+  text: string;
+  method: string;
+  confidence: number;
+}
+
+export interface FigureView {
+  id: string;
+  jatsId: string;
+  ordinal: number;
+  label: string | null;
+  caption: string;
+  imageKey: string | null;
+  normalizedKey: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  byteSize: number | null;
+  ingestStatus: Status;
+  detectStatus: Status;
+  detectMethod: string | null;
+  alignStatus: Status;
+  subfigures: SubfigureView[];
+  subcaptions: Array<{ index: number; label: string; text: string; confidence: number }>;
+  pairs: PairView[];
+}
+
+export interface ArticleDetail {
+  article: {
+    id: string;
+    key: string;
+    pmcid: string | null;
+    version: number | null;
+    pmid: string | null;
+    doi: string | null;
+    title: string | null;
+    licenseCode: string | null;
+    licenseGroup: string;
+    retracted: boolean;
+    sourceKind: string;
+    sourceRef: string;
+    ingestStatus: Status;
+    ingestVersion: number | null;
+    detectStatus: Status;
+    detectVersion: number | null;
+    alignStatus: Status;
+    alignVersion: number | null;
+    skipReason: string | null;
+    figureCount: number;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+  runIds: string[];
+  figures: FigureView[];
+  failures: FailureRow[];
+}
+
+export interface PairListItem {
+  id: string;
+  articleKey: string;
+  articleTitle: string | null;
+  figureLabel: string | null;
+  figureJatsId: string;
+  cropKey: string | null;
+  box: Box;
+  label: string | null;
+  text: string;
+  method: string;
+  confidence: number;
+  createdAt: Date;
+}
+
+export interface FailureFilter extends Omit<FailuresQuery, 'page' | 'pageSize'> {
+  page: number;
+  pageSize: number;
+}
+
+export type PairFilter = PairsQuery;
+
+/** Everything the handlers read. `prismaData(db)` implements it; unit tests pass a fake. */
+export interface DashboardData {
+  stageCounts(): Promise<StageCounts>;
+  runs(limit: number): Promise<RunSummary[]>;
+  run(id: string): Promise<RunDetail | null>;
+  failureClasses(filter: { runId?: string; limit?: number }): Promise<FailureClassCount[]>;
+  failures(filter: FailureFilter): Promise<Page<FailureRow>>;
+  article(key: string): Promise<ArticleDetail | null>;
+  pairs(filter: PairFilter): Promise<Page<PairListItem>>;
+  pairMethods(): Promise<string[]>;
+  /** Failure counts by (stage, class, resolved), for /metrics. */
+  failureCounts(): Promise<Array<{ stage: string; errorClass: string; resolved: boolean; count: number }>>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+}
+
+export type { Stage };

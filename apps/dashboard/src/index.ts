@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
+import type { Config } from '../../worker/src/config.ts';
+import { createDb, type Db } from '../../worker/src/db/client.ts';
+import { S3ObjectStore } from '../../worker/src/storage/object-store.ts';
+import { createS3Client } from '../../worker/src/storage/s3-client.ts';
+import { assertSafeBinding, authFromConfig } from './auth.ts';
+import { prismaData } from './data/index.ts';
+import type { DashboardDeps } from './handlers/types.ts';
+import { createExpressApp } from './server.ts';
+
+export interface DashboardOptions {
+  config: Config;
+  /** BullMQ queues to show (bull-board at /queues, counts on / and /metrics). The caller owns and closes them. */
+  queues?: Queue[];
+  /** An existing Prisma client to use (else one is made from DATABASE_URL and closed with the dashboard). */
+  db?: Db;
+  /** An existing curated-bucket store (else one is made from the S3_* settings). */
+  store?: DashboardDeps['objects'];
+  /** Called with unexpected handler errors. @defaultValue writes to stderr */
+  onError?: (error: unknown, request: { path: string }) => void;
+}
+
+export interface DashboardApp {
+  app: Express;
+  close(): Promise<void>;
+}
+
+/** A Redis connection of its own for /healthz, opened on first use. */
+function redisPinger(options: DashboardOptions): { ping(): Promise<void>; close(): Promise<void> } {
+  let redis: Redis | null = null;
+  return {
+    ping: async () => {
+      redis ??= new Redis(options.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 });
+      await redis.ping();
+    },
+    close: async () => {
+      if (redis) redis.disconnect();
+    },
+  };
+}
+
+/** The express app with every route, wired to Postgres, S3 and the given queues (no listening socket). */
+export function createDashboardApp(options: DashboardOptions): DashboardApp {
+  const { config } = options;
+  const auth = authFromConfig(config);
+  const db = options.db ?? createDb(config.DATABASE_URL);
+  const s3 = options.store
+    ? null
+    : createS3Client({
+        endpoint: config.S3_ENDPOINT,
+        region: config.S3_REGION,
+        accessKeyId: config.S3_ACCESS_KEY_ID,
+        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      });
+  const objects = options.store ?? new S3ObjectStore(s3!, config.S3_BUCKET);
+  const redis = redisPinger(options);
+  const queues = options.queues ?? [];
+  const app = createExpressApp({
+    deps: { data: prismaData(db), objects, queues, pingRedis: () => redis.ping() },
+    auth,
+    bullQueues: queues,
+    onError:
+      options.onError ??
+      ((error, request) => process.stderr.write(`dashboard: ${request.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)),
+  });
+  return {
+    app,
+    close: async () => {
+      await redis.close();
+      s3?.destroy();
+      if (!options.db) await db.$disconnect();
+    },
+  };
+}
+
+export interface StartDashboardOptions extends DashboardOptions {
+  /** @defaultValue config.DASHBOARD_PORT (0 = any free port) */
+  port?: number;
+  /** @defaultValue config.DASHBOARD_HOST */
+  host?: string;
+}
+
+export interface RunningDashboard {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the dashboard. Without DASHBOARD_USER/DASHBOARD_PASSWORD it refuses any non-loopback host. */
+export async function startDashboard(options: StartDashboardOptions): Promise<RunningDashboard> {
+  const host = options.host ?? options.config.DASHBOARD_HOST;
+  const port = options.port ?? options.config.DASHBOARD_PORT;
+  assertSafeBinding(host, authFromConfig(options.config));
+  const dashboard = createDashboardApp(options);
+  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+    const listening = dashboard.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    listening.once('error', reject);
+  }).catch(async (error: Error) => {
+    await dashboard.close();
+    throw new Error(`dashboard cannot listen on ${host}:${port} (${error.message})`);
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dashboard.close();
+    },
+  };
+}
+
+export { createExpressApp } from './server.ts';
+export type { DashboardDeps } from './handlers/types.ts';
+export type { DashboardData } from './data/types.ts';
