@@ -41,6 +41,39 @@ const configSchema = z.object({
   DASHBOARD_USER: z.string().min(1).optional(),
   DASHBOARD_PASSWORD: z.string().min(1).optional(),
   WORKER_NAME: z.string().optional(),
+  /** Attempts per queue job before it lands in the failure ledger as exhausted. */
+  JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  /** First retry delay of the exponential backoff (with jitter), in ms. */
+  JOB_BACKOFF_MS: z.coerce.number().int().nonnegative().default(2000),
+  /** Per-job timeout; the work is stopped (worker thread terminated) and retried as a transient Timeout. */
+  JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  /** Completed jobs kept in Redis (newest N, at most this many seconds old); Postgres holds the durable history. */
+  KEEP_COMPLETED_COUNT: z.coerce.number().int().nonnegative().default(1000),
+  KEEP_COMPLETED_SECONDS: z.coerce.number().int().nonnegative().default(3600),
+  /** Failed jobs kept in Redis; the failure ledger in Postgres keeps all of them. */
+  KEEP_FAILED_COUNT: z.coerce.number().int().nonnegative().default(5000),
+  KEEP_FAILED_SECONDS: z.coerce.number().int().nonnegative().default(7 * 24 * 3600),
+  /** Job lock; a worker that dies loses its jobs to another worker after about this long. */
+  LOCK_DURATION_MS: z.coerce.number().int().positive().default(30_000),
+  /** How often workers look for stalled jobs. */
+  STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  /** Articles per second the ingest queue hands out across all workers (0 = unlimited); PMC_SOURCE_RPS limits requests per process. */
+  INGEST_RATE_LIMIT: z.coerce.number().nonnegative().default(0),
+  /** Detector for the detect stage: layout-ocr, layout, onnx (with DETECTOR_MODEL). */
+  DETECTOR: z.string().default('layout-ocr'),
+  DETECTOR_MODEL: z.string().optional(),
+  /** A module exporting `createDetector(options)` to use instead of the built-in detectors (plugins, tests). */
+  DETECTOR_MODULE: z.string().optional(),
+  /** Dynamic batching of detect jobs: at most this many images per inference call... */
+  DETECT_MAX_BATCH: z.coerce.number().int().positive().default(8),
+  /** ...waiting at most this long for a batch to fill. */
+  DETECT_MAX_WAIT_MS: z.coerce.number().int().nonnegative().default(20),
+  /** Worker threads running detection (each loads its own models). */
+  DETECT_THREADS: z.coerce.number().int().positive().default(1),
+  /** Worker threads running ingest (XML parsing and image normalisation off the event loop). */
+  INGEST_THREADS: z.coerce.number().int().positive().default(2),
+  /** On SIGTERM, how long in-flight jobs may run before they are handed back to the queue. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(20_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,103 @@
+import type { Prisma } from '@prisma/client';
+import type { Db } from './client.ts';
+import type { Stage } from './failures.ts';
+
+/** One detected panel, boxes in original-image pixels, with its stored crop. */
+export interface SubfigureInput {
+  index: number;
+  box: [number, number, number, number];
+  labelText: string | null;
+  labelBox: [number, number, number, number] | null;
+  score: number;
+  cropKey: string | null;
+  cropSha256: string | null;
+}
+
+export interface DetectionRecord {
+  figureId: string;
+  method: string;
+  modelVersion: string;
+  detectVersion: number;
+  subfigures: SubfigureInput[];
+}
+
+/**
+ * Replaces a figure's subfigures in one transaction (delete, then insert under unique (figureId, index)), so a
+ * retried or recovered job leaves exactly one set of rows. Pairs of the old subfigures go with them (cascade).
+ */
+export async function persistDetection(db: Db, record: DetectionRecord): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.subfigure.deleteMany({ where: { figureId: record.figureId } });
+    await tx.subfigure.createMany({
+      data: record.subfigures.map((panel) => ({
+        figureId: record.figureId,
+        index: panel.index,
+        x1: panel.box[0],
+        y1: panel.box[1],
+        x2: panel.box[2],
+        y2: panel.box[3],
+        labelText: panel.labelText,
+        labelBox: (panel.labelBox ?? undefined) as Prisma.InputJsonValue | undefined,
+        score: panel.score,
+        method: record.method,
+        modelVersion: record.modelVersion,
+        detectVersion: record.detectVersion,
+        cropKey: panel.cropKey,
+        cropSha256: panel.cropSha256,
+      })),
+    });
+    await tx.figure.update({
+      where: { id: record.figureId },
+      data: { detectStatus: 'done', detectVersion: record.detectVersion, detectMethod: record.method, alignStatus: 'pending' },
+    });
+  });
+}
+
+export interface AlignmentRecord {
+  figureId: string;
+  alignVersion: number;
+  sharedCaption: string | null;
+  subcaptions: Array<{ index: number; label: string; text: string; confidence: number }>;
+  pairs: Array<{ subfigureId: string; label: string | null; text: string; method: string; confidence: number }>;
+}
+
+/** Replaces a figure's subcaptions (unique (figureId, label)) and pairs (unique subfigureId) in one transaction. */
+export async function persistAlignment(db: Db, record: AlignmentRecord): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.pair.deleteMany({ where: { figureId: record.figureId } });
+    await tx.subcaption.deleteMany({ where: { figureId: record.figureId } });
+    const ids = new Map<string, string>();
+    for (const sub of record.subcaptions) {
+      const row = await tx.subcaption.create({
+        data: { figureId: record.figureId, index: sub.index, label: sub.label, text: sub.text, confidence: sub.confidence, alignVersion: record.alignVersion },
+        select: { id: true },
+      });
+      ids.set(sub.label, row.id);
+    }
+    await tx.pair.createMany({
+      data: record.pairs.map((pair) => ({
+        figureId: record.figureId,
+        subfigureId: pair.subfigureId,
+        subcaptionId: pair.label !== null ? (ids.get(pair.label) ?? null) : null,
+        label: pair.label,
+        text: pair.text,
+        method: pair.method,
+        confidence: pair.confidence,
+        alignVersion: record.alignVersion,
+      })),
+    });
+    await tx.figure.update({
+      where: { id: record.figureId },
+      data: { alignStatus: 'done', alignVersion: record.alignVersion, sharedCaption: record.sharedCaption },
+    });
+  });
+}
+
+export async function setFigureStatus(db: Db, figureId: string, stage: 'detect' | 'align', status: 'failed' | 'skipped' | 'running'): Promise<void> {
+  await db.figure.update({ where: { id: figureId }, data: stage === 'detect' ? { detectStatus: status } : { alignStatus: status } });
+}
+
+/** Marks one subject's failures of a stage resolved (it succeeded since). */
+export async function resolveFailure(db: Db, articleKey: string, stage: Stage, subject: string): Promise<void> {
+  await db.failure.updateMany({ where: { articleKey, stage, subject, resolved: false }, data: { resolved: true, resolvedAt: new Date() } });
+}

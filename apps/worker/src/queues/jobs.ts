@@ -1,0 +1,97 @@
+import type { FlowJob, JobsOptions } from 'bullmq';
+import type { ArticleRef } from '@pmc-curator/pipeline/sources';
+import type { Config } from '../config.ts';
+import { articleJobId, jobId } from './job-ids.ts';
+import { defaultJobOptions } from './policy.ts';
+import { QUEUE_NAMES } from './queues.ts';
+
+/** An ArticleRef as it travels through Redis (dates as ISO strings). */
+export interface ArticleRefData {
+  key: string;
+  sourceKind: ArticleRef['sourceKind'];
+  location: string;
+  pmcid?: string;
+  version?: number;
+}
+
+export interface IngestJobData {
+  ref: ArticleRefData;
+  runId: string | null;
+  force?: boolean;
+  /** Reprocessing generation (see job ids); passed on to the article's flow. */
+  generation?: string;
+}
+
+export interface FigureJobData {
+  articleKey: string;
+  articleId: string;
+  figureId: string;
+  ordinal: number;
+  runId: string | null;
+}
+
+export interface ArticleJobData {
+  articleKey: string;
+  articleId: string;
+  runId: string | null;
+}
+
+export function refToData(ref: ArticleRef): ArticleRefData {
+  return {
+    key: ref.key,
+    sourceKind: ref.sourceKind,
+    location: ref.location,
+    ...(ref.pmcid !== undefined ? { pmcid: ref.pmcid } : {}),
+    ...(ref.version !== undefined ? { version: ref.version } : {}),
+  };
+}
+
+export function ingestJob(config: Config, data: IngestJobData): { name: string; data: IngestJobData; opts: JobsOptions } {
+  return {
+    name: 'ingest',
+    data,
+    opts: { ...defaultJobOptions(config), jobId: jobId({ articleKey: data.ref.key, stage: 'ingest', ...(data.generation ? { generation: data.generation } : {}) }) },
+  };
+}
+
+export interface ArticleFlowInput {
+  articleKey: string;
+  articleId: string;
+  runId: string | null;
+  figures: Array<{ id: string; ordinal: number }>;
+  generation?: string;
+}
+
+/**
+ * One article as a BullMQ flow: the article job (export queue) waits for one align job per figure, each of
+ * which waits for that figure's detect job. Failed children are recorded as ignored dependencies, so one bad
+ * figure never blocks its article; the article job reads the outcome from Postgres.
+ */
+export function articleFlow(config: Config, input: ArticleFlowInput): FlowJob {
+  const options = defaultJobOptions(config);
+  const generation = input.generation ? { generation: input.generation } : {};
+  const child = { ...options, ignoreDependencyOnFailure: true };
+  return {
+    name: 'article',
+    queueName: QUEUE_NAMES.export,
+    data: { articleKey: input.articleKey, articleId: input.articleId, runId: input.runId } satisfies ArticleJobData,
+    opts: { ...options, jobId: articleJobId(input.articleKey, input.generation) },
+    children: input.figures.map((figure) => {
+      const data: FigureJobData = { articleKey: input.articleKey, articleId: input.articleId, figureId: figure.id, ordinal: figure.ordinal, runId: input.runId };
+      return {
+        name: 'align',
+        queueName: QUEUE_NAMES.align,
+        data,
+        opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'align', figure: figure.ordinal, ...generation }) },
+        children: [
+          {
+            name: 'detect',
+            queueName: QUEUE_NAMES.detect,
+            data,
+            opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'detect', figure: figure.ordinal, ...generation }) },
+          },
+        ],
+      };
+    }),
+  };
+}

@@ -1,0 +1,56 @@
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import { createRedis } from './connection.ts';
+import { defaultJobOptions } from './policy.ts';
+import { STAGES, type StageName } from './stage-versions.ts';
+
+/** Queue names; the key prefix (QUEUE_PREFIX, a hash tag like "{pmc}") keeps every key of every queue in one Cluster slot, as flows need. */
+export const QUEUE_NAMES: Record<StageName, string> = {
+  ingest: 'ingest',
+  detect: 'detect',
+  align: 'align',
+  export: 'export',
+};
+
+/** Producer side: one Queue per stage and a FlowProducer, sharing one connection. */
+export interface QueueSet {
+  prefix: string;
+  connection: Redis;
+  queues: Record<StageName, Queue>;
+  flows: FlowProducer;
+  close(): Promise<void>;
+}
+
+export interface QueueSetOptions {
+  /** Reuse a connection (closed by the caller). */
+  connection?: Redis;
+  /** For a new connection: fail commands after N reconnect attempts (CLI) or wait forever (null, workers). @defaultValue null */
+  maxRetriesPerRequest?: number | null;
+}
+
+export function createQueueSet(config: Config, options: QueueSetOptions = {}): QueueSet {
+  const owned = !options.connection;
+  const connection = options.connection ?? createRedis(config.REDIS_URL, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? null });
+  const prefix = config.QUEUE_PREFIX;
+  const defaults = defaultJobOptions(config);
+  const queues = Object.fromEntries(
+    STAGES.map((stage) => [stage, new Queue(QUEUE_NAMES[stage], { connection, prefix, defaultJobOptions: defaults })]),
+  ) as Record<StageName, Queue>;
+  const flows = new FlowProducer({ connection, prefix });
+  return {
+    prefix,
+    connection,
+    queues,
+    flows,
+    close: async () => {
+      await Promise.all([...Object.values(queues).map((queue) => queue.close()), flows.close()]);
+      if (owned) await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** Removes every key of every stage queue (tests, benchmarks, `curator reset-queues`). */
+export async function obliterateQueues(set: QueueSet): Promise<void> {
+  for (const queue of Object.values(set.queues)) await queue.obliterate({ force: true });
+}

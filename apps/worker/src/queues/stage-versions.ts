@@ -1,0 +1,23 @@
+import { INGEST_VERSION } from '@pmc-curator/pipeline/ingest';
+
+/**
+ * The version of every stage, in one place. Job ids include them, and Article/Figure rows store them, so
+ * bumping DETECT_VERSION makes `curator reprocess --stage-version-below detect:N` and `curator enqueue`
+ * reprocess exactly what the new version changes.
+ */
+export const STAGE_VERSIONS = {
+  ingest: INGEST_VERSION,
+  /** Bump when the detector, its settings or the crop format change. */
+  detect: 1,
+  /** Bump when the caption splitter or the aligner change. */
+  align: 1,
+  /** Article finalisation + export hook. */
+  export: 1,
+} as const;
+
+export type StageName = keyof typeof STAGE_VERSIONS;
+export const STAGES: readonly StageName[] = ['ingest', 'detect', 'align', 'export'];
+
+export function isStageName(value: string): value is StageName {
+  return (STAGES as readonly string[]).includes(value);
+}

@@ -1,0 +1,86 @@
+import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { ingestJob, refToData } from '../queues/jobs.ts';
+import type { QueueSet } from '../queues/queues.ts';
+import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import type { SourceSpec } from '../sources.ts';
+import { createRun, type RunFilters } from './runs.ts';
+
+export interface EnqueueOptions {
+  source: ArticleSource;
+  spec: SourceSpec;
+  filters: RunFilters;
+  /** Use this run id instead of a new one. */
+  runId?: string;
+  /** Articles per addBulk call and per "already complete?" query. @defaultValue 1000 */
+  chunkSize?: number;
+  onProgress?: (progress: { listed: number; enqueued: number; skipped: number }) => void;
+}
+
+export interface EnqueueSummary {
+  runId: string;
+  listed: number;
+  enqueued: number;
+  skipped: number;
+  seconds: number;
+}
+
+type CompletionColumns = { ingestStatus: string; ingestVersion: number | null; alignStatus: string; detectVersion: number | null; alignVersion: number | null };
+
+/** Complete = nothing left to do at the current stage versions (curated, or excluded by the filters). */
+export function isComplete(article: CompletionColumns): boolean {
+  if (article.ingestVersion !== STAGE_VERSIONS.ingest) return false;
+  if (article.ingestStatus === 'skipped') return true;
+  return (
+    article.ingestStatus === 'done' &&
+    article.alignStatus === 'done' &&
+    article.detectVersion === STAGE_VERSIONS.detect &&
+    article.alignVersion === STAGE_VERSIONS.align
+  );
+}
+
+/** Adds ingest jobs for refs in one addBulk; ids are content-derived, so refs already queued are no-ops. */
+export async function addIngestJobs(queues: QueueSet, config: Config, refs: ArticleRef[], runId: string | null): Promise<void> {
+  if (refs.length === 0) return;
+  await queues.queues.ingest.addBulk(refs.map((ref) => ingestJob(config, { ref: refToData(ref), runId })));
+}
+
+/**
+ * Creates a run and enqueues its articles in chunks: one query finds the chunk's articles already complete at
+ * the current stage versions (skipped, but linked to the run), one addBulk queues the rest.
+ */
+export async function enqueueRun(db: Db, queues: QueueSet, config: Config, options: EnqueueOptions): Promise<EnqueueSummary> {
+  const started = Date.now();
+  const run = await createRun(db, options.spec, options.filters, options.runId);
+  const chunkSize = options.chunkSize ?? 1000;
+  const summary: EnqueueSummary = { runId: run.id, listed: 0, enqueued: 0, skipped: 0, seconds: 0 };
+  let chunk: ArticleRef[] = [];
+  const flush = async () => {
+    const refs = chunk;
+    chunk = [];
+    const existing = await db.article.findMany({
+      where: { key: { in: refs.map((ref) => ref.key) } },
+      select: { id: true, key: true, ingestStatus: true, ingestVersion: true, alignStatus: true, detectVersion: true, alignVersion: true },
+    });
+    const complete = new Map(existing.filter(isComplete).map((article) => [article.key, article.id]));
+    if (complete.size > 0) {
+      await db.runArticle.createMany({ data: [...complete.values()].map((articleId) => ({ runId: run.id, articleId })), skipDuplicates: true });
+    }
+    const todo = refs.filter((ref) => !complete.has(ref.key));
+    await addIngestJobs(queues, config, todo, run.id);
+    summary.enqueued += todo.length;
+    summary.skipped += complete.size;
+    options.onProgress?.(summary);
+  };
+  const since = options.filters.since ? new Date(options.filters.since) : undefined;
+  for await (const ref of options.source.list({ ...(options.filters.limit !== undefined ? { limit: options.filters.limit } : {}), ...(since ? { since } : {}) })) {
+    summary.listed += 1;
+    chunk.push(ref);
+    if (chunk.length >= chunkSize) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  await db.run.update({ where: { id: run.id }, data: { articles: summary.listed, enqueued: summary.enqueued, skipped: summary.skipped } });
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
+}

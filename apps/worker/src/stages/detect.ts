@@ -1,0 +1,64 @@
+import { CurationError, ERROR_CLASSES, type ErrorClass } from '@pmc-curator/pipeline/errors';
+import { captionPanelLabels } from '@pmc-curator/pipeline/detect';
+import type { Db } from '../db/client.ts';
+import { persistDetection, resolveFailure } from '../db/figures.ts';
+import type { FigureJobData } from '../queues/jobs.ts';
+import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import type { DetectItem, DetectItemResult } from '../workers/detect-thread.ts';
+
+export interface DetectStageDeps {
+  db: Db;
+  store: ObjectStore;
+  /** Detects one image; in workers this goes through the dynamic batcher to a detection thread. */
+  detect(item: DetectItem): Promise<DetectItemResult>;
+}
+
+export type DetectOutcome = { status: 'detected'; panels: number; cropsWritten: number } | { status: 'unchanged' | 'skipped'; panels: number };
+
+/** Content-addressed crop key: the same pixels always land at the same key, whoever writes them. */
+export const cropKey = (sha256: string) => `crops/${sha256.slice(0, 2)}/${sha256}.jpg`;
+
+export function toCurationError(errorClass: string, message: string, subject?: string): CurationError {
+  const known = errorClass in ERROR_CLASSES ? (errorClass as ErrorClass) : 'Internal';
+  return new CurationError(known, message, subject ? { subject } : {});
+}
+
+/**
+ * Detects the panels of one stored figure and writes crops (S3, content-addressed) and subfigures (Postgres,
+ * replaced in one transaction). Idempotent: a figure already done at the current detect version is left alone.
+ */
+export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData): Promise<DetectOutcome> {
+  const figure = await deps.db.figure.findUnique({
+    where: { id: data.figureId },
+    select: { jatsId: true, caption: true, normalizedKey: true, imageKey: true, width: true, detectStatus: true, detectVersion: true, _count: { select: { subfigures: true } } },
+  });
+  if (!figure) return { status: 'skipped', panels: 0 };
+  if (figure.detectStatus === 'done' && figure.detectVersion === STAGE_VERSIONS.detect) return { status: 'unchanged', panels: figure._count.subfigures };
+  const key = figure.normalizedKey ?? figure.imageKey;
+  if (!key) return { status: 'skipped', panels: 0 };
+  const bytes = await deps.store.get(key);
+  const result = await deps.detect({ bytes, captionLabels: captionPanelLabels(figure.caption) });
+  if (!result.ok) throw toCurationError(result.errorClass, result.message, figure.jatsId);
+  // Detection ran on the normalised copy; rows store boxes in original-image pixels.
+  const scale = figure.width && result.width ? figure.width / result.width : 1;
+  const box = (b: readonly number[]): [number, number, number, number] => [b[0]!, b[1]!, b[2]!, b[3]!].map((v) => Math.round(v * scale)) as [number, number, number, number];
+  let cropsWritten = 0;
+  const subfigures = [];
+  for (const [index, panel] of result.panels.entries()) {
+    const keyOfCrop = cropKey(panel.crop.sha256);
+    if (await deps.store.putIfAbsent(keyOfCrop, panel.crop.bytes, 'image/jpeg')) cropsWritten += 1;
+    subfigures.push({
+      index,
+      box: box(panel.box),
+      labelText: panel.label?.text ?? null,
+      labelBox: panel.label ? box(panel.label.box) : null,
+      score: panel.score,
+      cropKey: keyOfCrop,
+      cropSha256: panel.crop.sha256,
+    });
+  }
+  await persistDetection(deps.db, { figureId: data.figureId, method: result.method, modelVersion: result.modelVersion, detectVersion: STAGE_VERSIONS.detect, subfigures });
+  await resolveFailure(deps.db, data.articleKey, 'detect', figure.jatsId);
+  return { status: 'detected', panels: subfigures.length, cropsWritten };
+}

@@ -1,0 +1,113 @@
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../config.ts';
+import { checkEvictionPolicy, createRedis } from '../queues/connection.ts';
+import { BACKOFF_TYPE, backoffDelay } from '../queues/policy.ts';
+import { createQueueSet, QUEUE_NAMES, type QueueSet } from '../queues/queues.ts';
+import type { StageName } from '../queues/stage-versions.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { SHUTDOWN_REASON } from './guard.ts';
+import { alignProcessor, detectProcessor, exportProcessor, ingestProcessor, type StageProcessor } from './processors.ts';
+
+export interface WorkerPoolOptions {
+  config: Config;
+  /** Stages this process works on. @defaultValue all four */
+  stages?: StageName[];
+  /** Jobs in flight per stage. Defaults: ingest 2×INGEST_THREADS, detect DETECT_MAX_BATCH×DETECT_THREADS, align 8, export 8. */
+  concurrency?: Partial<Record<StageName, number>>;
+  /** Reuse connections (tests, `curator run`); otherwise the pool builds and closes its own. */
+  runtime?: Runtime;
+  log?: (line: string) => void;
+}
+
+export interface StageStats {
+  completed: number;
+  failed: number;
+  retried: number;
+}
+
+export interface WorkerPool {
+  stages: StageName[];
+  stats: Record<StageName, StageStats>;
+  workers: Map<StageName, Worker>;
+  queues: QueueSet;
+  /**
+   * Stops taking jobs and lets in-flight ones finish for up to `graceMs`; the ones still running then are
+   * handed back to the wait list (another worker picks them up), never dropped.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function defaultConcurrency(config: Config): Record<StageName, number> {
+  return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8, export: 8 };
+}
+
+/** Starts one BullMQ worker per stage, with the stage's processor (thread pools, batcher) behind it. */
+export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stages = options.stages ?? ['ingest', 'detect', 'align', 'export'];
+  const runtime = options.runtime ?? (await createRuntime(config));
+  const queues = createQueueSet(config);
+  const check = await checkEvictionPolicy(queues.connection);
+  if (check.warning) log(`WARNING: ${check.warning}`);
+  const concurrency = { ...defaultConcurrency(config), ...options.concurrency };
+  const processors = new Map<StageName, StageProcessor>();
+  for (const stage of stages) {
+    processors.set(
+      stage,
+      stage === 'ingest' ? ingestProcessor(runtime, queues) : stage === 'detect' ? detectProcessor(runtime) : stage === 'align' ? alignProcessor(runtime) : exportProcessor(runtime),
+    );
+  }
+  await Promise.all([...processors.values()].map((processor) => processor.ready()));
+  const stats = Object.fromEntries(stages.map((stage) => [stage, { completed: 0, failed: 0, retried: 0 }])) as Record<StageName, StageStats>;
+  const workers = new Map<StageName, Worker>();
+  for (const stage of stages) {
+    const processor = processors.get(stage)!;
+    const worker = new Worker(QUEUE_NAMES[stage], (job: Job, token?: string, signal?: AbortSignal) => processor.process(job, token, signal), {
+      connection: createRedis(config.REDIS_URL),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: concurrency[stage],
+      lockDuration: config.LOCK_DURATION_MS,
+      stalledInterval: config.STALLED_INTERVAL_MS,
+      maxStalledCount: 2,
+      // Per-minute completion counts for `curator status` throughput and ETA (one day kept).
+      metrics: { maxDataPoints: 24 * 60 },
+      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, config.JOB_BACKOFF_MS) },
+      ...(stage === 'ingest' && config.INGEST_RATE_LIMIT > 0 ? { limiter: { max: Math.max(1, Math.round(config.INGEST_RATE_LIMIT)), duration: 1000 } } : {}),
+      name: `${runtime.workerName}:${stage}`,
+    });
+    worker.on('completed', () => {
+      stats[stage].completed += 1;
+    });
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      if (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)) stats[stage].failed += 1;
+      else stats[stage].retried += 1;
+    });
+    worker.on('error', (error) => log(`${stage} worker: ${error.message}`));
+    workers.set(stage, worker);
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    stages,
+    stats,
+    workers,
+    queues,
+    close: (graceMs = config.SHUTDOWN_GRACE_MS) => {
+      closing ??= (async () => {
+        const list = [...workers.values()];
+        const timer = setTimeout(() => {
+          for (const worker of list) worker.cancelAllJobs(SHUTDOWN_REASON);
+        }, graceMs);
+        await Promise.all(list.map((worker) => worker.close()));
+        clearTimeout(timer);
+        await Promise.all([...processors.values()].map((processor) => processor.close()));
+        await queues.close();
+        if (!options.runtime) await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export { BACKOFF_TYPE };

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../../apps/worker/src/config.ts';
+import type { Db } from '../../../apps/worker/src/db/client.ts';
+import { createQueueSet, obliterateQueues, type QueueSet } from '../../../apps/worker/src/queues/queues.ts';
+import { enqueueRun, type EnqueueSummary } from '../../../apps/worker/src/run/enqueue.ts';
+import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../../apps/worker/src/sample/sample-articles.ts';
+import { createSource, type SourceSpec } from '../../../apps/worker/src/sources.ts';
+import type { S3ObjectStore } from '../../../apps/worker/src/storage/object-store.ts';
+import { listAll, testConfig, testStore } from '../../support/servers.ts';
+
+/** Settings that make faults show quickly: short locks and stall checks, fast backoff, few threads. */
+export const FAST: Partial<Record<keyof Config, string>> = {
+  LOCK_DURATION_MS: '4000',
+  STALLED_INTERVAL_MS: '2000',
+  JOB_BACKOFF_MS: '200',
+  JOB_ATTEMPTS: '6',
+  INGEST_THREADS: '1',
+  DETECT_THREADS: '1',
+  DETECTOR: 'layout',
+  SHUTDOWN_GRACE_MS: '2000',
+};
+
+/** A config with its own bucket, source bucket and queue prefix (a hash tag), so test files never share keys. */
+export function faultConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  const id = randomUUID().slice(0, 8);
+  return testConfig({ ...FAST, QUEUE_PREFIX: `{test-${id}}`, PMC_SOURCE_BUCKET: `pmc-src-${id}`, ...overrides });
+}
+
+/** Publishes the bundled real articles to the config's source bucket in the PMC Cloud layout. */
+export async function publishSample(config: Config): Promise<SourceSpec> {
+  const source = await testStore(config, config.PMC_SOURCE_BUCKET);
+  await publishPmcLayout(source, await loadSampleArticles());
+  return { kind: 'pmc-s3', bucket: config.PMC_SOURCE_BUCKET, inventory: INVENTORY_MANIFEST_KEY(config.PMC_SOURCE_BUCKET) };
+}
+
+export async function enqueueSample(db: Db, queues: QueueSet, config: Config, spec: SourceSpec): Promise<EnqueueSummary> {
+  return enqueueRun(db, queues, config, { source: createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
+}
+
+export const SAMPLE_ARTICLES = 7;
+export const SAMPLE_FIGURES = 23;
+
+/** Everything a run left behind, for "no duplicates" assertions. */
+export async function curatedCounts(db: Db, store: S3ObjectStore) {
+  const [articles, figures, subfigures, subcaptions, pairs, failures] = await Promise.all([
+    db.article.count(),
+    db.figure.count(),
+    db.subfigure.count(),
+    db.subcaption.count(),
+    db.pair.count(),
+    db.failure.count({ where: { resolved: false } }),
+  ]);
+  const crops = await listAll(store, 'crops/');
+  const distinctCropShas = (await db.subfigure.findMany({ select: { cropSha256: true }, distinct: ['cropSha256'] })).length;
+  const doneArticles = await db.article.count({ where: { alignStatus: 'done' } });
+  const detectedFigures = await db.figure.count({ where: { detectStatus: 'done' } });
+  return { articles, doneArticles, figures, detectedFigures, subfigures, subcaptions, pairs, failures, crops: crops.length, distinctCropShas };
+}
+
+export async function openQueues(config: Config): Promise<QueueSet> {
+  return createQueueSet(config);
+}
+
+export async function dropQueues(queues: QueueSet): Promise<void> {
+  await obliterateQueues(queues).catch(() => {});
+  await queues.close();
+}
+
+export { testStore };
