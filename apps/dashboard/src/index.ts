@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
@@ -95,7 +96,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   const port = options.port ?? options.config.DASHBOARD_PORT;
   assertSafeBinding(host, authFromConfig(options.config));
   const dashboard = createDashboardApp(options);
-  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const listening = dashboard.app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     listening.once('error', reject);
   }).catch(async (error: Error) => {
