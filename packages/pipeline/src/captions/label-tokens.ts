@@ -31,7 +31,7 @@ export interface Mention {
 }
 
 export interface ScanOptions {
-  /** Label keys ("a", "b2") that were bold in the source: bare letters before lower-case text are accepted. */
+  /** Label texts ("A", "b2", case-sensitive) that were bold in the source: bare letters before lower-case text are accepted. */
   boldKeys?: ReadonlySet<string>;
 }
 
@@ -156,7 +156,7 @@ function parseGroup(text: string, pos: number, bare = false): Group | undefined 
         ranged = true;
       }
     }
-    if (text[q] === ' ' && isClose(text[q + 1]) && opens > 0) q++;
+    if (text[q] === ' ' && isClose(text[q + 1]) && (opens > 0 || firstOpens > 0)) q++;
     let c = 0;
     while (q < n && c < 2 && isClose(text[q])) {
       c++;
@@ -225,6 +225,8 @@ function insideParenthesis(text: string, pos: number): boolean {
   return false;
 }
 
+const RELATION_CHARS = new Set(['=', '<', '>', '≤', '≥', '±', '+', '/', '~', '≈', '%', '^', '|', '−', '-', '→', '×']);
+
 const textFollows = (c: string | undefined): boolean => c !== undefined && !/[.;,)\]:]/.test(c);
 /** Upper case, digit or symbol: "(b) High power", "a *10 magnification". Not a lower-case word. */
 const startsLikeDescription = (text: string, k: number): boolean => {
@@ -250,7 +252,7 @@ function consumeLabelPunct(text: string, e: number): number {
 
 function boldMatch(boldKeys: ReadonlySet<string> | undefined, atoms: Atom[]): boolean {
   if (!boldKeys || boldKeys.size === 0) return false;
-  return atoms.every((a) => boldKeys.has(a.text.toLowerCase()));
+  return atoms.every((a) => boldKeys.has(a.text));
 }
 
 function classifyParen(text: string, g: Group, prev: PrevContext): Mention {
@@ -283,9 +285,10 @@ function classifyParen(text: string, g: Group, prev: PrevContext): Mention {
       role = 'prefix';
       weak = true;
     } else {
-      // "(K) normal tissue and (L) tumour": a prefix if it continues the sequence.
-      role = 'inline';
-      tentative = prev !== 'word-ref';
+      // "(K) normal tissue and (L) tumour", "included in (a) Fur-like box; (b) ...": a prefix if it continues the sequence.
+      // A tentative 'prefix' (description follows) may even start the sequence; a tentative 'inline' only continue it.
+      role = prev === 'word-ref' && startsLikeDescription(text, k) ? 'prefix' : 'inline';
+      tentative = prev !== 'word-ref' || role === 'prefix';
     }
   } else {
     role = 'inline';
@@ -316,8 +319,12 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
   const weakCtx = prev === 'comma' || prev === 'and';
   const t = text[e];
   // "A , dorsal" / "B : ventral": a space left where inline markup was flattened.
-  if (t === ' ' && (text[e + 1] === ',' || text[e + 1] === ':') && text[e + 2] === ' ') {
+  if (t === ' ' && (text[e + 1] === ',' || text[e + 1] === ':' || text[e + 1] === '.') && text[e + 2] === ' ') {
     return classifyBare(text, { ...g, end: e + 1 }, prev, boldKeys);
+  }
+  // "b - EIR variation": a dash between label and text.
+  if (t === ' ' && text[e + 1] === '-' && text[e + 2] === ' ' && textFollows(text[e + 3])) {
+    return { ...base, end: e + 2, form: 'bare-punct', weak: weakCtx, tentative: weakCtx || isUpper(text[e + 3]) === false };
   }
   const after = skipSpaces(text, e + 1);
   if (t === '.' || t === ':') {
@@ -334,6 +341,8 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
   if (t === ' ') {
     if (after >= text.length) return undefined;
     if (text[after] === '(' || text[after] === ',' || text[after] === '.' || text[after] === ';' || text[after] === ')') return undefined;
+    // "n = 20", "p1 < 0.001", "x ± SD": a variable in a formula.
+    if (RELATION_CHARS.has(text[after] ?? '')) return undefined;
     const lowerNext = !startsLikeDescription(text, after) && !bold;
     return { ...base, end: e, form: 'bare-space', weak: weakCtx, tentative: lowerNext || weakCtx };
   }
@@ -460,6 +469,18 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
           const m = classifyBare(text, g, prev, options.boldKeys);
           if (m) {
             out.push(m);
+            i = Math.max(m.end, i + 1);
+            continue;
+          }
+        }
+      }
+      // Bold letters (JATS <bold>) are labels even in running text: "structures of A , THL and B , PPOX".
+      if (options.boldKeys && options.boldKeys.size > 0 && (prev === 'none' || prev === 'word-ref' || prev === 'and')) {
+        const g = parseGroup(text, i, true);
+        if (g && g.firstOpens === 0 && g.closes === 0 && boldMatch(options.boldKeys, g.atoms)) {
+          const m = classifyBare(text, g, 'clause', options.boldKeys);
+          if (m) {
+            out.push({ ...m, weak: true, prev });
             i = Math.max(m.end, i + 1);
             continue;
           }

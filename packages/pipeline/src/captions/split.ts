@@ -112,6 +112,11 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   else if (positional > 0) kind = 'positional';
   if (kind === undefined) return { mentions: [], kind };
   if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
+  // The case whose sequence starts at "a" wins ties: "(A) ... n = 3, p1 < 0.01" stays upper case.
+  const startsAt = (lowerCase: boolean): boolean =>
+    retyped.some((m) => m.role !== 'inline' && m.atoms.some((a) => a.kind === 'letter' && a.text[0] === (lowerCase ? 'a' : 'A')));
+  if (startsAt(true)) lower += 1.5;
+  if (startsAt(false)) upper += 1.5;
   const wantLower = lower > upper;
   if (kind === 'letter' && upper > 0 && lower > 0) flags.push('mixed-case');
   const kept: Mention[] = [];
@@ -208,7 +213,8 @@ function resolveTentative(mentions: Mention[]): Mention[] {
     const first = m.atoms[0];
     const idx = first ? seqIndex(first) : undefined;
     if (m.tentative) {
-      if (idx !== undefined && idx === last + 1 && last >= 0) {
+      // The first label may be promoted only from brackets: a bare "A" or "a" at the start is usually a word.
+      if (idx !== undefined && idx === last + 1 && (last >= 0 || (m.form === 'paren' && m.role === 'prefix'))) {
         const promoted: Mention = { ...m, tentative: false, weak: true, role: 'prefix' };
         out.push(promoted);
         last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
@@ -315,7 +321,7 @@ function normaliseBoldKeys(bold: string[] | undefined): Set<string> | undefined 
   const keys = new Set<string>();
   for (const b of bold) {
     for (const part of b.split(/[^A-Za-z0-9]+/)) {
-      if (part.length > 0 && part.length <= 4) keys.add(part.toLowerCase());
+      if (part.length > 0 && part.length <= 4) keys.add(part);
     }
   }
   return keys;
@@ -394,7 +400,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
       const key = labelKey(a.text);
       let conf = m.role === 'inline' ? 0.55 : (FORM_CONFIDENCE[m.form] ?? 0.6);
       if (m.weak) conf -= 0.15;
-      if (boldKeys?.has(a.text.toLowerCase())) conf = Math.min(0.99, conf + 0.1);
+      if (boldKeys?.has(a.text)) conf = Math.min(0.99, conf + 0.1);
       const prev = evidence.get(key);
       if (!prev) evidence.set(key, { label: a.text, conf, order: order++, kind: a.kind });
       else if (conf > prev.conf) prev.conf = conf;
