@@ -105,6 +105,26 @@ describe('ingest from the PMC Cloud layout into Postgres and S3', () => {
     }).rejects.toMatchObject({ errorClass: 'ArticleNotFound' });
   });
 
+  it('reads the bucket with unsigned requests, as the public pmc-oa-opendata bucket needs', async () => {
+    const client = createS3Client({ endpoint: config.S3_ENDPOINT, region: 'us-east-1', anonymous: true, forcePathStyle: true });
+    const unsignedRequests: boolean[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        unsignedRequests.push(!(args.request as { headers: Record<string, string> }).headers.authorization);
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low' },
+    );
+    const source = new PmcCloudSource({ reader: new S3BlobReader({ client, bucket: sourceStore.bucket }), bucket: sourceStore.bucket, enumeration: { mode: 'ids', ids: ['PMC990000006'] } });
+    const refs = [];
+    for await (const ref of source.list()) refs.push(ref);
+    const bundle = await source.open(refs[0]!);
+    expect(bundle.metadata?.doi).toBe('10.1371/journal.pone.0000010');
+    expect(bundle.media.names).toHaveLength(3);
+    expect(unsignedRequests.length).toBeGreaterThan(1);
+    expect(unsignedRequests.every(Boolean)).toBe(true);
+  });
+
   it('skips articles outside the licence groups and records why', async () => {
     const summary = await ingestDirect(runtime, {
       source: pmcSource({ mode: 'ids', ids: ['PMC990000002.2'] }),

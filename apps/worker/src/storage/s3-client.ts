@@ -12,17 +12,36 @@ export interface S3ConnectionOptions {
   maxAttempts?: number | undefined;
 }
 
+const ANONYMOUS_IDENTITY = { accessKeyId: 'anonymous', secretAccessKey: 'anonymous' };
+
 export function createS3Client(options: S3ConnectionOptions): S3Client {
-  const credentials =
-    options.anonymous || !options.accessKeyId || !options.secretAccessKey
-      ? undefined
-      : { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey };
-  return new S3Client({
+  const credentials = options.anonymous
+    ? ANONYMOUS_IDENTITY
+    : options.accessKeyId && options.secretAccessKey
+      ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+      : undefined;
+  const client = new S3Client({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),
     maxAttempts: options.maxAttempts ?? 5,
     ...(credentials ? { credentials } : {}),
-    ...(options.anonymous ? { signer: { sign: async (request: unknown) => request } } : {}),
-  } as S3ClientConfig);
+  } satisfies S3ClientConfig);
+  if (options.anonymous) {
+    // The SDK has no anonymous mode: sign with a dummy identity, then drop the signature so the request
+    // goes out unsigned, as public buckets such as pmc-oa-opendata expect.
+    client.middlewareStack.addRelativeTo(
+      (next) => async (args) => {
+        const headers = (args.request as { headers?: Record<string, string> }).headers;
+        if (headers) {
+          delete headers.authorization;
+          delete headers['x-amz-date'];
+          delete headers['x-amz-security-token'];
+        }
+        return next(args);
+      },
+      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'dropSignatureForAnonymousAccess' },
+    );
+  }
+  return client;
 }
