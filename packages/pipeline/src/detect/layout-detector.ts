@@ -2,9 +2,9 @@ import { clampBox } from './boxes.ts';
 import { readingOrder } from './order.ts';
 import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
-import { lineSums, xyCut } from './layout/xycut.ts';
-import type { Rect, XYCutOptions } from './layout/xycut.ts';
-import { candidateCrop, findLabelCandidates } from './ocr/label-candidates.ts';
+import { lineSums, trimRect, xyCut } from './layout/xycut.ts';
+import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
+import { candidateCrop, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
 import { harmoniseCase, parseLabel } from './ocr/labels.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
@@ -49,6 +49,12 @@ const rectArea = (a: Rect): number => Math.max(0, a[2] - a[0]) * Math.max(0, a[3
 const rectInter = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
 
+/** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
+function isRegularGrid(pieces: Piece[]): boolean {
+  const areas = pieces.map((p) => rectArea(p.rect));
+  return Math.min(...areas) >= Math.max(...areas) / 3;
+}
+
 /**
  * The weight-free detector: recursive XY-cut over gutters and separator lines, panel labels read by PP-OCR
  * in the panels' corners, and label-driven folding of unlabelled fragments (legends, axis titles, stray
@@ -77,12 +83,19 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const height = Math.max(1, image.height | 0);
     const t0 = performance.now();
     const img = toAnalysisImage(image, this.options.analysis);
-    let pieces: Piece[] = xyCut(img, this.options.xycut, lineSums(img)).map((p) => ({ rect: p.rect }));
+    const sums = lineSums(img);
+    let pieces: Piece[] = xyCut(img, this.options.xycut, sums).map((p) => ({ rect: p.rect }));
     const t1 = performance.now();
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
     if (this.recognizer && pieces.length > 0) {
       await this.readLabels(img, pieces, captionLabels);
+      if (captionLabels && captionLabels.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, captionLabels);
       pieces = this.foldUnlabelled(pieces, captionLabels);
+    }
+    if (pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
+      // Nothing says the figure is compound (no labels read, none in the caption) and the pieces do not
+      // form a grid of similar panels: most likely one chart split at its legend or axis titles.
+      pieces = [{ rect: pieces.reduce((u, p) => rectUnion(u, p.rect), pieces[0]!.rect) }];
     }
     const t2 = performance.now();
     this.lastTimings = { layout: t1 - t0, ocr: t2 - t1 };
@@ -159,7 +172,12 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (p.label) return;
       const tl = candidates(i, 'top-left')[1];
       if (tl) second.push({ piece: i, candidate: tl });
-      if (!otherCorners) return;
+      if (!otherCorners) {
+        // A letter tight in the top-right corner is often the next panel's label (see reattachLabels).
+        const tr = candidates(i, 'top-right')[0];
+        if (tr && tr.cost < 0.05) second.push({ piece: i, candidate: tr });
+        return;
+      }
       for (const corner of ['top-right', 'bottom-left', 'bottom-right'] as const) {
         const c = candidates(i, corner)[0];
         if (c) second.push({ piece: i, candidate: c });
@@ -169,6 +187,55 @@ export class LayoutOcrDetector implements SubfigureDetector {
     this.reattachLabels(pieces);
     const harmonised = harmoniseCase(pieces.map((p) => p.label?.text), hints);
     pieces.forEach((p, i) => { if (p.label) p.label.text = harmonised[i] ?? p.label.text; });
+  }
+
+  /**
+   * When the caption names labels that were not found, looks along the left and top edges of each piece for
+   * them; a missing label found there marks where two panels touch without a gutter, so the piece is split
+   * just above (or left of) it.
+   */
+  private async splitAtMissingLabels(img: AnalysisImage, sums: LineSums, pieces: Piece[], hints: string[]): Promise<Piece[]> {
+    const found = new Set(pieces.map((p) => p.label?.text).filter((t): t is string => !!t));
+    const missing = hints.filter((h) => !found.has(h));
+    if (missing.length === 0) return pieces;
+    const minW = 0.08 * img.width;
+    const minH = 0.08 * img.height;
+    const jobs: Array<{ candidate: LabelCandidate; edge: 'left' | 'top' }> = [];
+    for (const p of pieces) {
+      for (const edge of ['left', 'top'] as const) {
+        const list = findEdgeLabelCandidates(img, p.rect, edge, this.options.candidates)
+          .filter((c) => (edge === 'left' ? c.rect[1] - p.rect[1] >= minH && p.rect[3] - c.rect[1] >= minH : c.rect[0] - p.rect[0] >= minW && p.rect[2] - c.rect[0] >= minW))
+          .filter((c) => !p.label || rectInter(c.rect, p.label.rect) === 0)
+          .slice(0, 4);
+        for (const candidate of list) jobs.push({ candidate, edge });
+      }
+    }
+    if (jobs.length === 0) return pieces;
+    const readings = await this.recognizer!.recognize(jobs.slice(0, 32).map((j) => candidateCrop(img, j.candidate)));
+    const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
+    let out = pieces;
+    readings.forEach((r, k) => {
+      const job = jobs[k]!;
+      const still = hints.filter((h) => !out.some((p) => p.label?.text === h));
+      const parsed = r.confidence >= minHinted ? parseLabel(r.text, still) : null;
+      if (!parsed) return;
+      const c = job.candidate.rect;
+      const cx = (c[0] + c[2]) / 2;
+      const cy = (c[1] + c[3]) / 2;
+      const host = out.find((p) => cx >= p.rect[0] && cx < p.rect[2] && cy >= p.rect[1] && cy < p.rect[3]);
+      if (!host) return;
+      const [x1, y1, x2, y2] = host.rect;
+      const cut = job.edge === 'left' ? Math.max(y1 + 1, c[1] - 1) : Math.max(x1 + 1, c[0] - 1);
+      const first = trimRect(img, sums, job.edge === 'left' ? [x1, y1, x2, cut] : [x1, y1, cut, y2], this.options.xycut);
+      const second = trimRect(img, sums, job.edge === 'left' ? [x1, cut, x2, y2] : [cut, y1, x2, y2], this.options.xycut);
+      if (!first || !second) return;
+      const big = (r2: Rect): boolean => r2[2] - r2[0] >= minW && r2[3] - r2[1] >= minH;
+      if (!big(first) || !big(second)) return;
+      const a: Piece = { rect: first, ...(host.label ? { label: host.label } : {}) };
+      const b: Piece = { rect: second, label: { text: parsed.text, rect: c, confidence: r.confidence, corner: 'top-left' } };
+      out = out.flatMap((p) => (p === host ? [a, b] : [p]));
+    });
+    return out;
   }
 
   /**
@@ -206,7 +273,9 @@ export class LayoutOcrDetector implements SubfigureDetector {
       const tooMany = expected > 0 && out.length > expected;
       const movable = out.filter((p) => !p.label && !stuck.has(p) && (tooMany || rectArea(p.rect) < fraction * median));
       if (movable.length === 0) break;
-      movable.sort((a, b) => rectArea(a.rect) - rectArea(b.rect));
+      // Fragments sit closer to their panel than panels sit to each other: fold the closest piece first.
+      const nearest = (p: Piece): number => Math.min(...out.filter((q) => q !== p).map((q) => rectGap(p.rect, q.rect)));
+      movable.sort((a, b) => nearest(a) - nearest(b) || rectArea(a.rect) - rectArea(b.rect));
       const p = movable[0]!;
       const others = out.filter((q) => q !== p).sort((a, b) => rectGap(p.rect, a.rect) - rectGap(p.rect, b.rect));
       let merged = false;

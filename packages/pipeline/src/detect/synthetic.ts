@@ -39,24 +39,26 @@ const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix'];
 /** A simple line chart drawn as SVG (axes, ticks, tick labels, a curve), like the plots in many figures. */
 function chartSvg(w: number, h: number, r: () => number): string {
   const colour = ['#d62728', '#1f77b4', '#2ca02c', '#000000'][Math.floor(r() * 4)]!;
+  // Plot area leaves the top-left corner free, where a panel label goes.
   const left = Math.round(w * 0.16);
+  const top = Math.round(h * 0.14);
   const bottom = Math.round(h * 0.82);
   let path = '';
   for (let i = 0; i <= 20; i++) {
     const x = left + ((w * 0.8) * i) / 20;
-    const y = bottom - (0.1 + 0.7 * (0.5 + 0.5 * Math.sin(i / 3 + r() * 0.5))) * (bottom - h * 0.05);
+    const y = bottom - (0.1 + 0.7 * (0.5 + 0.5 * Math.sin(i / 3 + r() * 0.5))) * (bottom - top);
     path += `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)} `;
   }
   const fs = Math.max(9, Math.round(h * 0.05));
   let ticks = '';
   for (let i = 0; i <= 4; i++) {
     const x = left + (w * 0.8 * i) / 4;
-    const y = bottom - ((bottom - h * 0.05) * i) / 4;
+    const y = bottom - ((bottom - top) * i) / 4;
     ticks += `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 4}" stroke="black"/><text x="${x}" y="${bottom + 4 + fs}" font-size="${fs}" text-anchor="middle" font-family="DejaVu Sans">${i * 25}</text>`;
     ticks += `<line x1="${left - 4}" y1="${y}" x2="${left}" y2="${y}" stroke="black"/><text x="${left - 6}" y="${y + fs / 3}" font-size="${fs}" text-anchor="end" font-family="DejaVu Sans">${(i * 0.5).toFixed(1)}</text>`;
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="white"/>`
-    + `<path d="M${left},${Math.round(h * 0.05)} L${left},${bottom} L${Math.round(w * 0.97)},${bottom}" stroke="black" fill="none" stroke-width="1.5"/>`
+    + `<path d="M${left},${top} L${left},${bottom} L${Math.round(w * 0.97)},${bottom}" stroke="black" fill="none" stroke-width="1.5"/>`
     + `${ticks}<path d="${path}" stroke="${colour}" fill="none" stroke-width="2"/></svg>`;
 }
 
@@ -103,16 +105,28 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
     const colW = (W - 2 * margin - gutter * (nc - 1)) / nc;
     for (let ci = 0; ci < nc; ci++) {
       const x0 = Math.round(margin + ci * (colW + gutter));
-      const px = x0 + (outside ? labelSpace : 0);
-      const py = y0 + (outside ? labelSpace : 0);
-      const pw = Math.max(8, Math.round(colW - (outside ? labelSpace : 0)));
-      const ph = Math.max(8, Math.round(rowH - (outside ? labelSpace : 0)));
       const useChart = sources.length === 0 || r() < 0.3;
       let tile: Buffer;
+      let px = x0 + (outside ? labelSpace : 0);
+      let py = y0 + (outside ? labelSpace : 0);
+      let pw = Math.max(8, Math.round(colW - (outside ? labelSpace : 0)));
+      let ph = Math.max(8, Math.round(rowH - (outside ? labelSpace : 0)));
       if (useChart) {
         tile = await sharp(Buffer.from(chartSvg(pw, ph, r))).resize(pw, ph, { fit: 'fill' }).png().toBuffer();
       } else {
         const src = sources[Math.floor(r() * sources.length)]!;
+        // Similar shapes fill the cell (cropping a little); others keep their shape, centred, as authors do.
+        const cellAspect = pw / ph;
+        const srcAspect = src.width / src.height;
+        if (Math.abs(Math.log(cellAspect / srcAspect)) > Math.log(1.3)) {
+          const s = Math.min(pw / src.width, ph / src.height);
+          const nw = Math.max(8, Math.round(src.width * s));
+          const nh = Math.max(8, Math.round(src.height * s));
+          px += Math.floor((pw - nw) / 2);
+          py += Math.floor((ph - nh) / 2);
+          pw = nw;
+          ph = nh;
+        }
         tile = await sharp(Buffer.from(src.data.buffer, src.data.byteOffset, src.data.byteLength), { raw: { width: src.width, height: src.height, channels: src.channels as 1 | 2 | 3 | 4 } })
           .resize(pw, ph, { fit: 'cover' }).removeAlpha().png().toBuffer();
       }
@@ -125,7 +139,7 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
       let lx: number;
       let ly: number;
       let anchor = 'start';
-      if (outside) { lx = x0; ly = y0 + fontSize; }
+      if (outside) { lx = Math.max(0, px - labelSpace); ly = Math.max(fontSize, py - labelSpace + fontSize); }
       else {
         lx = corner.endsWith('left') ? px + pad : px + pw - pad;
         anchor = corner.endsWith('left') ? 'start' : 'end';

@@ -166,6 +166,11 @@ export function mergeThinSegments(segs: Array<[number, number]>, minSize: number
   return out;
 }
 
+/** Shrinks a rect to the bounding box of its content (default gutter settings); null when empty. */
+export function trimRect(img: AnalysisImage, sums: LineSums, r: Rect, options: XYCutOptions = {}): Rect | null {
+  return trim(img, sums, r, options.gutterTolerance ?? 0.002, options.lineStd ?? 6);
+}
+
 /** Shrinks a rect to the bounding box of its non-empty rows and columns; null when it holds no content. */
 function trim(img: AnalysisImage, sums: LineSums, r: Rect, tol: number, lineStd: number): Rect | null {
   const rows = segmentsOf(profile(img, sums, r, true, tol, lineStd).empty, 1);

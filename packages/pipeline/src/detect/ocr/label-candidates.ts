@@ -77,13 +77,29 @@ function groupWords(glyphs: Component[]): Component[] {
  * when it is mostly background and by Otsu's threshold otherwise.
  */
 export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions = {}): LabelCandidate[] {
-  const win = cornerWindow(img, piece, corner, options);
+  return findLabelCandidatesIn(img, piece, cornerWindow(img, piece, corner, options), corner, options);
+}
+
+/**
+ * Label-like words along a panel's left edge (`'left'`) or top edge (`'top'`), anywhere along it: used to
+ * find the labels of panels that the layout step failed to separate.
+ */
+export function findEdgeLabelCandidates(img: AnalysisImage, piece: Rect, edge: 'left' | 'top', options: CandidateOptions = {}): LabelCandidate[] {
+  const longSide = Math.max(img.width, img.height);
+  const depth = Math.round(Math.max(16, 0.05 * longSide));
+  const win: Rect = edge === 'left'
+    ? [piece[0], piece[1], Math.min(piece[2], piece[0] + depth), piece[3]]
+    : [piece[0], piece[1], piece[2], Math.min(piece[3], piece[1] + depth)];
+  return findLabelCandidatesIn(img, piece, win, 'top-left', options, edge);
+}
+
+function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corner: Corner, options: CandidateOptions, edge?: 'left' | 'top'): LabelCandidate[] {
   const [wx1, wy1, wx2, wy2] = win;
   const ww = wx2 - wx1;
   const wh = wy2 - wy1;
   if (ww < 4 || wh < 4) return [];
   // Pass 1: glyphs in the whitespace (ink mask); pass 2: glyphs on a photo (Otsu), when there is one.
-  const out = wordsInMask(img, piece, corner, win, img.ink, img.background < 128, options);
+  const out = wordsInMask(img, piece, corner, win, img.ink, img.background < 128, options, edge);
   let inkCount = 0;
   for (let y = wy1; y < wy2; y++) for (let x = wx1; x < wx2; x++) inkCount += img.ink[y * img.width + x]!;
   if (inkCount > 0.3 * ww * wh) {
@@ -99,7 +115,7 @@ export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Cor
         mask[i] = (img.gray[i]! > t) === light && (!light || img.ink[i] || img.background < 128) ? 1 : 0;
       }
     }
-    for (const c of wordsInMask(img, piece, corner, win, mask, light, options)) {
+    for (const c of wordsInMask(img, piece, corner, win, mask, light, options, edge)) {
       if (!out.some((o) => o.rect.every((v, k) => Math.abs(v - c.rect[k]!) <= 1))) out.push({ ...c, cost: c.cost + 0.05 });
     }
   }
@@ -109,6 +125,7 @@ export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Cor
 
 function wordsInMask(
   img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, mask: Uint8Array, light: boolean, options: CandidateOptions,
+  edge?: 'left' | 'top',
 ): LabelCandidate[] {
   const [wx1, wy1, wx2] = win;
   const longSide = Math.max(img.width, img.height);
@@ -122,7 +139,7 @@ function wordsInMask(
     if (h > maxH || w > 1.8 * maxH) continue;
     // A blob cut by the inner sides of the window belongs to something bigger than a label.
     const innerX = corner.endsWith('left') ? c.touches[2] : c.touches[0];
-    const innerY = corner.startsWith('top') ? c.touches[3] : c.touches[1];
+    const innerY = edge === 'left' ? false : corner.startsWith('top') ? c.touches[3] : c.touches[1];
     if ((innerX && wx2 < img.width && wx1 > 0) || innerY) continue;
     if (h < 2 && w < 2) continue;
     glyphs.push(c);
@@ -140,7 +157,9 @@ function wordsInMask(
     if (fill < 0.08 || fill > 0.9) continue;
     const dx = corner.endsWith('left') ? word.x1 - piece[0] : piece[2] - word.x2;
     const dy = corner.startsWith('top') ? word.y1 - piece[1] : piece[3] - word.y2;
-    const cost = Math.max(0, dx) / Math.max(1, Math.min(pw, 200)) + Math.max(0, dy) / Math.max(1, Math.min(ph, 200)) + (w > 2.5 * h ? 0.2 : 0);
+    // Along an edge only the distance from that edge counts.
+    const cost = (edge === 'top' ? 0 : Math.max(0, dx) / Math.max(1, Math.min(pw, 200)))
+      + (edge === 'left' ? 0 : Math.max(0, dy) / Math.max(1, Math.min(ph, 200))) + (w > 2.5 * h ? 0.2 : 0);
     out.push({ rect: [word.x1, word.y1, word.x2, word.y2], corner, cost, light });
   }
   return out;
@@ -158,10 +177,13 @@ export function candidateCrop(img: AnalysisImage, c: LabelCandidate): GreyCrop {
   const height = Math.max(1, y2 - y1);
   const data = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = img.gray[(y1 + y) * img.width + x1 + x] ?? 255;
-      data[y * width + x] = c.light ? 255 - v : v;
-    }
+    for (let x = 0; x < width; x++) data[y * width + x] = img.gray[(y1 + y) * img.width + x1 + x] ?? 255;
   }
+  // The recognizer wants dark text on light ground. Text is the minority class of the crop, so a crop that
+  // is mostly dark (a white letter on a photo or on a black box) is inverted.
+  const t = otsuThreshold(data, width, [0, 0, width, height]);
+  let dark = 0;
+  for (let i = 0; i < data.length; i++) if (data[i]! <= t) dark++;
+  if (dark > data.length / 2) for (let i = 0; i < data.length; i++) data[i] = 255 - data[i]!;
   return { data, width, height };
 }

@@ -23,7 +23,7 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
     const folded = hints.find((h) => h.toLowerCase() === s.toLowerCase());
     if (folded) return { text: folded };
     // Typical OCR confusions of single-letter labels.
-    const swaps: Record<string, string[]> = { '1': ['I', 'i', 'l'], l: ['I', 'i'], I: ['l', 'i'], '0': ['O', 'o', 'D'], '8': ['B'], '5': ['S', 's'], '6': ['G', 'b'], '9': ['g'], '2': ['Z', 'z'], '4': ['A'], '7': ['T'] };
+    const swaps: Record<string, string[]> = { '1': ['I', 'i', 'l'], l: ['I', 'i'], I: ['l', 'i'], '0': ['O', 'o'], '8': ['B'], '5': ['S', 's'], '6': ['G', 'b'], '9': ['g'], '2': ['Z', 'z'], '4': ['A'], '7': ['T'] };
     for (const alt of swaps[s] ?? []) {
       const hit = hints.find((h) => h === alt);
       if (hit) return { text: hit };
