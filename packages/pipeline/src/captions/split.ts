@@ -9,7 +9,7 @@
  * staining method) are shared and repeated in every subcaption.
  */
 import { normalizeCaption } from './normalize.ts';
-import { type Mention, type MentionForm, scanLabelMentions } from './label-tokens.ts';
+import { type Mention, type MentionForm, type MentionRole, scanLabelMentions } from './label-tokens.ts';
 import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
 import { type Span, splitSentences } from './sentences.ts';
 
@@ -209,22 +209,29 @@ function seqIndex(a: Atom): number | undefined {
 function resolveTentative(mentions: Mention[]): Mention[] {
   const out: Mention[] = [];
   let last = -1;
+  let lastRole: MentionRole = 'prefix';
   for (const m of mentions) {
     const first = m.atoms[0];
     const idx = first ? seqIndex(first) : undefined;
     if (m.tentative) {
       // The first label may be promoted only from brackets: a bare "A" or "a" at the start is usually a word.
       if (idx !== undefined && idx === last + 1 && (last >= 0 || (m.form === 'paren' && m.role === 'prefix'))) {
-        const promoted: Mention = { ...m, tentative: false, weak: true, role: 'prefix' };
+        // In a postfix-style run ("H&E (E), AR (F) and Ki-67 (G) staining") a bracketed label stays postfix.
+        const role: MentionRole = m.form === 'paren' && lastRole === 'postfix' ? 'postfix' : 'prefix';
+        const promoted: Mention = { ...m, tentative: false, weak: true, role };
         out.push(promoted);
         last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
+        lastRole = role;
       } else if (m.form === 'paren') {
         out.push({ ...m, tentative: false, role: 'inline' });
       }
       continue;
     }
     out.push(m);
-    if (m.role !== 'inline') last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
+    if (m.role !== 'inline') {
+      last = Math.max(last, ...m.atoms.map((a) => seqIndex(a) ?? -1));
+      lastRole = m.role;
+    }
   }
   return out;
 }
