@@ -1,0 +1,258 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard, type RunningDashboard } from '../../apps/dashboard/src/index.ts';
+import type { Config } from '../../apps/worker/src/config.ts';
+import type { Db } from '../../apps/worker/src/db/client.ts';
+import { ingestDirect } from '../../apps/worker/src/ingest-runner.ts';
+import type { Runtime } from '../../apps/worker/src/runtime.ts';
+import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import { DirectorySource } from '../../packages/pipeline/src/sources/index.ts';
+import { truncatedJpeg } from '../support/bad-inputs.ts';
+import { resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
+
+/**
+ * The dashboard against the real servers: rows written by the real ingest of the bundled articles
+ * (plus one article with a corrupt figure, and panels/pairs inserted with Prisma), images in s3rver,
+ * BullMQ queues in Redis under a prefix of this file's own.
+ */
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/articles');
+const RUN_ID = 'run-dash-1';
+const HOSTILE = '<script>alert("pwned")</script>';
+
+let config: Config;
+let db: Db;
+let store: S3ObjectStore;
+let queues: Queue[];
+let dashboard: RunningDashboard;
+let work: string;
+let cropKey: string;
+let normalizedKey: string;
+
+async function get(pathAndQuery: string, init?: RequestInit): Promise<{ status: number; text: string; headers: Headers; bytes: Buffer }> {
+  const response = await fetch(`${dashboard.url}${pathAndQuery}`, init);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, text: bytes.toString('utf8'), headers: response.headers, bytes };
+}
+
+async function getJson(pathAndQuery: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await get(pathAndQuery);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  return { status: response.status, body: JSON.parse(response.text) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  const prefix = `{dash-${Math.random().toString(36).slice(2, 8)}}`;
+  config = testConfig({ QUEUE_PREFIX: prefix });
+  db = testDb(config);
+  await resetDatabase(db);
+  store = await testStore(config);
+  const runtime: Runtime = { config, db, store, workerName: 'dash-test', close: async () => {} };
+
+  await db.run.create({ data: { id: RUN_ID, source: 'dir', filters: { license: ['comm'] }, articles: 8, enqueued: 8, startedAt: new Date() } });
+  const good = await ingestDirect(runtime, { source: new DirectorySource({ root: FIXTURES }), ingest: { licenseGroups: ['comm'] }, runId: RUN_ID });
+  expect(good).toMatchObject({ articles: 7, ingested: 7, figures: 23 });
+
+  work = await mkdtemp(path.join(os.tmpdir(), 'dash-articles-'));
+  await cp(path.join(FIXTURES, 'pone.0000010'), path.join(work, 'pone-corrupt'), { recursive: true });
+  await writeFile(path.join(work, 'pone-corrupt', 'pone.0000010.g001.png'), await truncatedJpeg());
+  const bad = await ingestDirect(runtime, { source: new DirectorySource({ root: work }), ingest: { licenseGroups: ['comm'] }, runId: RUN_ID, retries: 0 });
+  expect(bad.failuresByClass).toEqual({ CorruptImage: 1 });
+
+  // Panels and pairs for the first figure of elife-46472, with a real crop in the bucket, and a hostile caption.
+  const figure = await db.figure.findFirstOrThrow({ where: { article: { key: 'dir:elife-46472' } }, orderBy: { ordinal: 'asc' } });
+  normalizedKey = figure.normalizedKey!;
+  const width = figure.width!;
+  const height = figure.height!;
+  const crop = await sharp(Buffer.from(await store.get(normalizedKey)))
+    .extract({ left: 0, top: 0, width: Math.floor(width / 2), height: Math.floor(height / 2) })
+    .jpeg()
+    .toBuffer();
+  cropKey = `crops/dashboard-test-${figure.sha256!.slice(0, 12)}.jpg`;
+  await store.putIfAbsent(cropKey, crop, 'image/jpeg');
+  await db.figure.update({
+    where: { id: figure.id },
+    data: { caption: `${HOSTILE} Cells <b>stained</b> & imaged.`, detectStatus: 'done', detectMethod: 'layout', alignStatus: 'done' },
+  });
+  const panels = [
+    { index: 0, x1: 0, y1: 0, x2: Math.floor(width / 2), y2: Math.floor(height / 2), labelText: 'A', cropKey },
+    { index: 1, x1: Math.floor(width / 2), y1: 0, x2: width, y2: Math.floor(height / 2), labelText: 'B', cropKey: null },
+  ];
+  for (const panel of panels) {
+    const sub = await db.subfigure.create({ data: { figureId: figure.id, ...panel, score: 0.93, method: 'layout', modelVersion: 'test-1', detectVersion: 1 } });
+    const subcaption = await db.subcaption.create({
+      data: { figureId: figure.id, index: panel.index, label: panel.labelText, text: `panel ${panel.labelText} ${HOSTILE}`, confidence: 0.9, alignVersion: 1 },
+    });
+    await db.pair.create({
+      data: {
+        figureId: figure.id,
+        subfigureId: sub.id,
+        subcaptionId: subcaption.id,
+        label: panel.labelText,
+        text: `panel ${panel.labelText} ${HOSTILE}`,
+        method: panel.index === 0 ? 'label-match' : 'order',
+        confidence: panel.index === 0 ? 0.95 : 0.4,
+        alignVersion: 1,
+      },
+    });
+  }
+
+  queues = ['ingest', 'detect', 'align', 'export'].map((name) => new Queue(name, { connection: { url: config.REDIS_URL }, prefix }));
+  await queues[0]!.add('article', { key: 'dir:waiting' });
+  await queues[0]!.add('article', { key: 'dir:later' }, { delay: 3_600_000 });
+
+  dashboard = await startDashboard({ config, queues, port: 0, host: '127.0.0.1', onError: () => {} });
+});
+
+afterAll(async () => {
+  await dashboard?.close();
+  for (const queue of queues ?? []) {
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+  await db?.$disconnect();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('dashboard over Postgres, s3rver and Redis', () => {
+  it('binds where it was told and refuses a public address without credentials', async () => {
+    expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await expect(startDashboard({ config, port: 0, host: '0.0.0.0' })).rejects.toThrow(/DASHBOARD_USER/);
+  });
+
+  it('overview shows per-stage counts of articles and figures, the run, failure classes and queue counts', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="article-counts"[\s\S]*?<tr data-stage="ingest">[\s\S]*?data-status="done">8<\/td><td class="num" data-status="failed">0</);
+    expect(page.text).toMatch(/id="figure-counts"[\s\S]*?<tr data-stage="ingest">[\s\S]*?data-status="done">25<\/td><td class="num" data-status="failed">1</);
+    expect(page.text).toContain(`href="/runs/${RUN_ID}"`);
+    expect(page.text).toContain('href="/failures?stage=ingest&amp;errorClass=CorruptImage"');
+    expect(page.text).toMatch(/<tr data-queue="ingest">[\s\S]*?data-state="waiting">1<\/td>[\s\S]*?data-state="delayed">1<\/td>/);
+
+    const { body } = await getJson('/api/overview');
+    const counts = body.counts as { articles: Record<string, Record<string, number>>; figures: Record<string, Record<string, number>> };
+    expect(counts.articles.ingest).toEqual({ pending: 0, running: 0, done: 8, failed: 0, skipped: 0 });
+    expect(counts.figures.ingest).toMatchObject({ done: 25, failed: 1 });
+    expect(counts.figures.detect.done).toBe(1);
+    expect(Object.values(counts.figures.detect).reduce((sum, n) => sum + n, 0)).toBe(26);
+    expect(body.failureClasses).toEqual([{ stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 }]);
+    expect((body.queues as Array<{ name: string; counts: Record<string, number> }>).find((q) => q.name === 'ingest')?.counts).toMatchObject({ waiting: 1, delayed: 1 });
+  });
+
+  it('run page shows the run progress per stage and its failures by class', async () => {
+    const page = await get(`/runs/${RUN_ID}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/id="run-stages"[\s\S]*?<tr data-stage="ingest">[\s\S]*?data-status="done">8</);
+    expect(page.text).toContain('CorruptImage');
+    const { body } = await getJson(`/api/runs/${RUN_ID}`);
+    expect(body.run).toMatchObject({ id: RUN_ID, articles: 8, openFailures: 1, listed: 8 });
+    expect((body.run as { stages: Record<string, Record<string, number>> }).stages.detect).toMatchObject({ pending: 8, done: 0 });
+    expect((await get('/runs/no-such-run')).status).toBe(404);
+  });
+
+  it('failure ledger shows the row with its fields and the exact reprocess command for the filter', async () => {
+    const page = await get('/failures?stage=ingest&errorClass=CorruptImage');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<pre class="cmd" id="reprocess">curator reprocess --failed --stage ingest --error-class CorruptImage</pre>');
+    expect(page.text).toContain('href="/articles/dir%3Apone-corrupt"');
+    expect(page.text).toContain('pone.0000010.g001.png');
+    expect(page.text).toContain('dash-test');
+
+    const { body } = await getJson(`/api/failures?stage=ingest&errorClass=CorruptImage&run=${RUN_ID}&since=1h`);
+    expect(body.total).toBe(1);
+    expect(body.reprocessCommand).toMatch(new RegExp(`^curator reprocess --failed --stage ingest --error-class CorruptImage --run ${RUN_ID} --since \\d{4}-`));
+    expect(body.items).toEqual([
+      expect.objectContaining({ articleKey: 'dir:pone-corrupt', stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', attempt: 1, worker: 'dash-test', resolved: false }),
+    ]);
+    expect((await getJson('/api/failures?errorClass=MalformedXml')).body.total).toBe(0);
+    expect((await getJson('/api/failures?resolved=true')).body).toMatchObject({ total: 0, reprocessCommand: null });
+    expect((await getJson('/api/failures?pageSize=1&page=2')).body).toMatchObject({ total: 1, page: 2, items: [] });
+  });
+
+  it('answers 400 on bad query parameters', async () => {
+    expect((await get('/failures?stage=bogus')).status).toBe(400);
+    const bad = await getJson('/api/failures?since=someday&page=0');
+    expect(bad.status).toBe(400);
+    expect((bad.body.issues as Array<{ path: string }>).map((issue) => issue.path).sort()).toEqual(['page', 'since']);
+    expect((await get('/api/pairs?minConfidence=7')).status).toBe(400);
+  });
+
+  it('article page shows metadata, escaped caption, image, boxes and pairs with crops', async () => {
+    const page = await get(`/articles/${encodeURIComponent('dir:elife-46472')}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain(HOSTILE);
+    expect(page.text).toContain('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; Cells &lt;b&gt;stained&lt;/b&gt; &amp; imaged.');
+    expect(page.text).toContain('10.7554/eLife.46472');
+    expect(page.text).toContain(`src="/objects/${normalizedKey}"`);
+    expect(page.text).toMatch(/<div class="box" style="left:0\.000%;top:0\.000%;width:50\.\d+%;height:50\.\d+%"/);
+    expect(page.text).toContain(`<img class="crop" src="/objects/${cropKey}"`);
+    expect(page.text).toContain('label-match');
+
+    const { body } = await getJson(`/api/articles/${encodeURIComponent('dir:elife-46472')}`);
+    expect(body.article).toMatchObject({ key: 'dir:elife-46472', doi: '10.7554/eLife.46472', licenseGroup: 'comm' });
+    expect(body.runIds).toEqual([RUN_ID]);
+    const figures = body.figures as Array<{ subfigures: unknown[]; pairs: Array<{ label: string; cropKey: string | null }> }>;
+    expect(figures).toHaveLength(8);
+    expect(figures[0]!.subfigures).toHaveLength(2);
+    expect(figures[0]!.pairs.map((pair) => [pair.label, pair.cropKey])).toEqual([
+      ['A', cropKey],
+      ['B', null],
+    ]);
+  });
+
+  it('answers 404 on an unknown article', async () => {
+    expect((await get('/articles/PMC0.1')).status).toBe(404);
+    expect(await getJson('/api/articles/PMC0.1')).toEqual({ status: 404, body: { error: 'no article PMC0.1' } });
+  });
+
+  it('serves the real image bytes from the curated bucket', async () => {
+    const image = await get(`/objects/${normalizedKey}`);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toMatch(/^image\/(jpeg|png)$/);
+    expect(image.bytes.equals(Buffer.from(await store.get(normalizedKey)))).toBe(true);
+    const crop = await get(`/objects/${cropKey}`);
+    expect(crop.bytes.equals(Buffer.from(await store.get(cropKey)))).toBe(true);
+    expect((await get('/objects/normalized/does-not-exist.jpg')).status).toBe(404);
+    expect((await get('/objects/..%2F..%2Fetc%2Fpasswd')).status).toBe(400);
+  });
+
+  it('browses pairs filtered by method and confidence', async () => {
+    expect((await getJson('/api/pairs')).body.total).toBe(2);
+    const confident = await getJson('/api/pairs?minConfidence=0.9');
+    expect(confident.body.total).toBe(1);
+    expect(confident.body.items).toEqual([expect.objectContaining({ label: 'A', method: 'label-match', cropKey, articleKey: 'dir:elife-46472' })]);
+    expect((await getJson('/api/pairs?method=order')).body.total).toBe(1);
+    const page = await get('/pairs?method=label-match');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain(HOSTILE);
+    expect(page.text).toContain(`src="/objects/${cropKey}"`);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const lines = metrics.text.split('\n');
+    expect(lines).toContain('pmc_curator_articles{stage="ingest",status="done"} 8');
+    expect(lines).toContain('pmc_curator_figures{stage="ingest",status="failed"} 1');
+    expect(lines).toContain('pmc_curator_failures{stage="ingest",error_class="CorruptImage",resolved="false"} 1');
+    expect(lines).toContain('pmc_curator_queue_jobs{queue="ingest",state="waiting"} 1');
+    expect(lines).toContain('pmc_curator_queue_up{queue="export"} 1');
+  });
+
+  it('reports health of Postgres and Redis', async () => {
+    expect(await getJson('/healthz')).toEqual({ status: 200, body: { ok: true, postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('serves bull-board at /queues with the stage queues', async () => {
+    const ui = await get('/queues/');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toMatch(/<div id="root">/);
+    const api = await getJson('/queues/api/queues');
+    const names = (api.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort();
+    expect(names).toEqual(['align', 'detect', 'export', 'ingest']);
+  });
+});
