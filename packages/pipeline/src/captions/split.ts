@@ -209,7 +209,7 @@ function seqIndex(a: Atom): number | undefined {
 function resolveTentative(mentions: Mention[]): Mention[] {
   const out: Mention[] = [];
   let last = -1;
-  let lastRole: MentionRole = 'prefix';
+  let lastRole = 'prefix' as MentionRole;
   for (const m of mentions) {
     const first = m.atoms[0];
     const idx = first ? seqIndex(first) : undefined;
