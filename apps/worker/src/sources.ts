@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { DirectorySource, LegacyPackageSource, PmcCloudSource, type ArticleSource, type PmcEnumeration } from '@pmc-curator/pipeline/sources';
+import { DirectorySource, LegacyPackageSource, PmcCloudSource, parseOaFileList, type ArticleSource, type PmcEnumeration } from '@pmc-curator/pipeline/sources';
 import type { Config } from './config.ts';
 import { S3BlobReader } from './storage/s3-blob-reader.ts';
 import { createS3Client } from './storage/s3-client.ts';
@@ -20,6 +21,8 @@ export interface SourceSpec {
   ids?: string[];
   /** pmc-s3: prefix to list. */
   prefix?: string;
+  /** legacy: path of an oa_file_list.csv naming the packages (relative to --location). */
+  fileList?: string;
 }
 
 export async function readIdsFile(file: string): Promise<string[]> {
@@ -39,7 +42,11 @@ export function createSource(spec: SourceSpec, config: Config): ArticleSource {
       return new DirectorySource({ root: spec.location });
     case 'legacy':
       if (!spec.location) throw new Error('--source legacy needs --location DIR|URL (where PMCnnn.tar.gz packages are)');
-      return new LegacyPackageSource({ location: spec.location, ...(spec.ids ? { names: spec.ids } : {}) });
+      return new LegacyPackageSource({
+        location: spec.location,
+        ...(spec.ids ? { names: spec.ids } : {}),
+        ...(spec.fileList ? { fileList: parseOaFileList(readFileSync(spec.fileList)) } : {}),
+      });
     case 'pmc-s3': {
       const bucket = spec.bucket ?? config.PMC_SOURCE_BUCKET;
       const endpoint = spec.endpoint ?? (config.PMC_SOURCE_ENDPOINT || config.S3_ENDPOINT);

@@ -5,3 +5,4 @@ export { DirectorySource, type DirectorySourceOptions } from './directory.ts';
 export { FsBlobReader } from './fs-blob-reader.ts';
 export { readTarArchive, isUnsafeEntryPath } from './tar-archive.ts';
 export { parsePmcMetadata, parseS3Url, parseArticleVersion, pmcMetadataSchema, type PmcMetadata } from './pmc-metadata.ts';
+export { parseOaFileList, type OaFileListEntry } from './oa-file-list.ts';

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CurationError } from '../errors.ts';
+import type { OaFileListEntry } from './oa-file-list.ts';
 import { readTarArchive } from './tar-archive.ts';
 import type { ArticleBundle, ArticleRef, ArticleSource, ListOptions } from './types.ts';
 
@@ -9,6 +10,8 @@ export interface LegacyPackageSourceOptions {
   location: string;
   /** Package names to fetch from an HTTP mirror (a mirror cannot be listed), e.g. ["PMC176545"] or paths "oa_package/08/e0/PMC13900.tar.gz". */
   names?: string[];
+  /** Rows of a legacy oa_file_list.csv: package paths, PMCIDs and update dates (enables --since). */
+  fileList?: OaFileListEntry[];
   /** Fetch implementation (for the HTTP mirror). @defaultValue globalThis.fetch */
   fetch?: typeof fetch;
   /** Per-request timeout for the mirror. @defaultValue 60 s */
@@ -30,9 +33,13 @@ export class LegacyPackageSource implements ArticleSource {
   }
 
   async *list(options: ListOptions = {}): AsyncIterable<ArticleRef> {
-    const names = this.options.names ?? (this.isHttp ? [] : await this.localPackageNames());
-    if (this.isHttp && !this.options.names) {
-      throw new CurationError('InvalidInput', 'an HTTP mirror cannot be listed: pass the package names (--ids FILE)');
+    const { fileList } = this.options;
+    const listed = fileList
+      ? fileList.filter((entry) => !options.since || !entry.lastUpdated || entry.lastUpdated > options.since).map((entry) => entry.file)
+      : undefined;
+    const names = listed ?? this.options.names ?? (this.isHttp ? [] : await this.localPackageNames());
+    if (this.isHttp && !listed && !this.options.names) {
+      throw new CurationError('InvalidInput', 'an HTTP mirror cannot be listed: pass the package names (--ids FILE) or an oa_file_list.csv (--file-list FILE)');
     }
     let count = 0;
     for (const name of names) {

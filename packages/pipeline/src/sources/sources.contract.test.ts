@@ -4,6 +4,7 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurationError } from '../errors.ts';
@@ -12,6 +13,7 @@ import { DirectorySource } from './directory.ts';
 import { FsBlobReader } from './fs-blob-reader.ts';
 import { LegacyPackageSource } from './legacy-package.ts';
 import { PmcCloudSource } from './pmc-cloud.ts';
+import { parseOaFileList } from './oa-file-list.ts';
 import { makeTarGz } from './tar-testing.ts';
 import type { ArticleSource } from './types.ts';
 
@@ -111,5 +113,64 @@ describe('PMC metadata', () => {
     for await (const ref of source.list()) refs.push(ref);
     expect(refs.map((ref) => ref.key)).toEqual(['PMC1.1']);
     await expect(source.open(refs[0]!)).rejects.toMatchObject({ errorClass: 'InvalidMetadata' });
+  });
+});
+
+describe('legacy oa_file_list.csv', () => {
+  it('parses real file lists with and without a header, and the bulk list with its Retracted column', async () => {
+    const dir = fileURLToPath(new URL('../../../../test/fixtures/file-lists/', import.meta.url));
+    const cc = parseOaFileList(await readFile(path.join(dir, 'geralddzx_capstone__oa_file_list_CC_rows50.csv')));
+    expect(cc).toHaveLength(50);
+    expect(cc[0]).toEqual({
+      file: 'oa_package/e6/58/PMC176545.tar.gz',
+      pmcid: 'PMC176545',
+      lastUpdated: new Date('2016-12-06T10:05:59Z'),
+      pmid: '12929205',
+      licenseCode: 'CC BY',
+      retracted: false,
+    });
+    const withHeader = parseOaFileList(await readFile(path.join(dir, 'seanBr97__oa_file_list_with_header.csv')));
+    expect(withHeader.map((entry) => entry.pmcid)).toEqual(['PMC7112410', 'PMC7135076', expect.stringMatching(/^PMC\d+$/), expect.stringMatching(/^PMC\d+$/)]);
+    expect(withHeader[0]?.licenseCode).toBeNull();
+    const bulk = parseOaFileList(await readFile(path.join(dir, 'oa_bulk_filelist_new_format_sample.csv')));
+    expect(bulk).toHaveLength(5);
+  });
+
+  it('drives the legacy source: package paths relative to the mirror, --since on Last Updated', async () => {
+    const fileList = parseOaFileList(
+      'oa_package/aa/bb/PMC990000001.tar.gz,Cit,PMC990000001,2024-05-01 10:00:00,1,CC BY\noa_package/cc/dd/PMC2.tar.gz,Cit,PMC2,2019-01-01 10:00:00,2,CC BY\n',
+    );
+    const source = new LegacyPackageSource({ location: mirrorUrl, fileList });
+    const refs = [];
+    for await (const ref of source.list({ since: new Date('2020-01-01') })) refs.push(ref);
+    expect(refs.map((ref) => [ref.key, ref.location])).toEqual([['legacy:PMC990000001', `${mirrorUrl}oa_package/aa/bb/PMC990000001.tar.gz`]]);
+    const bundle = await source.open(refs[0]!);
+    expect(parseJats(bundle.xml).figures).toHaveLength(5);
+  });
+});
+
+describe('PMC daily inventory', () => {
+  it('enumerates metadata keys from manifest.json → csv.gz and honours --since', async () => {
+    const bucket = path.join(root, 'bucket');
+    const rows = [
+      '"pmc-oa-opendata","metadata/PMC990000001.1.json","2026-11-20T09:48:18.000Z","aa"',
+      '"pmc-oa-opendata","metadata/PMC8267076.1.json","2026-02-22T09:48:18.000Z","bb"',
+      '"pmc-oa-opendata","PMC8267076.1/gr1.jpg","2026-11-22T09:48:18.000Z","cc"',
+    ].join('\n');
+    await mkdir(path.join(bucket, 'inv', 'data'), { recursive: true });
+    await writeFile(path.join(bucket, 'inv', 'data', 'part-0.csv.gz'), gzipSync(rows));
+    await writeFile(path.join(bucket, 'inv', 'manifest.json'), JSON.stringify({ files: [{ key: 'inv/data/part-0.csv.gz' }] }));
+    const source = new PmcCloudSource({ reader: new FsBlobReader(bucket), bucket: 'mirror', enumeration: { mode: 'inventory', manifestKey: 'inv/manifest.json' } });
+    const all = [];
+    for await (const ref of source.list()) all.push(ref.key);
+    expect(all).toEqual(['PMC990000001.1', 'PMC8267076.1']);
+    const recent = [];
+    for await (const ref of source.list({ since: new Date('2026-06-01') })) recent.push(ref.key);
+    expect(recent).toEqual(['PMC990000001.1']);
+    await writeFile(path.join(bucket, 'inv', 'broken.json'), '{"files": []}');
+    const broken = new PmcCloudSource({ reader: new FsBlobReader(bucket), bucket: 'mirror', enumeration: { mode: 'inventory', manifestKey: 'inv/broken.json' } });
+    await expect(async () => {
+      for await (const ref of broken.list()) void ref;
+    }).rejects.toMatchObject({ errorClass: 'InvalidMetadata' });
   });
 });

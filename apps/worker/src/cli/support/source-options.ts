@@ -11,6 +11,7 @@ export function addSourceOptions(command: Command): Command {
     .option('--anonymous', 'pmc-s3: unsigned requests (the public pmc-oa-opendata bucket)')
     .option('--inventory <manifestKey>', 'pmc-s3: enumerate from a daily inventory manifest.json key')
     .option('--prefix <prefix>', 'pmc-s3: enumerate article versions under this prefix (e.g. PMC11)')
+    .option('--file-list <csv>', 'legacy: an oa_file_list.csv naming the packages (paths relative to --location); enables --since')
     .option('--ids <file>', 'a file of PMCIDs (pmc-s3: latest version of each) or package names (legacy), one per line');
 }
 
@@ -23,6 +24,7 @@ export interface SourceFlags {
   inventory?: string;
   prefix?: string;
   ids?: string;
+  fileList?: string;
 }
 
 export async function sourceSpecFromFlags(flags: SourceFlags): Promise<SourceSpec> {
@@ -35,6 +37,7 @@ export async function sourceSpecFromFlags(flags: SourceFlags): Promise<SourceSpe
     ...(flags.inventory ? { inventory: flags.inventory } : {}),
     ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
     ...(flags.ids ? { ids: await readIdsFile(flags.ids) } : {}),
+    ...(flags.fileList ? { fileList: flags.fileList } : {}),
   };
 }
 
