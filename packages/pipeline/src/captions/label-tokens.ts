@@ -94,7 +94,11 @@ function readAtom(text: string, pos: number): AtomRead | undefined {
     if (k > j && text[j] === '0') return undefined;
     // "A1.5", "B2,3-diol" are numbers or chemistry, not sub-labels.
     if (k > j && (text[k] === '.' || text[k] === ',') && isDigit(text[k + 1])) return undefined;
-    return { atom: { text: text.slice(pos, k), kind: 'letter' }, end: k };
+    // Primed panels "B′", "F ′" are read as their base letter.
+    let e = k;
+    if (PRIMES.has(text[e] ?? '') && !isWordChar(text[e + 1])) e++;
+    else if (text[e] === ' ' && PRIMES.has(text[e + 1] ?? '') && isClose(text[e + 2])) e += 2;
+    return { atom: { text: text.slice(pos, k), kind: 'letter' }, end: e };
   }
   const isLowerRoman = /^[ivx]+$/.test(w);
   if ((isLowerRoman || /^[IVX]+$/.test(w)) && romanValue(w) !== undefined) {
@@ -225,6 +229,7 @@ function insideParenthesis(text: string, pos: number): boolean {
   return false;
 }
 
+const PRIMES = new Set(['′', '’', "'", '″']);
 const RELATION_CHARS = new Set(['=', '<', '>', '≤', '≥', '±', '+', '/', '~', '≈', '%', '^', '|', '−', '-', '→', '×']);
 
 const textFollows = (c: string | undefined): boolean => c !== undefined && !/[.;,)\]:]/.test(c);

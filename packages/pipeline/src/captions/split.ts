@@ -114,7 +114,7 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
   // The case whose sequence starts at "a" wins ties: "(A) ... n = 3, p1 < 0.01" stays upper case.
   const startsAt = (lowerCase: boolean): boolean =>
-    retyped.some((m) => m.role !== 'inline' && m.atoms.some((a) => a.kind === 'letter' && a.text[0] === (lowerCase ? 'a' : 'A')));
+    retyped.some((m) => (m.role !== 'inline' || m.form === 'paren') && m.atoms.some((a) => a.kind === 'letter' && a.text[0] === (lowerCase ? 'a' : 'A')));
   if (startsAt(true)) lower += 1.5;
   if (startsAt(false)) upper += 1.5;
   const wantLower = lower > upper;
@@ -137,7 +137,7 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
 function validateSequence(mentions: Mention[], flags: string[]): Mention[] {
   const idx = new Set<number>();
   for (const m of mentions) {
-    if (m.role === 'inline') continue;
+    if (m.role === 'inline' && m.form !== 'paren') continue;
     for (const a of m.atoms) {
       const li = letterIndex(a.text);
       if (li !== undefined) idx.add(li);
