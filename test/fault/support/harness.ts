@@ -34,7 +34,7 @@ export async function publishSample(config: Config): Promise<SourceSpec> {
 }
 
 export async function enqueueSample(db: Db, queues: QueueSet, config: Config, spec: SourceSpec): Promise<EnqueueSummary> {
-  return enqueueRun(db, queues, config, { source: createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
+  return enqueueRun(db, queues, config, { source: await createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
 }
 
 export const SAMPLE_ARTICLES = 7;
