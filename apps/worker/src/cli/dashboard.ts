@@ -1,24 +1,8 @@
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
 import { z } from 'zod';
-import { loadConfig, type Config } from '../config.ts';
-
-/** The stage queues the dashboard shows, in pipeline order. */
-export const DASHBOARD_QUEUE_NAMES = ['ingest', 'detect', 'align', 'export'] as const;
-
-/** BullMQ `Queue` handles on the stage queues (read side only: no workers, nothing enqueued). */
-export function createDashboardQueues(config: Config): Queue[] {
-  return DASHBOARD_QUEUE_NAMES.map((name) => {
-    const queue = new Queue(name, { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
-    let reported = false;
-    queue.on('error', (error: Error) => {
-      if (reported) return;
-      reported = true;
-      process.stderr.write(`curator dashboard: queue ${name}: ${error.message}\n`);
-    });
-    return queue;
-  });
-}
+import { loadConfig } from '../config.ts';
+import { createQueueSet } from '../queues/queues.ts';
+import { STAGES } from '../queues/stage-versions.ts';
 
 const flagsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).optional(),
@@ -47,14 +31,15 @@ export function registerDashboard(program: Command): void {
       const flags = flagsSchema.parse(rawFlags);
       const config = loadConfig();
       const { startDashboard } = await import('../../../dashboard/src/index.ts');
-      const queues = createDashboardQueues(config);
+      // Producer-side handles on the stage queues: the dashboard reads counts, bull-board can retry/clean jobs.
+      const queueSet = createQueueSet(config, { maxRetriesPerRequest: 3 });
       try {
-        const dashboard = await startDashboard({ config, queues, ...flags });
-        process.stdout.write(`dashboard at ${dashboard.url}/ (queues at ${dashboard.url}/queues); Ctrl-C to stop\n`);
+        const dashboard = await startDashboard({ config, queues: STAGES.map((stage) => queueSet.queues[stage]), ...flags });
+        process.stdout.write(`dashboard at ${dashboard.url}/ (bull-board at ${dashboard.url}/queues/); Ctrl-C to stop\n`);
         await untilSignal();
         await dashboard.close();
       } finally {
-        await Promise.all(queues.map((queue) => queue.close()));
+        await queueSet.close();
       }
     });
 }
