@@ -9,7 +9,7 @@ table{border-collapse:collapse;background:#fff;margin-bottom:8px}th,td{border:1p
 th{background:#eef1f4;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:#66707a}.small{font-size:12px}code,pre{font-family:ui-monospace,monospace;font-size:12.5px}
 pre.cmd{background:#10202f;color:#e8f0f8;padding:8px 12px;border-radius:4px;overflow-x:auto;user-select:all}
-.bar{display:flex;width:180px;height:12px;background:#e5e8eb;border-radius:3px;overflow:hidden}
+.bar{display:flex;width:120px;height:12px;background:#e5e8eb;border-radius:3px;overflow:hidden}
 .bar span{display:block;height:100%}.s-done{background:#2a9d8f}.s-failed{background:#e63946}.s-skipped{background:#a8b0b8}.s-running{background:#f4a261}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;background:#e5e8eb}
 .st.done{background:#d3f0ec}.st.failed{background:#fadadd}.st.running{background:#fde8d6}.st.skipped{background:#e5e8eb}
@@ -20,6 +20,8 @@ pre.cmd{background:#10202f;color:#e8f0f8;padding:8px 12px;border-radius:4px;over
 .crop{max-width:160px;max-height:160px;background:#fff;border:1px solid #dde1e6}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
 .card{background:#fff;border:1px solid #dde1e6;padding:8px}.card p{margin:6px 0 0}
+.card .crop{max-width:100%;max-height:220px}.card p.text{display:-webkit-box;-webkit-line-clamp:7;-webkit-box-orient:vertical;overflow:hidden}
+.clip{display:inline-block;max-width:280px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
 form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end;margin-bottom:12px}form.filters label{display:flex;flex-direction:column;font-size:12px}
 .pager{margin:8px 0;display:flex;gap:12px}.error{background:#fadadd;border:1px solid #e63946;padding:8px 12px}
 `);

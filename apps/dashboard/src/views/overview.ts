@@ -21,13 +21,29 @@ export function failureClassTable(classes: FailureClassCount[], run?: string): S
   )}</tbody></table>`;
 }
 
+/** A run's source, shortened: the enqueue command stores it as JSON ({kind, bucket, ...}). */
+export function sourceSummary(source: string): string {
+  try {
+    const parsed: unknown = JSON.parse(source);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return Object.entries(parsed as Record<string, unknown>)
+        .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
+        .map(([key, value]) => (key === 'kind' ? String(value) : `${key}=${String(value)}`))
+        .join(' ');
+    }
+  } catch {
+    // not JSON: show as stored
+  }
+  return source;
+}
+
 export function runsTable(runs: RunSummary[]): SafeHtml {
   if (runs.length === 0) return html`<p class="muted">No runs yet.</p>`;
   return html`<table class="runs"><thead><tr><th>run</th><th>source</th><th>created</th><th>finished</th><th class="num">listed</th><th class="num">enqueued</th><th class="num">skipped</th><th class="num">articles</th>${ROW_STAGES.map(
     (stage) => html`<th>${stage}</th>`,
   )}<th class="num">open failures</th></tr></thead><tbody>${runs.map(
     (run) =>
-      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td>${run.source}</td><td>${when(run.createdAt)}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${ROW_STAGES.map(
+      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td><code class="clip small" title="${run.source}">${sourceSummary(run.source)}</code></td><td>${when(run.createdAt)}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${ROW_STAGES.map(
         (stage) => html`<td>${progressBar(run.stages[stage])}</td>`,
       )}<td class="num"><a href="/failures${queryString({ run: run.id })}">${run.openFailures}</a></td></tr>`,
   )}</tbody></table>`;

@@ -12,7 +12,7 @@ export interface PairsModel {
 function card(pair: PairListItem) {
   return html`<div class="card pair" data-id="${pair.id}">
 ${pair.cropKey ? html`<img class="crop" src="${objectUrl(pair.cropKey)}" alt="panel ${pair.label ?? ''}" loading="lazy">` : html`<span class="muted">no crop</span>`}
-<p><b>${pair.label ?? '–'}</b> ${pair.text}</p>
+<p class="text" title="${pair.text}"><b>${pair.label ?? '–'}</b> ${pair.text}</p>
 <p class="small muted">${pair.method} · ${pair.confidence.toFixed(2)} · <a href="/articles/${segment(pair.articleKey)}#fig-${pair.figureJatsId}">${pair.articleKey}</a> ${pair.figureLabel ?? pair.figureJatsId}</p></div>`;
 }
 
