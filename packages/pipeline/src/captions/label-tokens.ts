@@ -197,6 +197,8 @@ function prevContext(text: string, pos: number): PrevContext {
       while (k > 0 && i - k < 12 && (isWordChar(text[k - 1]) || (text[k - 1] === '.' && isWordChar(text[k - 2])))) k--;
       const w = text.slice(k, i).toLowerCase();
       if (ABBREV_BEFORE_DOT.has(w)) return 'reference';
+      // "S.D.", "U.S.": a letter glued to a single-letter abbreviation.
+      if (i === pos - 1 && w.length === 1) return 'reference';
     }
     return 'sentence';
   }
@@ -460,6 +462,15 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
       i++;
       continue;
     }
+    // A title glued to the first label by the PMC export: "non-tumor tissuesA) Evaluation of ...".
+    if (
+      isUpper(c) && isLower(text[i - 1]) && isLower(text[i - 2]) && text[i + 1] === ')' && text[i + 2] === ' ' &&
+      (isUpper(text[i + 3]) || isDigit(text[i + 3])) && !insideParenthesis(text, i)
+    ) {
+      out.push({ start: i, end: i + 2, atoms: [{ text: text.charAt(i), kind: 'letter' }], form: 'half-paren', role: 'prefix', weak: true, ranged: false, prev: 'glued', tentative: false });
+      i += 2;
+      continue;
+    }
     if (isAsciiLetter(c) && !isWordChar(text[i - 1]) && text[i - 1] !== '-' && text[i - 1] !== '/' && text[i - 1] !== "'" && text[i - 1] !== '’') {
       const prev = prevContext(text, i);
       if (prev !== 'reference' && prev !== 'word-ref' && prev !== 'glued' && prev !== 'open' && prev !== 'paren') {
@@ -492,7 +503,7 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         }
       }
       // Skip the rest of the word: only word starts can begin a label.
-      while (i < n && isWordChar(text[i])) i++;
+      while (i < n && isWordChar(text[i]) && !(text[i + 1] === ')' && isUpper(text[i]) && isLower(text[i - 1]))) i++;
       continue;
     }
     i++;

@@ -119,8 +119,27 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   if (startsAt(false)) upper += 1.5;
   const wantLower = lower > upper;
   if (kind === 'letter' && upper > 0 && lower > 0) flags.push('mixed-case');
+  // "T1: day 1; T2: day 5": numbered variants of one letter that never appears alone are variables, not panels.
+  const plain = new Set<string>();
+  const numbered = new Set<string>();
+  for (const m of retyped) {
+    if (m.role === 'inline') continue;
+    for (const a of m.atoms) {
+      if (a.kind !== 'letter') continue;
+      if (a.text.length === 1) plain.add(a.text.toLowerCase());
+      else numbered.add((a.text[0] ?? '').toLowerCase());
+    }
+  }
+  const plainIdx = [...plain].map((l) => letterIndex(l) ?? 0);
+  const lo = Math.min(...plainIdx) - 1;
+  const hi = Math.max(...plainIdx) + 1;
+  // Kept when they sit inside the plain letters' run: "(A) ... (B1) (B2) ... (C)".
+  const variableLetters = new Set(
+    [...numbered].filter((l) => !plain.has(l) && l !== 'a' && !(plainIdx.length > 0 && (letterIndex(l) ?? 0) >= lo && (letterIndex(l) ?? 0) <= hi)),
+  );
   const kept: Mention[] = [];
   for (const m of retyped) {
+    if (m.atoms.some((a) => a.kind === 'letter' && a.text.length > 1 && variableLetters.has((a.text[0] ?? '').toLowerCase()))) continue;
     const atoms = m.atoms.filter((a) => {
       if (a.kind !== kind) return false;
       if (kind === 'letter') return ((a.text[0] ?? '') >= 'a') === wantLower;
