@@ -4,6 +4,8 @@ import type { Box, Panel } from './types.ts';
 export interface GroundTruthPanel {
   box: Box;
   label?: string;
+  /** Where the label is drawn, when the ground truth says. */
+  labelBox?: Box;
 }
 
 export interface GroundTruthFigure {
@@ -17,7 +19,7 @@ interface ExsclaimPoint { x: number; y: number }
 interface ExsclaimFigure {
   figure_name?: string;
   full_caption?: string;
-  master_images?: Array<{ geometry?: ExsclaimPoint[]; subfigure_label?: { text?: string } | null }>;
+  master_images?: Array<{ geometry?: ExsclaimPoint[]; subfigure_label?: { text?: string; geometry?: ExsclaimPoint[] } | null }>;
 }
 
 /** Reads ground truth in the EXSCLAIM `expected.json` format (figure name -> master_images with geometry). */
@@ -33,7 +35,11 @@ export function parseExsclaimGroundTruth(json: unknown): GroundTruthFigure[] {
       const ys = g.map((p) => p.y);
       const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
       const label = m.subfigure_label?.text ?? undefined;
-      panels.push(label ? { box, label } : { box });
+      const lg = m.subfigure_label?.geometry ?? [];
+      const labelBox: Box | undefined = lg.length
+        ? [Math.min(...lg.map((p) => p.x)), Math.min(...lg.map((p) => p.y)), Math.max(...lg.map((p) => p.x)), Math.max(...lg.map((p) => p.y))]
+        : undefined;
+      panels.push({ box, ...(label ? { label } : {}), ...(labelBox ? { labelBox } : {}) });
     }
     out.push({ file: value.figure_name ?? name, caption: value.full_caption, panels });
   }

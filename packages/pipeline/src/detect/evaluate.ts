@@ -60,8 +60,15 @@ export async function loadPanelSources(dir: string): Promise<RawImage[]> {
   const truth = parseExsclaimGroundTruth(JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')));
   const out: RawImage[] = [];
   for (const fig of truth) {
-    const bytes = await readFile(path.join(dir, fig.file));
-    const meta = await sharp(bytes).metadata();
+    // Blank out the figure's own panel labels so that tiles do not carry a stray letter into the new figure.
+    const original = await readFile(path.join(dir, fig.file));
+    const meta = await sharp(original).metadata();
+    const masks = fig.panels.flatMap((p) => (p.labelBox ? [p.labelBox] : [])).map((b) => ({
+      input: { create: { width: Math.max(1, b[2] - b[0] + 4), height: Math.max(1, b[3] - b[1] + 4), channels: 3 as const, background: '#ffffff' } },
+      left: Math.max(0, b[0] - 2),
+      top: Math.max(0, b[1] - 2),
+    }));
+    const bytes = masks.length ? await sharp(original).composite(masks).png().toBuffer() : original;
     for (const p of fig.panels) {
       const [x1, y1, x2, y2] = p.box;
       const left = Math.max(0, x1);

@@ -39,7 +39,7 @@ export interface StepTimings {
 
 interface Piece {
   rect: Rect;
-  label?: { text: string; rect: Rect; confidence: number; corner: Corner };
+  label?: { text: string; rect: Rect; confidence: number; corner: Corner; inferred?: boolean };
 }
 
 const rectGap = (a: Rect, b: Rect): number =>
@@ -48,6 +48,29 @@ const rectUnion = (a: Rect, b: Rect): Rect => [Math.min(a[0], b[0]), Math.min(a[
 const rectArea = (a: Rect): number => Math.max(0, a[2] - a[0]) * Math.max(0, a[3] - a[1]);
 const rectInter = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+
+/**
+ * Captions list panels in reading order. When there are exactly as many panels as caption labels and every
+ * label that was read sits at its caption position (at least two of them, or half), the unread ones are
+ * filled in by position and marked `inferred`.
+ */
+function fillLabelsByOrder(ordered: Piece[], hints: string[], img: AnalysisImage): void {
+  if (ordered.length !== hints.length || hints.length < 2) return;
+  let agree = 0;
+  for (let i = 0; i < ordered.length; i++) {
+    const l = ordered[i]!.label;
+    if (!l) continue;
+    if (l.text !== hints[i]) return;
+    agree++;
+  }
+  if (agree < Math.max(2, Math.ceil(hints.length / 2)) || agree === hints.length) return;
+  const side = Math.max(2, Math.round(0.02 * Math.max(img.width, img.height)));
+  ordered.forEach((p, i) => {
+    if (p.label) return;
+    const r: Rect = [p.rect[0], p.rect[1], Math.min(p.rect[2], p.rect[0] + side), Math.min(p.rect[3], p.rect[1] + side)];
+    p.label = { text: hints[i]!, rect: r, confidence: 0, corner: 'top-left', inferred: true };
+  });
+}
 
 /** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
 function isRegularGrid(pieces: Piece[]): boolean {
@@ -92,7 +115,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (captionLabels && captionLabels.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, captionLabels);
       pieces = this.foldUnlabelled(pieces, captionLabels);
     }
-    if (pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
+    if (this.recognizer && pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
       // Nothing says the figure is compound (no labels read, none in the caption) and the pieces do not
       // form a grid of similar panels: most likely one chart split at its legend or axis titles.
       pieces = [{ rect: pieces.reduce((u, p) => rectUnion(u, p.rect), pieces[0]!.rect) }];
@@ -107,9 +130,13 @@ export class LayoutOcrDetector implements SubfigureDetector {
       return { width, height, method, modelVersion: this.version, panels: [panel] };
     }
     const ordered = readingOrder(pieces.map((p) => [p.rect[0], p.rect[1], p.rect[2], p.rect[3]])).map((i) => pieces[i]!);
+    if (captionLabels && this.recognizer) fillLabelsByOrder(ordered, captionLabels, img);
     const panels: Panel[] = ordered.map((p) => {
-      const panel: Panel = { box: this.toBox(p.rect, img, width, height), score: p.label ? 0.6 + 0.4 * p.label.confidence : 0.5 };
-      if (p.label) panel.label = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
+      const panel: Panel = { box: this.toBox(p.rect, img, width, height), score: p.label && !p.label.inferred ? 0.6 + 0.4 * p.label.confidence : 0.5 };
+      if (p.label) {
+        panel.label = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
+        if (p.label.inferred) panel.label.inferred = true;
+      }
       return panel;
     });
     return { width, height, method, modelVersion: this.version, panels };
@@ -206,12 +233,12 @@ export class LayoutOcrDetector implements SubfigureDetector {
         const list = findEdgeLabelCandidates(img, p.rect, edge, this.options.candidates)
           .filter((c) => (edge === 'left' ? c.rect[1] - p.rect[1] >= minH && p.rect[3] - c.rect[1] >= minH : c.rect[0] - p.rect[0] >= minW && p.rect[2] - c.rect[0] >= minW))
           .filter((c) => !p.label || rectInter(c.rect, p.label.rect) === 0)
-          .slice(0, 4);
+          .slice(0, 2);
         for (const candidate of list) jobs.push({ candidate, edge });
       }
     }
     if (jobs.length === 0) return pieces;
-    const readings = await this.recognizer!.recognize(jobs.slice(0, 32).map((j) => candidateCrop(img, j.candidate)));
+    const readings = await this.recognizer!.recognize(jobs.slice(0, 16).map((j) => candidateCrop(img, j.candidate)));
     const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
     let out = pieces;
     readings.forEach((r, k) => {

@@ -143,16 +143,19 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
       else {
         lx = corner.endsWith('left') ? px + pad : px + pw - pad;
         anchor = corner.endsWith('left') ? 'start' : 'end';
-        ly = corner.startsWith('top') ? py + pad + fontSize * 0.8 : py + ph - pad;
+        ly = corner.startsWith('top') ? py + pad + fontSize * 0.8 : py + ph - pad - Math.round(fontSize * 0.35);
       }
       // Inside a panel the letter sits on a small white box (as journals often do) or is drawn white on dark.
-      const onPhoto = !outside && !useChart;
-      const whiteText = onPhoto && r() < 0.5;
-      const approxW = Math.round(fontSize * 0.65 * shown.length);
+      // Inside a panel the letter sits on its own small box, black on white or white on black, as journals
+      // print labels over images; the box is sized generously so the glyph never touches the image.
+      const onPanel = !outside;
+      const whiteText = onPanel && !useChart && r() < 0.5;
+      const charW = (c: string): number => ('iIl1().'.includes(c) ? 0.4 : 'mwMW'.includes(c) ? 0.95 : 0.7);
+      const approxW = Math.round(fontSize * (bold ? 1.1 : 1) * [...shown].reduce((a, c) => a + charW(c), 0));
       const lx1 = anchor === 'end' ? lx - approxW : lx;
-      const ly1 = Math.round(ly - fontSize * 0.8);
-      if (onPhoto && !whiteText) svgLabels += `<rect x="${lx1 - 3}" y="${ly1 - 3}" width="${approxW + 6}" height="${Math.round(fontSize * 0.95) + 6}" fill="white"/>`;
-      if (onPhoto && whiteText) svgLabels += `<rect x="${lx1 - 3}" y="${ly1 - 3}" width="${approxW + 6}" height="${Math.round(fontSize * 0.95) + 6}" fill="black"/>`;
+      const ly1 = Math.round(ly - fontSize * 0.85);
+      const boxPad = Math.max(3, Math.round(fontSize * 0.2));
+      if (onPanel) svgLabels += `<rect x="${lx1 - boxPad}" y="${ly1 - boxPad}" width="${approxW + 2 * boxPad}" height="${Math.round(fontSize * 1.1) + 2 * boxPad}" fill="${whiteText ? 'black' : 'white'}"/>`;
       svgLabels += `<text x="${lx}" y="${ly}" font-family="${font}" font-size="${fontSize}" font-weight="${bold ? 'bold' : 'normal'}" text-anchor="${anchor}" fill="${whiteText ? 'white' : 'black'}">${escapeXml(shown)}</text>`;
       panels.push({ box, label });
       if (separatorLines && ci > 0) lines += `<rect x="${x0 - Math.round(gutter / 2) - 1}" y="${y0}" width="2" height="${Math.round(rowH)}" fill="black"/>`;

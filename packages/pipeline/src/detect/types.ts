@@ -14,6 +14,12 @@ export interface PanelLabel {
   /** Normalised label text, e.g. "A", "b", "ii". */
   text: string;
   box: Box;
+  /**
+   * True when the label was not read but inferred from the caption's label order (the panels, in reading
+   * order, match the caption's labels one to one and every label that was read agrees); `box` is then
+   * only the panel's top-left corner.
+   */
+  inferred?: boolean;
 }
 
 export interface Panel {

@@ -111,8 +111,7 @@ function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corne
     for (let y = wy1; y < wy2; y++) {
       for (let x = wx1; x < wx2; x++) {
         const i = y * img.width + x;
-        // Only pixels that are ink count: a light glyph must sit on the photo, not on the white margin.
-        mask[i] = (img.gray[i]! > t) === light && (!light || img.ink[i] || img.background < 128) ? 1 : 0;
+        mask[i] = (img.gray[i]! > t) === light ? 1 : 0;
       }
     }
     for (const c of wordsInMask(img, piece, corner, win, mask, light, options, edge)) {
@@ -153,7 +152,15 @@ function wordsInMask(
     const h = word.y2 - word.y1;
     const w = word.x2 - word.x1;
     if (h < minH || h > maxH || w > 2.8 * h || w < 0.12 * h) continue;
-    const fill = word.area / (w * h);
+    let fill = word.area / (w * h);
+    if (fill >= 0.55 && mask === img.ink) {
+      // A solid block: a light label printed on a dark box. Read the glyphs inside it instead.
+      const inner = innerWord(img, [word.x1, word.y1, word.x2, word.y2]);
+      if (inner) {
+        word.x1 = inner[0]; word.y1 = inner[1]; word.x2 = inner[2]; word.y2 = inner[3];
+        fill = 0.5;
+      }
+    }
     if (fill < 0.08 || fill > 0.9) continue;
     const dx = corner.endsWith('left') ? word.x1 - piece[0] : piece[2] - word.x2;
     const dy = corner.startsWith('top') ? word.y1 - piece[1] : piece[3] - word.y2;
@@ -163,6 +170,23 @@ function wordsInMask(
     out.push({ rect: [word.x1, word.y1, word.x2, word.y2], corner, cost, light });
   }
   return out;
+}
+
+/** The light glyphs inside a dark block (non-ink components that do not touch the block's border). */
+function innerWord(img: AnalysisImage, r: Rect): Rect | null {
+  const [x1, y1, x2, y2] = r;
+  if (x2 - x1 < 5 || y2 - y1 < 5) return null;
+  // Only a real box qualifies: its outline is ink all round (a bold letter's bounding box is not).
+  let border = 0;
+  let inked = 0;
+  for (let x = x1; x < x2; x++) { border += 2; inked += img.ink[y1 * img.width + x]! + img.ink[(y2 - 1) * img.width + x]!; }
+  for (let y = y1; y < y2; y++) { border += 2; inked += img.ink[y * img.width + x1]! + img.ink[y * img.width + x2 - 1]!; }
+  if (inked < 0.95 * border) return null;
+  const mask = new Uint8Array(img.width * img.height);
+  for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) mask[y * img.width + x] = img.ink[y * img.width + x] ? 0 : 1;
+  const glyphs = connectedComponents(mask, img.width, r).filter((c) => !c.touches.some(Boolean) && c.area >= 3);
+  if (glyphs.length === 0) return null;
+  return [Math.min(...glyphs.map((g) => g.x1)), Math.min(...glyphs.map((g) => g.y1)), Math.max(...glyphs.map((g) => g.x2)), Math.max(...glyphs.map((g) => g.y2))];
 }
 
 /** The candidate's pixels, padded, as dark-on-light grey for the recognizer. */
