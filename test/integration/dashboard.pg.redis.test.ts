@@ -248,6 +248,38 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect(await getJson('/healthz')).toEqual({ status: 200, body: { ok: true, postgres: 'ok', redis: 'ok' } });
   });
 
+  it('reports Redis down on /healthz with 503 and still serves the pages', async () => {
+    const broken = await startDashboard({ config: { ...config, REDIS_URL: 'redis://127.0.0.1:1' }, port: 0, host: '127.0.0.1', db, store, onError: () => {} });
+    try {
+      const response = await fetch(`${broken.url}/healthz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ ok: false, postgres: 'ok', redis: expect.not.stringMatching(/^ok$/) });
+      expect((await fetch(`${broken.url}/api/failures`)).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('asks for basic auth when credentials are configured', async () => {
+    const secured = await startDashboard({
+      config: { ...config, DASHBOARD_USER: 'curator', DASHBOARD_PASSWORD: 's3cret' },
+      queues,
+      port: 0,
+      host: '127.0.0.1',
+      db,
+      store,
+    });
+    try {
+      expect((await fetch(`${secured.url}/`)).status).toBe(401);
+      expect((await fetch(`${secured.url}/queues/`)).status).toBe(401);
+      expect((await fetch(`${secured.url}/healthz`)).status).toBe(200);
+      const authorization = `Basic ${Buffer.from('curator:s3cret').toString('base64')}`;
+      expect((await fetch(`${secured.url}/api/overview`, { headers: { authorization } })).status).toBe(200);
+    } finally {
+      await secured.close();
+    }
+  });
+
   it('serves bull-board at /queues with the stage queues', async () => {
     const ui = await get('/queues/');
     expect(ui.status).toBe(200);

@@ -34,7 +34,11 @@ function redisPinger(options: DashboardOptions): { ping(): Promise<void>; close(
   let redis: Redis | null = null;
   return {
     ping: async () => {
-      redis ??= new Redis(options.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 });
+      if (!redis) {
+        redis = new Redis(options.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+        // Connection errors surface through the failing ping (and /healthz), not as unhandled events.
+        redis.on('error', () => {});
+      }
       await redis.ping();
     },
     close: async () => {
