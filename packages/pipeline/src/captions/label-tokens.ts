@@ -137,6 +137,8 @@ function parseGroup(text: string, pos: number, bare = false): Group | undefined 
   while (items < MAX_GROUP_ITEMS) {
     let q = p;
     let opens = 0;
+    // A bare list never continues into brackets: "E, (B) anti-IL-4".
+    if (bare && isOpen(text[q])) break;
     while (q < n && opens < 2 && isOpen(text[q])) {
       opens++;
       q++;
@@ -207,7 +209,7 @@ function prevContext(text: string, pos: number): PrevContext {
   if (c === ')' || c === ']') return 'paren';
   if (c === '(' || c === '[') return 'open';
   // "H&E", "H & E": never a label list.
-  if (c === '&') return 'none';
+  if (c === '&') return 'reference';
   let k = i + 1;
   while (k > 0 && i + 1 - k < 12 && isWordChar(text[k - 1])) k--;
   const w = text.slice(k, i + 1).toLowerCase();
@@ -315,11 +317,15 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
     const k = skipSpaces(text, e);
     if (!textFollows(text[k]) || k >= text.length) return undefined;
     if (!boundary) {
-      // "tissue B) In situ": a label glued to the previous description when punctuation is missing.
-      if (prev !== 'none' || !isUpper(text[k])) return undefined;
+      // "tissue B) In situ", "derived from F) normal bladder": kept only if it continues the sequence.
+      if (prev !== 'none' && prev !== 'word-ref' && prev !== 'and' && prev !== 'paren') return undefined;
       return { ...base, end: e, form: 'half-paren', weak: true, tentative: true };
     }
     return { ...base, end: e, form: 'half-paren', weak: false, tentative: false };
+  }
+  // "(neurons and microglia) B: Colon": a colon label after a bracket, if it continues the sequence.
+  if (prev === 'paren' && text[e] === ':' && textFollows(text[skipSpaces(text, e + 1)])) {
+    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
   }
   if (!boundary && prev !== 'and') return undefined;
   // "; and B , right lateral view": kept only if it continues the sequence.
@@ -473,8 +479,8 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
     }
     if (isAsciiLetter(c) && !isWordChar(text[i - 1]) && text[i - 1] !== '-' && text[i - 1] !== '/' && text[i - 1] !== "'" && text[i - 1] !== '’') {
       const prev = prevContext(text, i);
-      if (prev !== 'reference' && prev !== 'word-ref' && prev !== 'glued' && prev !== 'open' && prev !== 'paren') {
-        const pm = prev === 'none' || prev === 'and' ? undefined : positional(text, i, prev);
+      if (prev !== 'reference' && prev !== 'glued' && prev !== 'open') {
+        const pm = prev === 'none' || prev === 'and' || prev === 'word-ref' || prev === 'paren' ? undefined : positional(text, i, prev);
         if (pm) {
           out.push(pm);
           i = pm.end;

@@ -156,7 +156,7 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
 function validateSequence(mentions: Mention[], flags: string[]): Mention[] {
   const idx = new Set<number>();
   for (const m of mentions) {
-    if (m.role === 'inline' && m.form !== 'paren') continue;
+    if (m.role === 'inline' && m.form !== 'paren' && m.form !== 'paren-mixed') continue;
     for (const a of m.atoms) {
       const li = letterIndex(a.text);
       if (li !== undefined) idx.add(li);
