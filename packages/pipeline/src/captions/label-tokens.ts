@@ -327,6 +327,10 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
   if (prev === 'paren' && text[e] === ':' && textFollows(text[skipSpaces(text, e + 1)])) {
     return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
   }
+  // "... are presented B. Comparison of ...": a full stop went missing before the label.
+  if (prev === 'none' && text[e] === '.' && text[e + 1] === ' ' && isUpper(text[e + 2]) && g.atoms.length === 1 && !roman) {
+    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
+  }
   if (!boundary && prev !== 'and') return undefined;
   // "; and B , right lateral view": kept only if it continues the sequence.
   const weakCtx = prev === 'comma' || prev === 'and';
@@ -501,7 +505,8 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         const g = parseGroup(text, i, true);
         if (g && g.firstOpens === 0 && g.closes === 0 && boldMatch(options.boldKeys, g.atoms)) {
           const m = classifyBare(text, g, 'clause', options.boldKeys);
-          if (m) {
+          // Only with label punctuation ("A , THL"): a bold "a" hint must not turn every article into a label.
+          if (m && m.form === 'bare-punct') {
             out.push({ ...m, weak: true, prev });
             i = Math.max(m.end, i + 1);
             continue;
