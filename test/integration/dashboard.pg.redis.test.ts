@@ -100,6 +100,14 @@ beforeAll(async () => {
     });
   }
 
+  // A detect failure as the detect stage would record it (a transient Timeout, resolved once before, run-less).
+  await db.failure.create({
+    data: { articleKey: 'dir:elife-43154', stage: 'detect', subject: 'fig2', figureJatsId: 'fig2', errorClass: 'Timeout', kind: 'transient', message: 'detector took > 60 s', attempt: 2, worker: 'gpu-1' },
+  });
+  await db.failure.create({
+    data: { articleKey: 'dir:elife-43154', stage: 'detect', subject: 'fig1', errorClass: 'Timeout', kind: 'transient', message: 'old', resolved: true, resolvedAt: new Date() },
+  });
+
   queues = ['ingest', 'detect', 'align', 'export'].map((name) => new Queue(name, { connection: { url: config.REDIS_URL }, prefix }));
   await queues[0]!.add('article', { key: 'dir:waiting' });
   await queues[0]!.add('article', { key: 'dir:later' }, { delay: 3_600_000 });
@@ -139,7 +147,10 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     const figureDetect = counts.figures.detect ?? {};
     expect(figureDetect.done).toBe(1);
     expect(Object.values(figureDetect).reduce((sum, n) => sum + n, 0)).toBe(26);
-    expect(body.failureClasses).toEqual([{ stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 }]);
+    expect(body.failureClasses).toEqual([
+      { stage: 'detect', errorClass: 'Timeout', kind: 'transient', count: 1 },
+      { stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 },
+    ]);
     expect((body.queues as Array<{ name: string; counts: Record<string, number> }>).find((q) => q.name === 'ingest')?.counts).toMatchObject({ waiting: 1, delayed: 1 });
   });
 
@@ -169,8 +180,26 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
       expect.objectContaining({ articleKey: 'dir:pone-corrupt', stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', attempt: 1, worker: 'dash-test', resolved: false }),
     ]);
     expect((await getJson('/api/failures?errorClass=MalformedXml')).body.total).toBe(0);
-    expect((await getJson('/api/failures?resolved=true')).body).toMatchObject({ total: 0, reprocessCommand: null });
-    expect((await getJson('/api/failures?pageSize=1&page=2')).body).toMatchObject({ total: 1, page: 2, items: [] });
+
+    // Unfiltered: both open failures, newest first, and the class breakdown of the selection.
+    const open = await getJson('/api/failures');
+    expect(open.body).toMatchObject({ total: 2, reprocessCommand: 'curator reprocess --failed' });
+    expect((open.body.items as Array<{ errorClass: string }>).map((f) => f.errorClass)).toEqual(['Timeout', 'CorruptImage']);
+    expect(open.body.classes).toEqual([
+      { stage: 'detect', errorClass: 'Timeout', kind: 'transient', count: 1 },
+      { stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 },
+    ]);
+    const detect = await get('/failures?stage=detect');
+    expect(detect.text).toContain('<pre class="cmd" id="reprocess">curator reprocess --failed --stage detect</pre>');
+    expect(detect.text).toContain('detector took &gt; 60 s');
+    expect(detect.text).not.toContain('dir:pone-corrupt');
+    expect((await getJson('/api/failures?stage=detect&resolved=all')).body.total).toBe(2);
+    expect((await getJson(`/api/failures?run=${RUN_ID}`)).body.total).toBe(1);
+    expect((await getJson('/api/failures?resolved=true')).body).toMatchObject({ total: 1, reprocessCommand: null });
+    const second = await getJson('/api/failures?pageSize=1&page=2');
+    expect(second.body).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+    expect((second.body.items as Array<{ errorClass: string }>).map((f) => f.errorClass)).toEqual(['CorruptImage']);
+    expect((await getJson('/api/failures?pageSize=1&page=3')).body).toMatchObject({ total: 2, items: [] });
   });
 
   it('answers 400 on bad query parameters', async () => {
@@ -240,6 +269,7 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect(lines).toContain('pmc_curator_articles{stage="ingest",status="done"} 8');
     expect(lines).toContain('pmc_curator_figures{stage="ingest",status="failed"} 1');
     expect(lines).toContain('pmc_curator_failures{stage="ingest",error_class="CorruptImage",resolved="false"} 1');
+    expect(lines).toContain('pmc_curator_failures{stage="detect",error_class="Timeout",resolved="true"} 1');
     expect(lines).toContain('pmc_curator_queue_jobs{queue="ingest",state="waiting"} 1');
     expect(lines).toContain('pmc_curator_queue_up{queue="export"} 1');
   });

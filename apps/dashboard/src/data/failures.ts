@@ -1,6 +1,6 @@
 import type { Prisma } from '@prisma/client';
 import type { Db } from '../../../worker/src/db/client.ts';
-import type { FailureClassCount, FailureFilter, FailureRow, Page } from './types.ts';
+import type { FailureClassCount, FailureFilter, FailurePage } from './types.ts';
 
 /** The Prisma filter for a parsed failures query. Shared by the list and anything that counts it. */
 export function failureWhere(filter: Omit<FailureFilter, 'page' | 'pageSize'>): Prisma.FailureWhereInput {
@@ -13,9 +13,13 @@ export function failureWhere(filter: Omit<FailureFilter, 'page' | 'pageSize'>): 
   };
 }
 
-export async function listFailures(db: Db, filter: FailureFilter): Promise<Page<FailureRow>> {
+function byCount(a: FailureClassCount, b: FailureClassCount): number {
+  return b.count - a.count || a.stage.localeCompare(b.stage) || a.errorClass.localeCompare(b.errorClass);
+}
+
+export async function listFailures(db: Db, filter: FailureFilter): Promise<FailurePage> {
   const where = failureWhere(filter);
-  const [items, total] = await Promise.all([
+  const [items, total, groups] = await Promise.all([
     db.failure.findMany({
       where,
       orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }],
@@ -23,8 +27,12 @@ export async function listFailures(db: Db, filter: FailureFilter): Promise<Page<
       take: filter.pageSize,
     }),
     db.failure.count({ where }),
+    db.failure.groupBy({ by: ['stage', 'errorClass', 'kind'], where, _count: { _all: true } }),
   ]);
-  return { items, total, page: filter.page, pageSize: filter.pageSize };
+  const classes = groups
+    .map((group) => ({ stage: group.stage, errorClass: group.errorClass, kind: group.kind, count: group._count._all }))
+    .sort(byCount);
+  return { items, total, page: filter.page, pageSize: filter.pageSize, classes };
 }
 
 /** Unresolved failures grouped by (stage, class, kind), largest first. */
@@ -36,7 +44,7 @@ export async function failureClasses(db: Db, filter: { runId?: string; limit?: n
   });
   return groups
     .map((group) => ({ stage: group.stage, errorClass: group.errorClass, kind: group.kind, count: group._count._all }))
-    .sort((a, b) => b.count - a.count || a.stage.localeCompare(b.stage) || a.errorClass.localeCompare(b.errorClass))
+    .sort(byCount)
     .slice(0, filter.limit ?? 1000);
 }
 

@@ -63,6 +63,11 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/** A page of the ledger plus the class breakdown of everything the filter selects. */
+export interface FailurePage extends Page<FailureRow> {
+  classes: FailureClassCount[];
+}
+
 export interface Box {
   x1: number;
   y1: number;
@@ -169,7 +174,7 @@ export interface DashboardData {
   runs(limit: number): Promise<RunSummary[]>;
   run(id: string): Promise<RunDetail | null>;
   failureClasses(filter: { runId?: string; limit?: number }): Promise<FailureClassCount[]>;
-  failures(filter: FailureFilter): Promise<Page<FailureRow>>;
+  failures(filter: FailureFilter): Promise<FailurePage>;
   article(key: string): Promise<ArticleDetail | null>;
   pairs(filter: PairFilter): Promise<Page<PairListItem>>;
   pairMethods(): Promise<string[]>;

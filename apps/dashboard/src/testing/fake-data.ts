@@ -138,7 +138,13 @@ export function fakeData(): DashboardData & { failureFilters: FailureFilter[] } 
     failureClasses: async () => [{ stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 }],
     failures: async (filter) => {
       failureFilters.push(filter);
-      return { items: [failure()], total: 1, page: filter.page, pageSize: filter.pageSize };
+      return {
+        items: [failure()],
+        total: 1,
+        page: filter.page,
+        pageSize: filter.pageSize,
+        classes: [{ stage: 'ingest', errorClass: 'CorruptImage', kind: 'permanent', count: 1 }],
+      };
     },
     article: async (key) => (key === 'dir:x<y>' ? article() : null),
     pairs: async (filter) => ({ items: [pair()], total: 1, page: filter.page, pageSize: filter.pageSize }),

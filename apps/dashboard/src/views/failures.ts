@@ -1,14 +1,14 @@
-import type { FailureFilter, FailureRow, Page } from '../data/types.ts';
+import type { FailureClassCount, FailureFilter, FailurePage, FailureRow } from '../data/types.ts';
 import { STAGES } from '../schemas.ts';
 import { pager, when } from './components.ts';
-import { html, segment } from './html.ts';
+import { html, queryString, segment, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 
 export interface FailuresModel {
   filter: Omit<FailureFilter, 'page' | 'pageSize'>;
   /** The raw `since` text the user typed, echoed back into the form. */
   sinceText: string | undefined;
-  page: Page<FailureRow>;
+  page: FailurePage;
   command: string | null;
 }
 
@@ -18,6 +18,17 @@ function row(failure: FailureRow) {
 <td>${failure.stage}</td><td><code>${failure.subject || '(article)'}</code>${failure.figureJatsId ? html`<div class="small muted">figure ${failure.figureJatsId}</div>` : ''}</td>
 <td>${failure.errorClass}</td><td>${failure.kind}</td><td class="message">${failure.message}</td><td class="num">${failure.attempt}</td><td>${failure.worker ?? ''}</td>
 <td class="small">${when(failure.firstSeenAt)}<br>${when(failure.lastSeenAt)}</td><td>${failure.resolved ? html`yes ${when(failure.resolvedAt)}` : 'no'}</td></tr>`;
+}
+
+type Params = Record<string, string | undefined>;
+
+/** What the selection holds, class by class, each a link that narrows the filter to it. */
+function classBreakdown(classes: FailureClassCount[], params: Params): SafeHtml {
+  if (classes.length < 2) return html``;
+  return html`<table class="selection-classes small"><caption class="muted" style="text-align:left">in this selection</caption><tbody>${classes.map(
+    (row) =>
+      html`<tr><td>${row.stage}</td><td><a href="/failures${queryString({ ...params, stage: row.stage, errorClass: row.errorClass })}">${row.errorClass}</a></td><td>${row.kind}</td><td class="num">${row.count}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 export function failuresPage(model: FailuresModel): string {
@@ -44,6 +55,7 @@ ${
     ? html`<p>Re-enqueue the ${model.page.total} failures this filter selects:</p><pre class="cmd" id="reprocess">${model.command}</pre>`
     : html`<p class="muted">Resolved failures are not reprocessed.</p>`
 }
+${classBreakdown(model.page.classes, params)}
 ${pager('/failures', model.page, params)}
 ${
   model.page.items.length === 0
