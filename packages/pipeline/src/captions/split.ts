@@ -374,15 +374,18 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   // A weak prefix mention repeating an already introduced label is a reference: "(B) as in (A) Ki-67".
   const introduced = new Set<string>();
   const introducedByPrefix = new Set<string>();
+  const introducedSingly = new Set<string>();
   mentions = mentions.map((m) => {
     if (m.role === 'inline') return m;
     const keys = m.atoms.map((a) => labelKey(a.text));
-    if (m.weak && m.role === 'prefix' && keys.every((k) => introduced.has(k))) return { ...m, role: 'inline' as const };
+    // (Only against single-label introductions: "( A–C ) Venn diagrams for: ( A ) x; ( B ) y and ( C ) z" keeps C.)
+    if (m.weak && m.role === 'prefix' && keys.every((k) => introducedSingly.has(k))) return { ...m, role: 'inline' as const };
     // "c-e SEM images of BM (c), PM (d) ... Scale bars, 5 um (c)": once a prefix label introduced a panel,
     // a later postfix mention of it is a reference, not the end of a new description.
     if (m.role === 'postfix' && keys.every((k) => introducedByPrefix.has(k))) return { ...m, role: 'inline' as const };
     for (const k of keys) introduced.add(k);
     if (m.role === 'prefix') for (const k of keys) introducedByPrefix.add(k);
+    if (keys.length === 1) for (const k of keys) introducedSingly.add(k);
     return m;
   });
   const boundary = mentions.filter((m) => m.role !== 'inline');
