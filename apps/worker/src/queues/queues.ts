@@ -27,6 +27,18 @@ export interface QueueSetOptions {
   connection?: Redis;
   /** For a new connection: fail commands after N reconnect attempts (CLI) or wait forever (null, workers). @defaultValue null */
   maxRetriesPerRequest?: number | null;
+  /** Connection errors (Redis restarting...); commands wait or fail on their own. @defaultValue one stderr line per 10 s */
+  onError?: (error: Error) => void;
+}
+
+/** Reports connection errors at most once per interval, so an outage is visible without flooding logs. */
+export function throttledErrorLog(label: string, intervalMs = 10_000): (error: Error) => void {
+  let last = 0;
+  return (error) => {
+    if (Date.now() - last < intervalMs) return;
+    last = Date.now();
+    process.stderr.write(`${label}: ${error.message} (retrying)\n`);
+  };
 }
 
 export function createQueueSet(config: Config, options: QueueSetOptions = {}): QueueSet {
@@ -38,6 +50,9 @@ export function createQueueSet(config: Config, options: QueueSetOptions = {}): Q
     STAGES.map((stage) => [stage, new Queue(QUEUE_NAMES[stage], { connection, prefix, defaultJobOptions: defaults })]),
   ) as Record<StageName, Queue>;
   const flows = new FlowProducer({ connection, prefix });
+  const onError = options.onError ?? throttledErrorLog('redis (queues)');
+  for (const queue of Object.values(queues)) queue.on('error', onError);
+  flows.on('error', onError);
   return {
     prefix,
     connection,

@@ -47,8 +47,8 @@ export async function addIngestJobs(queues: QueueSet, config: Config, refs: Arti
 }
 
 /**
- * Creates a run and enqueues its articles in chunks: one query finds the chunk's articles already complete at
- * the current stage versions (skipped, but linked to the run), one addBulk queues the rest.
+ * Creates a run and enqueues its articles in chunks: per chunk, a few queries link the articles to the run and
+ * find those already complete at the current stage versions (skipped), and one addBulk queues the rest.
  */
 export async function enqueueRun(db: Db, queues: QueueSet, config: Config, options: EnqueueOptions): Promise<EnqueueSummary> {
   const started = Date.now();
@@ -59,14 +59,18 @@ export async function enqueueRun(db: Db, queues: QueueSet, config: Config, optio
   const flush = async () => {
     const refs = chunk;
     chunk = [];
+    // Placeholder rows (ingest fills them in) so the run's membership is exact from the start, even for
+    // articles another run already queued (those jobs are deduplicated by id).
+    await db.article.createMany({
+      data: refs.map((ref) => ({ key: ref.key, sourceKind: ref.sourceKind, sourceRef: ref.location, pmcid: ref.pmcid ?? null, version: ref.version ?? null })),
+      skipDuplicates: true,
+    });
     const existing = await db.article.findMany({
       where: { key: { in: refs.map((ref) => ref.key) } },
       select: { id: true, key: true, ingestStatus: true, ingestVersion: true, alignStatus: true, detectVersion: true, alignVersion: true },
     });
-    const complete = new Map(existing.filter(isComplete).map((article) => [article.key, article.id]));
-    if (complete.size > 0) {
-      await db.runArticle.createMany({ data: [...complete.values()].map((articleId) => ({ runId: run.id, articleId })), skipDuplicates: true });
-    }
+    await db.runArticle.createMany({ data: existing.map((article) => ({ runId: run.id, articleId: article.id })), skipDuplicates: true });
+    const complete = new Set(existing.filter(isComplete).map((article) => article.key));
     const todo = refs.filter((ref) => !complete.has(ref.key));
     await addIngestJobs(queues, config, todo, run.id);
     summary.enqueued += todo.length;

@@ -84,7 +84,12 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       if (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)) stats[stage].failed += 1;
       else stats[stage].retried += 1;
     });
-    worker.on('error', (error) => log(`${stage} worker: ${error.message}`));
+    let lastError = 0;
+    worker.on('error', (error) => {
+      if (Date.now() - lastError < 10_000) return;
+      lastError = Date.now();
+      log(`${stage} worker: ${error.message} (retrying)`);
+    });
     workers.set(stage, worker);
   }
   let closing: Promise<void> | null = null;

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../apps/worker/src/config.ts';
+import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import { waitForRun } from '../../apps/worker/src/run/wait.ts';
+import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { resetDatabase, testDb } from '../support/servers.ts';
+import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { until } from './support/processes.ts';
+import { FaultyS3Proxy, TcpProxy } from './support/proxies.ts';
+
+let direct: Config;
+let db: Db;
+let store: S3ObjectStore;
+let queues: QueueSet;
+let pool: WorkerPool;
+let pgProxy: TcpProxy;
+let s3Proxy: FaultyS3Proxy;
+
+beforeAll(async () => {
+  direct = faultConfig();
+  db = testDb(direct);
+  await resetDatabase(db);
+  store = await testStore(direct);
+  queues = await openQueues(direct);
+  const pgUrl = new URL(direct.DATABASE_URL);
+  pgProxy = new TcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+  await pgProxy.listen();
+  s3Proxy = new FaultyS3Proxy(new URL(direct.S3_ENDPOINT), { failEvery: 6, slowEvery: 7, slowMs: 1000 });
+  await s3Proxy.listen();
+});
+
+afterAll(async () => {
+  await pool?.close(500);
+  await dropQueues(queues);
+  await pgProxy?.close();
+  await s3Proxy?.close();
+  await db.$disconnect();
+});
+
+describe('Postgres unreachable and S3 failing or slow', () => {
+  it('retries through a Postgres outage, S3 500s and slow responses, and completes with nothing lost or duplicated', async () => {
+    const spec = await publishSample(direct);
+    // Workers reach Postgres and S3 only through the faulty proxies; the test checks the results directly.
+    const pgUrl = new URL(direct.DATABASE_URL);
+    pgUrl.port = String(pgProxy.port);
+    const proxied: Config = { ...direct, DATABASE_URL: pgUrl.toString(), S3_ENDPOINT: s3Proxy.endpoint };
+    pool = await startWorkerPool({ config: proxied, log: () => {} });
+    const run = await enqueueSample(db, queues, direct, spec);
+
+    await until(() => pool.stats.ingest.completed >= 1, 'the first article to be ingested');
+    pgProxy.cut();
+    s3Proxy.outage = true;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    pgProxy.restore();
+    s3Proxy.outage = false;
+
+    const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(pgProxy.cuts).toBeGreaterThan(0);
+    expect(s3Proxy.failures).toBeGreaterThan(0);
+    expect(s3Proxy.delayed).toBeGreaterThan(0);
+    const retried = Object.values(pool.stats).reduce((sum, s) => sum + s.retried, 0);
+    expect(retried).toBeGreaterThan(0);
+    const counts = await curatedCounts(db, store);
+    expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });
+    expect(counts.pairs).toBe(counts.subfigures);
+    expect(counts.crops).toBe(counts.distinctCropShas);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../apps/worker/src/config.ts';
+import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import { waitForRun } from '../../apps/worker/src/run/wait.ts';
+import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { resetDatabase, testDb } from '../support/servers.ts';
+import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { until } from './support/processes.ts';
+import { PrivateRedis } from './support/redis-server.ts';
+
+const redis = new PrivateRedis(Number(process.env.TEST_PRIVATE_REDIS_PORT ?? 6391));
+let config: Config;
+let db: Db;
+let store: S3ObjectStore;
+let queues: QueueSet;
+let pool: WorkerPool;
+
+beforeAll(async () => {
+  await redis.start();
+  config = faultConfig({ REDIS_URL: redis.url, DETECTOR: 'layout-ocr' });
+  db = testDb(config);
+  await resetDatabase(db);
+  store = await testStore(config);
+  queues = await openQueues(config);
+  pool = await startWorkerPool({ config, runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
+});
+
+afterAll(async () => {
+  await pool?.close(500);
+  await dropQueues(queues);
+  await redis.destroy();
+  await db.$disconnect();
+});
+
+describe('Redis restarting during a run (data kept)', () => {
+  it('lets workers reconnect and complete the run, with nothing lost or duplicated', async () => {
+    const run = await enqueueSample(db, queues, config, await publishSample(config));
+    await until(() => pool.stats.ingest.completed >= 2 && pool.stats.detect.completed >= 1, 'the run to be under way');
+    const before = pool.stats.detect.completed;
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await redis.start();
+    const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(pool.stats.detect.completed).toBeGreaterThan(before);
+    const counts = await curatedCounts(db, store);
+    expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });
+    expect(counts.pairs).toBe(counts.subfigures);
+    expect(counts.crops).toBe(counts.distinctCropShas);
+  });
+});
