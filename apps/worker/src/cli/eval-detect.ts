@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createDetector, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
+import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
 import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
 
 interface EvalDetectOptions {
@@ -7,6 +7,7 @@ interface EvalDetectOptions {
   model?: string;
   synthetic?: string;
   sources?: string;
+  articles?: string;
   seed?: string;
   hints: boolean;
   json?: boolean;
@@ -21,7 +22,7 @@ function print(title: string, r: EvaluationReport, json: boolean | undefined): v
   process.stdout.write([
     `${title}: ${r.figures} figures`,
     `  panels@IoU0.5  precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}  (tp ${r.truePositives}, fp ${r.falsePositives}, fn ${r.falseNegatives})`,
-    `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, over ${r.labelled} matched labelled panels`,
+    `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, ${pct(r.labelReadAccuracy)} read by OCR (not inferred from caption order), over ${r.labelled} matched labelled panels`,
     `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)`,
     ...r.perFigure.map((f) => `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${f.description ? `  [${f.description}]` : ''}`),
     '',
@@ -39,10 +40,11 @@ export function registerEvalDetect(program: Command): void {
     .option('--synthetic <n>', 'also evaluate on n synthetic compound figures (exact ground truth)')
     .option('--sources <dir>', 'EXSCLAIM-style directory whose true panels are tiled into synthetic figures (default: <dir>)')
     .option('--seed <n>', 'first seed of the synthetic figures', '1')
+    .option('--articles <dir>', 'also check real articles (folders of JATS XML + figure images): panel count vs caption labels')
     .option('--no-hints', 'do not pass the caption labels as hints')
     .option('--json', 'print the reports as JSON lines')
     .action(async (dir: string | undefined, options: EvalDetectOptions) => {
-      if (!dir && !options.synthetic) throw new Error('give a ground-truth directory and/or --synthetic N');
+      if (!dir && !options.synthetic && !options.articles) throw new Error('give a ground-truth directory, --synthetic N and/or --articles DIR');
       const detector = await createDetector({
         ...(options.detector ? { name: options.detector } : {}),
         ...(options.model ? { modelPath: options.model } : {}),
@@ -55,6 +57,20 @@ export function registerEvalDetect(program: Command): void {
           const sourceDir = options.sources ?? dir;
           const sources = sourceDir ? await loadPanelSources(sourceDir) : [];
           print(`synthetic (${n}, seed ${options.seed})`, await evaluateSynthetic(n, detector, sources, { useCaptionHints: options.hints, seed: Number(options.seed ?? 1) }), options.json);
+        }
+        if (options.articles) {
+          const a = await evaluateArticles(options.articles, detector, { useCaptionHints: options.hints });
+          if (options.json) process.stdout.write(`${JSON.stringify({ set: `articles (${options.articles})`, ...a })}\n`);
+          else {
+            process.stdout.write([
+              `articles (${options.articles}): ${a.labelledFigures + a.unlabelledFigures} figures, no ground truth`,
+              `  ${a.labelledFigures} captions name >= 2 panel labels: panel count exact ${a.countExact}/${a.labelledFigures} (${(a.countExact / Math.max(1, a.labelledFigures)).toFixed(3)}), mean |count error| ${a.meanCountError.toFixed(2)}, caption labels read by OCR ${a.labelsRead.toFixed(3)}`,
+              `  ${a.unlabelledFigures} captions name no labels: ${a.unlabelledSingle} returned as one panel`,
+              `  speed ${a.figuresPerSecond.toFixed(1)} figures/s (decode + detect)`,
+              ...a.perFigure.map((f) => `    ${f.file}: ${f.panels} panels, caption ${f.captionLabels.join('') || '-'}, read ${f.labels.join('') || '-'}`),
+              '',
+            ].join('\n'));
+          }
         }
       } finally {
         await detector.close?.();

@@ -19,7 +19,7 @@ describe('evaluation', () => {
       [{ box: [0, 0, 10, 10], score: 1, label: { text: 'A', box: [0, 0, 2, 2] } }, { box: [0, 0, 9, 10], score: 1 }, { box: [50, 50, 60, 60], score: 1 }],
       [{ box: [0, 0, 10, 10], label: 'a' }, { box: [20, 20, 30, 30], label: 'b' }],
     );
-    expect(s).toMatchObject({ truePositives: 1, falsePositives: 2, falseNegatives: 1, labelled: 1, labelCorrect: 1, labelCorrectExact: 0 });
+    expect(s).toMatchObject({ truePositives: 1, falsePositives: 2, falseNegatives: 1, labelled: 1, labelCorrect: 1, labelCorrectExact: 0, labelReadCorrect: 1 });
     const sum = summarise([s]);
     expect(sum.precision).toBeCloseTo(1 / 3);
     expect(sum.recall).toBeCloseTo(1 / 2);
@@ -30,5 +30,9 @@ describe('evaluation', () => {
     expect(captionPanelLabels('Formation of X. a, b Schematic of the process (a). c–e SEM images of BM (c). f HR-TEM')).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(captionPanelLabels('(A) Control. (B) Treated with drug. (C) Quantification.')).toEqual(['A', 'B', 'C']);
     expect(captionPanelLabels('Survival of mice treated with (S)-ketamine.')).toEqual([]);
+    // Real eLife/PLOS caption shapes: abbreviations in brackets, grouped ranges, "A." labels mid-sentence.
+    expect(captionPanelLabels('(A) cells with non-targeting (NT) or targeting (T) siRNAs and lysate (U). (B) levels. (C) and (D) blots')).toEqual(['A', 'B', 'C', 'D']);
+    expect(captionPanelLabels('(A–B, E–F) Expression for active (A, E) genes. (C–D, G–H) Box plots')).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
+    expect(captionPanelLabels('Phenotype. A. Root growth. Six individuals are presented B. Seedlings')).toEqual(['A', 'B']);
   });
 });

@@ -62,6 +62,8 @@ export interface FigureScore {
   labelCorrect: number;
   /** ... of which the predicted label is right including case. */
   labelCorrectExact: number;
+  /** ... of which the label was actually read (not inferred from caption order) and is right, ignoring case. */
+  labelReadCorrect: number;
 }
 
 /** Greedy one-to-one matching by IoU (best pairs first), counting a match at IoU >= threshold. */
@@ -74,7 +76,7 @@ export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], thres
   pairs.sort((a, b) => b[0] - a[0]);
   const usedP = new Set<number>();
   const usedT = new Set<number>();
-  const score: FigureScore = { truePositives: 0, falsePositives: 0, falseNegatives: 0, labelled: 0, labelCorrect: 0, labelCorrectExact: 0 };
+  const score: FigureScore = { truePositives: 0, falsePositives: 0, falseNegatives: 0, labelled: 0, labelCorrect: 0, labelCorrectExact: 0, labelReadCorrect: 0 };
   for (const [, i, j] of pairs) {
     if (usedP.has(i) || usedT.has(j)) continue;
     usedP.add(i);
@@ -85,7 +87,10 @@ export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], thres
     if (t?.label) {
       score.labelled++;
       const guess = p?.label?.text ?? '';
-      if (normaliseLabelForEval(guess, false) === normaliseLabelForEval(t.label, false)) score.labelCorrect++;
+      if (normaliseLabelForEval(guess, false) === normaliseLabelForEval(t.label, false)) {
+        score.labelCorrect++;
+        if (!p?.label?.inferred) score.labelReadCorrect++;
+      }
       if (normaliseLabelForEval(guess, true) === normaliseLabelForEval(t.label, true)) score.labelCorrectExact++;
     }
   }
@@ -102,6 +107,8 @@ export interface EvalSummary {
   /** Label accuracy (ignoring case) over matched labelled panels. */
   labelAccuracy: number;
   labelAccuracyExact: number;
+  /** Label accuracy counting only labels actually read by OCR (inferred ones count as wrong). */
+  labelReadAccuracy: number;
   labelled: number;
   truePositives: number;
   falsePositives: number;
@@ -124,6 +131,7 @@ export function summarise(scores: FigureScore[]): EvalSummary {
     f1,
     labelAccuracy: labelled ? sum('labelCorrect') / labelled : 0,
     labelAccuracyExact: labelled ? sum('labelCorrectExact') / labelled : 0,
+    labelReadAccuracy: labelled ? sum('labelReadCorrect') / labelled : 0,
     labelled,
     truePositives: tp,
     falsePositives: fp,

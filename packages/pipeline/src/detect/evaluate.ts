@@ -98,3 +98,79 @@ export async function evaluateSynthetic(count: number, detector: SubfigureDetect
   }
   return report(scores, 0, detectMs);
 }
+
+export interface ArticleCountReport {
+  /** Figures whose caption names two or more panel labels. */
+  labelledFigures: number;
+  /** ... of which the detector returned exactly that many panels. */
+  countExact: number;
+  /** Mean |detected panels - caption labels| over those figures. */
+  meanCountError: number;
+  /** Caption labels found by OCR (not inferred) / all caption labels, over those figures. */
+  labelsRead: number;
+  /** Figures whose caption names no panel labels, and how many of them came back as one panel. */
+  unlabelledFigures: number;
+  unlabelledSingle: number;
+  figuresPerSecond: number;
+  perFigure: Array<{ file: string; captionLabels: string[]; panels: number; labels: string[] }>;
+}
+
+/**
+ * A ground-truth-free check on real articles (folders of JATS XML plus figure images): the number of panels
+ * found against the number of panel labels the caption names, and how many of those labels OCR read.
+ */
+export async function evaluateArticles(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<ArticleCountReport> {
+  const { readdir } = await import('node:fs/promises');
+  const { parseJats, matchGraphicToMedia } = await import('../jats/index.ts');
+  const perFigure: ArticleCountReport['perFigure'] = [];
+  let ms = 0;
+  for (const article of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const folder = path.join(dir, article);
+    const files = await readdir(folder);
+    const xmlName = files.find((f) => f.endsWith('.xml'));
+    if (!xmlName) continue;
+    let figures;
+    try {
+      figures = parseJats(await readFile(path.join(folder, xmlName), 'utf8')).figures;
+    } catch {
+      continue;
+    }
+    const media = files.filter((f) => !f.endsWith('.xml'));
+    for (const fig of figures) {
+      const href = fig.graphics[0];
+      const file = href ? matchGraphicToMedia(href, media) : null;
+      if (!file) continue;
+      const t0 = performance.now();
+      let result;
+      try {
+        const decoded = await decodeImage(path.join(folder, file));
+        const labels = captionPanelLabels(fig.caption);
+        const hints = options.useCaptionHints === false || labels.length < 2 ? undefined : { captionLabels: labels };
+        result = rescaleResult(await detector.detect(decoded.image, hints), decoded.width, decoded.height);
+      } catch {
+        continue;
+      }
+      ms += performance.now() - t0;
+      perFigure.push({
+        file: `${article}/${file}`,
+        captionLabels: captionPanelLabels(fig.caption),
+        panels: result.panels.length,
+        labels: result.panels.filter((p) => p.label && !p.label.inferred).map((p) => p.label!.text),
+      });
+    }
+  }
+  const labelled = perFigure.filter((f) => f.captionLabels.length >= 2);
+  const unlabelled = perFigure.filter((f) => f.captionLabels.length < 2);
+  const captionTotal = labelled.reduce((a, f) => a + f.captionLabels.length, 0);
+  const read = labelled.reduce((a, f) => a + f.captionLabels.filter((l) => f.labels.includes(l)).length, 0);
+  return {
+    labelledFigures: labelled.length,
+    countExact: labelled.filter((f) => f.panels === f.captionLabels.length).length,
+    meanCountError: labelled.length ? labelled.reduce((a, f) => a + Math.abs(f.panels - f.captionLabels.length), 0) / labelled.length : 0,
+    labelsRead: captionTotal ? read / captionTotal : 0,
+    unlabelledFigures: unlabelled.length,
+    unlabelledSingle: unlabelled.filter((f) => f.panels === 1).length,
+    figuresPerSecond: ms > 0 ? (perFigure.length * 1000) / ms : 0,
+    perFigure,
+  };
+}

@@ -244,6 +244,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     readings.forEach((r, k) => {
       const job = jobs[k]!;
       const still = hints.filter((h) => !out.some((p) => p.label?.text === h));
+      if (still.length === 0) return;
       const parsed = r.confidence >= minHinted ? parseLabel(r.text, still) : null;
       if (!parsed) return;
       const c = job.candidate.rect;
