@@ -395,10 +395,12 @@ function mixedParen(text: string, open: number): Mention[] {
   const tryPart = (part: { start: number; end: number }): void => {
     const st = skipSpaces(text, part.start);
     const g = parseGroup(text, st);
-    if (g && g.firstOpens === 0 && g.closes === 0 && g.end === part.end) {
+    // The last part may swallow the closing bracket: "(anti-CD34, E-H)".
+    const whole = g && g.firstOpens === 0 && ((g.closes === 0 && g.end === part.end) || (part.end === close && g.closes === 1 && g.end === close + 1));
+    if (g && whole) {
       const k = skipSpaces(text, close + 1);
       const role: MentionRole = textFollows(text[k]) ? 'inline' : 'postfix';
-      out.push({ start: st, end: g.end, atoms: g.atoms, form: 'paren-mixed', role, weak: true, ranged: g.ranged, prev: 'open', tentative: false });
+      out.push({ start: st, end: Math.min(g.end, part.end), atoms: g.atoms, form: 'paren-mixed', role, weak: true, ranged: g.ranged, prev: 'open', tentative: false });
     }
   };
   const first = parts[0];

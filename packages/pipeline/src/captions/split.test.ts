@@ -37,6 +37,14 @@ const FORMS: Array<[form: string, id: string]> = [
   ['postfix (a) then prefix "b Adenocarcinoma"', '11701_2011_270_Fig1_HTML.jpg'],
   ['prefix (a) then postfix (b)..(e)', 'JPI-2-19-g009.jpg'],
   ['"(K) normal tissue and (L) tumour"', '6605569f1.jpg'],
+  ['title glued to the first label "tissuesA) Evaluation"', 'oncotarget-06-6136-g001.jpg'],
+  ['"(neurons and microglia) B: Colon" colon label after a bracket', 'pone.0026902.g006.jpg'],
+  ['"S.D." is not a label D', 'pone.0086917.g005.jpg'],
+  ['"E) malignant melanoma and F) colorectal" half parenthesis after "and"', '1479-5876-11-104-2.jpg'],
+  ['"progesterone receptor f) in more" half parenthesis after a word', 'rt-2014-4-5607-g001.jpg'],
+  ['postfix run "H&E (E), AR (F) and Ki-67 (G) staining"', 'tox-27-043-g003.jpg'],
+  ['range inside mixed brackets "(anti-CD34, E-H)"', '1476-4598-2-34-1.jpg'],
+  ['"(image A and B)", "(PSA; image C)"', 'rt-2010-4-e65-g003.jpg'],
 ];
 
 describe('splitCaption: label forms in real captions', () => {
