@@ -5,7 +5,7 @@ import { createQueueSet } from '../queues/queues.ts';
 import { STAGES } from '../queues/stage-versions.ts';
 
 const flagsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65_535).optional(),
+  port: z.coerce.number({ error: 'takes a port number 0–65535' }).int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
 });
 
@@ -28,7 +28,11 @@ export function registerDashboard(program: Command): void {
     .option('--port <n>', 'port to listen on (default $DASHBOARD_PORT, 0 = any free port)')
     .option('--host <host>', 'address to bind (default $DASHBOARD_HOST; non-loopback needs DASHBOARD_USER/DASHBOARD_PASSWORD)')
     .action(async (rawFlags: unknown) => {
-      const flags = flagsSchema.parse(rawFlags);
+      const parsed = flagsSchema.safeParse(rawFlags);
+      if (!parsed.success) {
+        throw new Error(parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
+      }
+      const flags = parsed.data;
       const config = loadConfig();
       const { startDashboard } = await import('../../../dashboard/src/index.ts');
       // Producer-side handles on the stage queues: the dashboard reads counts, bull-board can retry/clean jobs.
