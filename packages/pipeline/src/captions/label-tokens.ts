@@ -250,15 +250,6 @@ function skipSpaces(text: string, k: number): number {
   return k;
 }
 
-/** Consumes the label's own punctuation after a prefix label: "(A):", "A.", "A -". */
-function consumeLabelPunct(text: string, e: number): number {
-  let k = skipSpaces(text, e);
-  if (text[k] === ':' || text[k] === '.' || text[k] === ')') return k + 1;
-  if (text[k] === '-' && text[k + 1] === ' ') return k + 1;
-  k = e;
-  return k;
-}
-
 function boldMatch(boldKeys: ReadonlySet<string> | undefined, atoms: Atom[]): boolean {
   if (!boldKeys || boldKeys.size === 0) return false;
   return atoms.every((a) => boldKeys.has(a.text));
