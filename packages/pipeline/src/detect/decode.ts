@@ -34,6 +34,7 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
     meta = await sharp(input, { limitInputPixels: maxPixels, failOn: 'none' }).metadata();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (/input file is missing/i.test(message)) throw new CurationError('MissingImage', message, { cause: error });
     if (/pixel limit/i.test(message)) throw new CurationError('DecompressionBomb', message, { cause: error });
     if (/unsupported image format/i.test(message)) throw new CurationError('UnsupportedFormat', message, { cause: error });
     throw new CurationError('CorruptImage', message, { cause: error });
