@@ -52,7 +52,7 @@ export function failuresPage(model: FailuresModel): string {
 <button type="submit">Filter</button></form>
 ${
   model.command
-    ? html`<p>Re-enqueue the ${model.page.total} failures this filter selects:</p><pre class="cmd" id="reprocess">${model.command}</pre>`
+    ? html`<p>Re-enqueue the ${model.page.total} ${model.page.total === 1 ? 'failure' : 'failures'} this filter selects:</p><pre class="cmd" id="reprocess">${model.command}</pre>`
     : html`<p class="muted">Resolved failures are not reprocessed.</p>`
 }
 ${classBreakdown(model.page.classes, params)}
