@@ -61,6 +61,13 @@ describe('alignPanels', () => {
     expect(a.pairs[0]?.confidence).toBeLessThan(0.7);
   });
 
+  it('leaves a small extra panel (inset, colour bar) unmatched instead of shifting the order', () => {
+    const inset: Panel = { box: [40, 40, 60, 60], score: 0.5 };
+    const a = alignPanels([panel(0), inset, panel(1), panel(2), panel(3)], split);
+    expect(a.pairs.map((p) => p.label)).toEqual(['A', null, 'B', 'C', 'D']);
+    expect(a.mismatch).toMatchObject({ kind: 'more-panels', unmatchedPanels: [1] });
+  });
+
   it('records fewer panels than labels and the labels left unused', () => {
     const a = alignPanels([panel(0, 'A'), panel(1), panel(2, 'D')], split);
     expect(a.pairs.map((p) => p.label)).toEqual(['A', 'B', 'D']);

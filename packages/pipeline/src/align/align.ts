@@ -118,6 +118,22 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     used.add(li);
   }
 
+  // More unlabelled panels than free labels: the smallest ones (insets, colour bars, legends) are left out of
+  // the order pairing first, so they do not shift every later panel onto the wrong label.
+  const skip = new Set<number>();
+  const unlabelled = panels.map((_, k) => k).filter((k) => assigned[k] === undefined);
+  const excess = unlabelled.length - (subs.length - used.size);
+  if (excess > 0) {
+    const area = (k: number): number => {
+      const b = panels[k]?.box;
+      return b ? Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]) : 0;
+    };
+    const sorted = panels.map((_, k) => area(k)).sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const small = unlabelled.filter((k) => area(k) < 0.5 * median).sort((a, b) => area(a) - area(b));
+    for (const k of small.slice(0, excess)) skip.add(k);
+  }
+
   // 2. By reading order, within the window between the neighbouring label-matched panels.
   const anchorsMonotonic = (() => {
     let last = -1;
@@ -157,6 +173,7 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     }
     const candidates = free(lo, hi);
     for (let k = i; k < j; k++) {
+      if (skip.has(k)) continue;
       const li = candidates.shift();
       if (li === undefined) break;
       assigned[k] = li;
@@ -168,7 +185,7 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
   // Panels still without a label (window exhausted) take any label left, in order.
   const leftovers = free(0, subs.length);
   for (let k = 0; k < panels.length && leftovers.length > 0; k++) {
-    if (assigned[k] === undefined) {
+    if (assigned[k] === undefined && !skip.has(k)) {
       assigned[k] = leftovers.shift();
       how[k] = 'order';
       if (assigned[k] !== undefined) used.add(assigned[k] as number);
