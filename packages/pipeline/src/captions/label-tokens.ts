@@ -336,6 +336,8 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
   }
   const after = skipSpaces(text, e + 1);
   if (t === '.' || t === ':') {
+    // "A: B: C: D:" (a caption of labels only): the last one has no text after it.
+    if (t === ':' && after >= text.length && boundary) return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
     if (!textFollows(text[after]) || after >= text.length) return undefined;
     // "A." + lower-case word after a full stop is an initial or abbreviation more often than a label.
     const tentative = t === '.' && isLower(text[after]) && !bold && text[e + 1] === ' ';
@@ -485,9 +487,11 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         }
         const g = parseGroup(text, i, true);
         if (g && g.firstOpens === 0) {
-          const m = classifyBare(text, g, prev, options.boldKeys);
+          // "Panel A shows ...; panel B ...": the word "panel" makes a bare letter as sure as bold type.
+          const panelWord = sticky(PANEL_WORD_RE, text, i) !== undefined;
+          const m = classifyBare(text, g, prev, panelWord ? new Set(g.atoms.map((a) => a.text)) : options.boldKeys);
           if (m) {
-            out.push(m);
+            out.push(panelWord ? { ...m, tentative: false } : m);
             i = Math.max(m.end, i + 1);
             continue;
           }

@@ -104,6 +104,12 @@ describe('splitCaption: subcaption content', () => {
     expect(splitCaption('Overview. Left: H&E staining. Right: Ki-67 staining.').labels).toEqual(['left', 'right']);
   });
 
+  it('reads "Panel A ..." sentences as labelled descriptions', () => {
+    const r = splitCaption('Survival of mosquitoes. Panel A represents hourly aggressiveness. Panel B boxes are percentiles.');
+    expect(r.labels).toEqual(['A', 'B']);
+    expect(r.subcaptions[1]?.specific).toBe('boxes are percentiles.');
+  });
+
   it('treats bold letters as labels where plain ones would be ambiguous', () => {
     const caption = 'Sections of the gland. a normal gland; b tumour with necrosis.';
     expect(splitCaption(caption).labels).toEqual([]);
@@ -195,6 +201,7 @@ describe('robustness', () => {
   it('returns an empty split for empty input and keeps only-label captions', () => {
     expect(splitCaption('').labels).toEqual([]);
     expect(splitCaption('   \n ').flags).toContain('empty-caption');
+    expect(splitCaption('A: B: C: D:').labels).toEqual(['A', 'B', 'C', 'D']);
     const only = splitCaption('(A) (B) (C)');
     expect(only.labels).toEqual(['A', 'B', 'C']);
     expect(only.flags).toContain('empty-subcaption');
