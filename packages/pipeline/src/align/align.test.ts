@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Box, Panel } from '../detect/types.ts';
 import { splitCaption } from '../captions/index.ts';
@@ -138,5 +140,24 @@ describe('alignment evaluation', () => {
       { box: grid[0] as Box, score: 1, label: { text: 'b', box: grid[0] as Box } },
     ]);
     expect(swapped.meanTokenF1).toBeLessThan(0.5);
+  });
+});
+
+describe('alignment on the real EXSCLAIM figures (ground-truth boxes, no detector)', () => {
+  const file = fileURLToPath(new URL('../../../../test/fixtures/figures/exsclaim-ccby/expected.json', import.meta.url));
+  const figures = parseExsclaim(JSON.parse(readFileSync(file, 'utf8')));
+
+  it('reads all 5 figures and 27 panels', () => {
+    expect(figures).toHaveLength(5);
+    expect(figures.reduce((a, f) => a + f.subfigures.length, 0)).toBe(27);
+  });
+
+  it('pairs better when the panel labels are known than by reading order alone, and both beat chance', async () => {
+    const hidden = await evaluateAlignment(figures, groundTruthPanels(false));
+    const labelled = await evaluateAlignment(figures, groundTruthPanels(true));
+    expect(labelled.meanTokenF1).toBeGreaterThanOrEqual(hidden.meanTokenF1);
+    expect(hidden.meanTokenF1).toBeGreaterThan(0.45);
+    expect(labelled.meanTokenF1).toBeGreaterThan(0.5);
+    expect(labelled.perFigure.every((f) => f.alignment.pairs.every((p) => p.method === 'label'))).toBe(true);
   });
 });
