@@ -44,7 +44,10 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-const detectCounts = () => queues.queues.detect.getJobCounts('active', 'wait', 'failed', 'completed');
+async function detectCounts() {
+  const counts = await queues.queues.detect.getJobCounts('active', 'wait', 'failed');
+  return { active: counts.active ?? 0, wait: counts.wait ?? 0, failed: counts.failed ?? 0 };
+}
 
 describe('worker processes dying or stopping mid-job', () => {
   it('recovers a detect job from a worker killed with SIGKILL: the article completes, no duplicate rows or objects', async () => {
