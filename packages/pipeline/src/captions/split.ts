@@ -77,7 +77,7 @@ function cleanSegment(s: string): string {
 }
 
 function atomKey(a: Atom): string {
-  return a.kind === 'positional' ? a.text : a.text;
+  return a.text;
 }
 
 /** Decides the label family (letters/roman/positional, upper/lower case) and drops the other mentions. */
@@ -142,9 +142,7 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
     if (m.atoms.some((a) => a.kind === 'letter' && a.text.length > 1 && variableLetters.has((a.text[0] ?? '').toLowerCase()))) continue;
     const atoms = m.atoms.filter((a) => {
       if (a.kind !== kind) return false;
-      if (kind === 'letter') return ((a.text[0] ?? '') >= 'a') === wantLower;
-      if (kind === 'roman') return true;
-      return true;
+      return kind !== 'letter' || ((a.text[0] ?? '') >= 'a') === wantLower;
     });
     if (atoms.length === m.atoms.length) kept.push(m);
     else if (atoms.length > 0 && m.role === 'inline') kept.push({ ...m, atoms });
