@@ -90,6 +90,19 @@ describe('layout+OCR detector', () => {
     }
   });
 
+  it('treats flat-colour panels as content, not as separator lines, and reads their labels', async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="100%" height="100%" fill="white"/>`
+      + `<rect x="10" y="60" width="370" height="530" fill="#336"/><rect x="420" y="60" width="370" height="530" fill="#000"/>`
+      + `<text x="10" y="45" font-size="36" font-family="DejaVu Sans" font-weight="bold">A</text><text x="420" y="45" font-size="36" font-family="DejaVu Sans" font-weight="bold">B</text></svg>`;
+    const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image: RawImage = { data: new Uint8Array(data), width: info.width, height: info.height, channels: info.channels };
+    const r = await det.detect(image);
+    expectInvariants(r, image);
+    expect(r.panels.map((p) => p.label?.text)).toEqual(['A', 'B']);
+    expect(r.panels[0]!.box[3]).toBeGreaterThanOrEqual(589);
+    expect(r.panels[1]!.box[3]).toBeGreaterThanOrEqual(589);
+  });
+
   it('keeps a photo with no gutters as one panel', async () => {
     const { data, info } = await sharp({ create: { width: 400, height: 300, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 120, sigma: 40 } } })
       .raw().toBuffer({ resolveWithObject: true });

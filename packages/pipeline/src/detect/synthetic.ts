@@ -150,8 +150,8 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
       // print labels over images; the box is sized generously so the glyph never touches the image.
       const onPanel = !outside;
       const whiteText = onPanel && !useChart && r() < 0.5;
-      const charW = (c: string): number => ('iIl1().'.includes(c) ? 0.4 : 'mwMW'.includes(c) ? 0.95 : 0.7);
-      const approxW = Math.round(fontSize * (bold ? 1.1 : 1) * [...shown].reduce((a, c) => a + charW(c), 0));
+      const charW = (c: string): number => (font.includes('Mono') ? 0.62 : 'iIl1().'.includes(c) ? 0.42 : 'mwMW'.includes(c) ? 0.95 : 0.72);
+      const approxW = Math.round(fontSize * (bold ? 1.1 : 1) * [...shown].reduce((a, c) => a + charW(c), 0) + 0.15 * fontSize);
       const lx1 = anchor === 'end' ? lx - approxW : lx;
       const ly1 = Math.round(ly - fontSize * 0.85);
       const boxPad = Math.max(3, Math.round(fontSize * 0.2));

@@ -107,7 +107,17 @@ function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol
     if (inkCount <= limit) { empty[i] = 1; continue; }
     if (len < 8) continue;
     const mean = graySum / len;
-    if (gray2Sum / len - mean * mean < maxVar) empty[i] = 1;
+    if (gray2Sum / len - mean * mean < maxVar) empty[i] = 2;
+  }
+  // Uniform non-background rows are separator lines only when thin: a thick uniform band is content (a flat
+  // illustration, the black background of a fluorescence image), not a gutter.
+  const maxLine = Math.max(3, Math.round(0.006 * Math.max(img.width, img.height)));
+  for (let i = 0; i < n;) {
+    if (empty[i] !== 2) { i++; continue; }
+    let j = i;
+    while (j < n && empty[j] === 2) j++;
+    empty.fill(j - i <= maxLine ? 1 : 0, i, j);
+    i = j;
   }
   return { empty };
 }

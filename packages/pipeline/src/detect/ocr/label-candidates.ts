@@ -47,9 +47,12 @@ function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: 
 function groupWords(glyphs: Component[]): Component[] {
   const sorted = [...glyphs].sort((a, b) => a.x1 - b.x1);
   const words: Component[] = [];
+  // A solid block (a label box) is a word of its own: it must not swallow a neighbouring tick label.
+  const solid = (c: Component): boolean => c.area >= 0.75 * (c.x2 - c.x1) * (c.y2 - c.y1) && c.y2 - c.y1 >= 8 && c.x2 - c.x1 >= 0.8 * (c.y2 - c.y1);
   for (const g of sorted) {
     const gh = g.y2 - g.y1;
-    const host = words.find((w) => {
+    const host = solid(g) ? undefined : words.find((w) => {
+      if (solid(w)) return false;
       const wh = w.y2 - w.y1;
       const overlap = Math.min(w.y2, g.y2) - Math.max(w.y1, g.y1);
       const gap = g.x1 - w.x2;

@@ -17,6 +17,8 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
   let s = raw.normalize('NFKC').replace(/\s+/g, '');
   s = s.replace(/^[([{]+/, '').replace(/[)\]}.:,]+$/, '');
   if (s.length === 0 || s.length > 4) return null;
+  // Upper-case roman numerals come from the Ⅱ/Ⅲ/Ⅳ glyphs; panel numerals are lower case.
+  if (/^(II|III|IV)$/.test(s) && !hints?.includes(s)) s = s.toLowerCase();
   if (hints && hints.length > 0) {
     const exact = hints.find((h) => h === s);
     if (exact) return { text: exact };

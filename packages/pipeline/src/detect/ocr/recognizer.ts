@@ -32,7 +32,8 @@ export interface RecognizerOptions extends SessionOptions {
   maxInputWidth?: number;
 }
 
-const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].';
+// Roman numeral glyphs (NFKC: Ⅲ -> III) win over ii/iii on bold labels, so they are allowed too.
+const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].ⅡⅢⅣ';
 
 /** PP-OCR text-line recognizer run directly with onnxruntime: batched, CTC greedy decoding, NFKC output. */
 export class TextRecognizer {
@@ -51,7 +52,7 @@ export class TextRecognizer {
     this.provider = provider;
     const indices: number[] = [];
     keys.forEach((k, i) => {
-      if (i > 0 && k.length > 0 && alphabet.includes(k.normalize('NFKC'))) indices.push(i);
+      if (i > 0 && k.length > 0 && (alphabet.includes(k) || alphabet.includes(k.normalize('NFKC')))) indices.push(i);
     });
     this.allowed = Int32Array.from(indices);
   }
