@@ -72,6 +72,21 @@ function fillLabelsByOrder(ordered: Piece[], hints: string[], img: AnalysisImage
   });
 }
 
+/**
+ * Without a caption, the labels that were read imply the sequence: a, b, c, e read (three or more, at most
+ * one letter missing in a row) implies d exists too.
+ */
+function impliedLabels(pieces: Piece[]): string[] {
+  const read = pieces.map((p) => p.label?.text).filter((t): t is string => !!t && /^[A-Za-z]$/.test(t));
+  if (read.length < 3) return [];
+  const base = read.filter((t) => t === t.toLowerCase()).length >= read.length / 2 ? 'a' : 'A';
+  const codes = new Set(read.map((t) => (base === 'a' ? t.toLowerCase() : t.toUpperCase()).charCodeAt(0) - base.charCodeAt(0)));
+  if (!codes.has(0)) return [];
+  const max = Math.max(...codes);
+  for (let c = 0; c < max; c++) if (!codes.has(c) && !codes.has(c + 1)) return [];
+  return Array.from({ length: max + 1 }, (_, i) => String.fromCharCode(base.charCodeAt(0) + i));
+}
+
 /** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
 function isRegularGrid(pieces: Piece[]): boolean {
   const areas = pieces.map((p) => rectArea(p.rect));
@@ -112,7 +127,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
     if (this.recognizer && pieces.length > 0) {
       await this.readLabels(img, pieces, captionLabels);
-      if (captionLabels && captionLabels.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, captionLabels);
+      const expected = captionLabels && captionLabels.length >= 2 ? captionLabels : impliedLabels(pieces);
+      if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
       pieces = this.foldUnlabelled(pieces, captionLabels);
     }
     if (this.recognizer && pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
