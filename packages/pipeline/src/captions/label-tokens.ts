@@ -436,7 +436,9 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
     if (isOpen(c)) {
       const prev = prevContext(text, i);
       const g = prev === 'reference' ? undefined : parseGroup(text, i);
-      if (g && g.firstOpens > 0 && g.closes > 0) {
+      // "( E )-hex-2-enal", "(S)-ibuprofen": a stereo descriptor glued to a chemical name.
+      const chemical = g !== undefined && text[g.end] === '-' && isWordChar(text[g.end + 1]);
+      if (g && g.firstOpens > 0 && g.closes > 0 && !chemical) {
         // "Fe(II)", "CD3(+)": a bracket glued to a word is chemistry unless a description follows.
         const glued = prev === 'glued';
         const upperRoman = g.atoms.some((a) => a.kind === 'roman' && a.text !== a.text.toLowerCase());

@@ -90,7 +90,7 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
     const atoms = m.atoms.map((a): Atom => (a.kind === 'letter' && /^[ivx]$/.test(a.text) ? { text: a.text, kind: 'roman' } : a));
     return { ...m, atoms };
   });
-  const strong = (m: Mention): number => (m.role === 'inline' ? 0.3 : m.weak ? 0.6 : 1);
+  const strong = (m: Mention): number => (m.tentative && m.form !== 'paren' ? 0.2 : m.role === 'inline' ? 0.3 : m.weak ? 0.6 : 1);
   let upper = 0;
   let lower = 0;
   let letters = 0;
@@ -106,17 +106,29 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
       else positional += strong(m);
     }
   }
+  // The case whose sequence starts at "a" wins ties: "(A) ... n = 3, p1 < 0.01" stays upper case.
+  const startsAt = (lowerCase: boolean): boolean =>
+    retyped.some((m) => (m.role !== 'inline' || m.form === 'paren') && m.atoms.some((a) => a.kind === 'letter' && a.text[0] === (lowerCase ? 'a' : 'A')));
+  const startsLower = startsAt(true);
+  const startsUpper = startsAt(false);
+  if (startsLower) lower += 1.5;
+  if (startsUpper) upper += 1.5;
+  if (startsLower || startsUpper) letters += 1.5;
+  // The first confident label sets the case and keeps letters ahead of stray positional words:
+  // "( A ) ... ( B ) ... a, b, c Different letters indicate significant differences".
+  const firstStrong = retyped.find((m) => !m.tentative && m.role !== 'inline' && m.atoms[0]?.kind === 'letter' && /^[aA]$/.test(m.atoms[0].text));
+  const firstText = firstStrong?.atoms[0]?.text ?? '';
+  if (firstStrong) {
+    letters += 1.5;
+    if (firstText >= 'a') lower += 1.5;
+    else upper += 1.5;
+  }
   let kind: AtomKind | undefined;
-  if (letters > 0 && letters >= romans * 0.5 && letters >= positional) kind = 'letter';
+  if (letters > 0 && letters >= romans * 0.25 && letters >= positional) kind = 'letter';
   else if (romans > 0 && romans >= positional) kind = 'roman';
   else if (positional > 0) kind = 'positional';
   if (kind === undefined) return { mentions: [], kind };
   if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
-  // The case whose sequence starts at "a" wins ties: "(A) ... n = 3, p1 < 0.01" stays upper case.
-  const startsAt = (lowerCase: boolean): boolean =>
-    retyped.some((m) => (m.role !== 'inline' || m.form === 'paren') && m.atoms.some((a) => a.kind === 'letter' && a.text[0] === (lowerCase ? 'a' : 'A')));
-  if (startsAt(true)) lower += 1.5;
-  if (startsAt(false)) upper += 1.5;
   const wantLower = lower > upper;
   if (kind === 'letter' && upper > 0 && lower > 0) flags.push('mixed-case');
   // "T1: day 1; T2: day 5": numbered variants of one letter that never appears alone are variables, not panels.
@@ -388,7 +400,10 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   });
   const boundary = mentions.filter((m) => m.role !== 'inline');
   // References to labels that no prefix/postfix mention introduces ("antisense (b) and sense (c) probes").
-  const inlineNew = mentions.filter((m) => m.role === 'inline' && m.atoms.every((a) => !introduced.has(labelKey(a.text))));
+  // "( F , J , K , L )" after "( A – J )": the new labels K and L are still described by that sentence.
+  const inlineNew = mentions
+    .filter((m) => m.role === 'inline' && m.atoms.some((a) => !introduced.has(labelKey(a.text))))
+    .map((m) => (m.atoms.every((a) => !introduced.has(labelKey(a.text))) ? m : { ...m, atoms: m.atoms.filter((a) => !introduced.has(labelKey(a.text))) }));
   const distinct = (ms: Mention[]): number => new Set(ms.flatMap((m) => m.atoms.map((a) => labelKey(a.text)))).size;
   const nPrefix = distinct(boundary.filter((m) => m.role === 'prefix'));
   const nPostfix = distinct(boundary.filter((m) => m.role === 'postfix'));
