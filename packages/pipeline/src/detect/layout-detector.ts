@@ -191,10 +191,14 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const round = async (jobs: Array<{ piece: number; candidate: LabelCandidate }>): Promise<void> => {
       if (jobs.length === 0) return;
       const results = await this.recognizer!.recognize(jobs.map((j) => candidateCrop(img, j.candidate)));
-      jobs.forEach((job, k) => {
+      // One printed label names one panel: when two pieces see the same word, the nearer corner wins.
+      const order = jobs.map((_, k) => k).sort((a, b) => jobs[a]!.candidate.cost - jobs[b]!.candidate.cost);
+      order.forEach((k) => {
+        const job = jobs[k]!;
         const r = results[k];
         const piece = pieces[job.piece]!;
         if (!r || piece.label || r.confidence < Math.min(minConf, minHinted)) return;
+        if (pieces.some((p) => p.label && rectInter(p.label.rect, job.candidate.rect) > 0)) return;
         const parsed = parseLabel(r.text, hints);
         if (r.confidence < (hints && hints.length > 0 ? minHinted : minConf)) return;
         if (parsed) piece.label = { text: parsed.text, rect: job.candidate.rect, confidence: r.confidence, corner: job.candidate.corner };

@@ -26,6 +26,8 @@ export interface CandidateOptions {
   minGlyphPixels?: number;
   /** Largest glyph height as a fraction of the figure's longer side. Default 0.08. */
   maxGlyphFraction?: number;
+  /** How far the top-left window reaches outside the piece, as a fraction of the longer side. Default 0.03. */
+  outsideFraction?: number;
 }
 
 function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions): Rect {
@@ -38,9 +40,12 @@ function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: 
   const wh = Math.max(12, Math.round(Math.min(cap, Math.max(f * ph, Math.min(ph, 40)))));
   const left = corner.endsWith('left');
   const top = corner.startsWith('top');
-  const x1 = left ? piece[0] : piece[2] - ww;
-  const y1 = top ? piece[1] : piece[3] - wh;
-  return [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x1 + ww), Math.min(img.height, y1 + wh)];
+  // The top-left window reaches a little outside the piece: a label in the gutter may have been cut into
+  // the neighbouring piece.
+  const out = corner === 'top-left' ? Math.round((options.outsideFraction ?? 0.03) * longSide) : 0;
+  const x1 = left ? piece[0] - out : piece[2] - ww;
+  const y1 = top ? piece[1] - out : piece[3] - wh;
+  return [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x1 + ww + out), Math.min(img.height, y1 + wh + out)];
 }
 
 /** Groups glyph components into words: same line, small horizontal gaps; dots of i/j join their stem. */
@@ -143,6 +148,8 @@ function wordsInMask(
     const innerX = corner.endsWith('left') ? c.touches[2] : c.touches[0];
     const innerY = edge === 'left' ? false : corner.startsWith('top') ? c.touches[3] : c.touches[1];
     if ((innerX && wx2 < img.width && wx1 > 0) || innerY) continue;
+    // Cut by a window side that lies outside the piece (and is not the image border): part of a neighbour.
+    if ((c.touches[0] && wx1 > 0 && wx1 < piece[0]) || (c.touches[1] && win[1] > 0 && win[1] < piece[1])) continue;
     if (h < 2 && w < 2) continue;
     glyphs.push(c);
   }
@@ -165,11 +172,13 @@ function wordsInMask(
       }
     }
     if (fill < 0.08 || fill > 0.9) continue;
-    const dx = corner.endsWith('left') ? word.x1 - piece[0] : piece[2] - word.x2;
-    const dy = corner.startsWith('top') ? word.y1 - piece[1] : piece[3] - word.y2;
+    // Outside the piece (top-left window only) the distance is the gap to the piece, plus a small penalty.
+    const outside = word.x2 <= piece[0] || word.y2 <= piece[1];
+    const dx = corner.endsWith('left') ? (word.x2 <= piece[0] ? piece[0] - word.x2 : word.x1 - piece[0]) : piece[2] - word.x2;
+    const dy = corner.startsWith('top') ? (word.y2 <= piece[1] ? piece[1] - word.y2 : word.y1 - piece[1]) : piece[3] - word.y2;
     // Along an edge only the distance from that edge counts.
     const cost = (edge === 'top' ? 0 : Math.max(0, dx) / Math.max(1, Math.min(pw, 200)))
-      + (edge === 'left' ? 0 : Math.max(0, dy) / Math.max(1, Math.min(ph, 200))) + (w > 2.5 * h ? 0.2 : 0);
+      + (edge === 'left' ? 0 : Math.max(0, dy) / Math.max(1, Math.min(ph, 200))) + (w > 2.5 * h ? 0.2 : 0) + (outside ? 0.05 : 0);
     out.push({ rect: [word.x1, word.y1, word.x2, word.y2], corner, cost, light });
   }
   return out;
