@@ -310,11 +310,12 @@ export class LayoutOcrDetector implements SubfigureDetector {
    */
   private foldUnlabelled(pieces: Piece[], hints: string[] | undefined): Piece[] {
     const labelled = pieces.filter((p) => p.label);
-    if (labelled.length < 2) return pieces;
+    const expected = hints && hints.length >= 2 ? hints.length : 0;
+    // Either the labels show the figure is labelled, or the caption says how many panels there are.
+    if (labelled.length < 2 && !(expected > 0 && pieces.length > expected)) return pieces;
     const areas = labelled.map((p) => rectArea(p.rect)).sort((a, b) => a - b);
     const median = areas[Math.floor(areas.length / 2)] ?? 0;
     const fraction = this.options.unlabelledMergeFraction ?? 0.5;
-    const expected = hints && hints.length >= 2 ? hints.length : 0;
     const out = pieces.map((p) => ({ ...p }));
     const stuck = new Set<Piece>();
     for (;;) {

@@ -6,7 +6,7 @@ export type Rect = [number, number, number, number];
 export interface XYCutOptions {
   /** Narrowest background gutter that may separate panels, as a fraction of the longer side. Default 0.004. */
   minGutter?: number;
-  /** Ink pixels tolerated in a gutter row/column, as a fraction of its length (JPEG noise, dust). Default 0.002. */
+  /** Ink pixels tolerated in a gutter row/column, as a fraction of its length (dust). Default 0: a thin letter such as "i" is one pixel wide. */
   gutterTolerance?: number;
   /**
    * A piece thinner than this fraction of the figure (along the cut direction) cannot be a panel on its own
@@ -178,7 +178,7 @@ export function mergeThinSegments(segs: Array<[number, number]>, minSize: number
 
 /** Shrinks a rect to the bounding box of its content (default gutter settings); null when empty. */
 export function trimRect(img: AnalysisImage, sums: LineSums, r: Rect, options: XYCutOptions = {}): Rect | null {
-  return trim(img, sums, r, options.gutterTolerance ?? 0.002, options.lineStd ?? 6);
+  return trim(img, sums, r, options.gutterTolerance ?? 0, options.lineStd ?? 6);
 }
 
 /** Shrinks a rect to the bounding box of its non-empty rows and columns; null when it holds no content. */
@@ -200,7 +200,7 @@ function trim(img: AnalysisImage, sums: LineSums, r: Rect, tol: number, lineStd:
 export function xyCut(img: AnalysisImage, options: XYCutOptions = {}, sums: LineSums = lineSums(img)): LayoutPiece[] {
   const longSide = Math.max(img.width, img.height);
   const minGap = Math.max(2, Math.round((options.minGutter ?? 0.004) * longSide));
-  const tol = options.gutterTolerance ?? 0.002;
+  const tol = options.gutterTolerance ?? 0;
   const lineStd = options.lineStd ?? 6;
   const minFrac = options.minPanelFraction ?? 0.09;
   const minPx = options.minPanelPixels ?? 24;

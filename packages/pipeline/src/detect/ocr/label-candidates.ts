@@ -49,9 +49,9 @@ function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: 
 }
 
 /** Groups glyph components into words: same line, small horizontal gaps; dots of i/j join their stem. */
-function groupWords(glyphs: Component[]): Component[] {
+function groupWords(glyphs: Component[]): Array<Component & { parts?: number }> {
   const sorted = [...glyphs].sort((a, b) => a.x1 - b.x1);
-  const words: Component[] = [];
+  const words: Array<Component & { parts?: number }> = [];
   // A solid block (a label box) is a word of its own: it must not swallow a neighbouring tick label.
   const solid = (c: Component): boolean => c.area >= 0.75 * (c.x2 - c.x1) * (c.y2 - c.y1) && c.y2 - c.y1 >= 8 && c.x2 - c.x1 >= 0.8 * (c.y2 - c.y1);
   for (const g of sorted) {
@@ -72,8 +72,9 @@ function groupWords(glyphs: Component[]): Component[] {
       host.x2 = Math.max(host.x2, g.x2);
       host.y2 = Math.max(host.y2, g.y2);
       host.area += g.area;
+      host.parts = (host.parts ?? 1) + 1;
     } else {
-      words.push({ ...g, touches: [...g.touches] });
+      words.push({ ...g, touches: [...g.touches], parts: 1 });
     }
   }
   return words;
@@ -161,7 +162,8 @@ function wordsInMask(
   for (const word of words) {
     const h = word.y2 - word.y1;
     const w = word.x2 - word.x1;
-    if (h < minH || h > maxH || w > 2.8 * h || w < 0.12 * h) continue;
+    // A lone thin stroke is a tick or a rule; a thin word with a dot (i, ii) is a label.
+    if (h < minH || h > maxH || w > 2.8 * h || (w < 0.2 * h && (word.parts ?? 1) < 2)) continue;
     let fill = word.area / (w * h);
     if (fill >= 0.55 && mask === img.ink) {
       // A solid block: a light label printed on a dark box. Read the glyphs inside it instead.
@@ -171,7 +173,8 @@ function wordsInMask(
         fill = 0.5;
       }
     }
-    if (fill < 0.08 || fill > 0.9) continue;
+    // Solid blobs are not text, except narrow strokes such as i and l.
+    if (fill < 0.08 || (fill > 0.9 && w > 0.3 * h)) continue;
     // Outside the piece (top-left window only) the distance is the gap to the piece, plus a small penalty.
     const outside = word.x2 <= piece[0] || word.y2 <= piece[1];
     const dx = corner.endsWith('left') ? (word.x2 <= piece[0] ? piece[0] - word.x2 : word.x1 - piece[0]) : piece[2] - word.x2;
