@@ -24,9 +24,35 @@ function print(title: string, r: EvaluationReport, json: boolean | undefined): v
     `  panels@IoU0.5  precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}  (tp ${r.truePositives}, fp ${r.falsePositives}, fn ${r.falseNegatives})`,
     `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, ${pct(r.labelReadAccuracy)} read by OCR (not inferred from caption order), over ${r.labelled} matched labelled panels`,
     `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)`,
+    ...breakdown(r),
     ...r.perFigure.map((f) => `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${f.description ? `  [${f.description}]` : ''}`),
     '',
   ].join('\n'));
+}
+
+/** Synthetic figures: panel F1 and label accuracy per label corner and per label style. */
+function breakdown(r: EvaluationReport): string[] {
+  const groups = new Map<string, { tp: number; fp: number; fn: number; labelled: number; read: number }>();
+  for (const f of r.perFigure) {
+    if (!f.description) continue;
+    const words = f.description.split(' ');
+    const corner = words.at(-1) ?? '?';
+    const style = words.find((w) => ['upper', 'lower', 'paren', 'roman'].includes(w)) ?? '?';
+    const gutter = f.description.includes(' lines ') ? 'separator-lines' : 'gutters';
+    for (const key of [`corner ${corner}`, `style ${style}`, gutter]) {
+      const g = groups.get(key) ?? { tp: 0, fp: 0, fn: 0, labelled: 0, read: 0 };
+      g.tp += f.score.truePositives;
+      g.fp += f.score.falsePositives;
+      g.fn += f.score.falseNegatives;
+      g.labelled += f.score.labelled;
+      g.read += f.score.labelReadCorrect;
+      groups.set(key, g);
+    }
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, g]) => {
+    const f1 = g.tp ? (2 * g.tp) / (2 * g.tp + g.fp + g.fn) : 0;
+    return `  ${k.padEnd(22)} panel F1 ${f1.toFixed(3)}, labels read ${g.labelled ? (g.read / g.labelled).toFixed(3) : '-'} (${g.labelled})`;
+  });
 }
 
 /** `curator eval-detect <dir>`: panel P/R/F1 at IoU >= 0.5, label accuracy and speed against expected.json. */

@@ -31,6 +31,11 @@ export interface LayoutPiece {
 interface Profile {
   /** 1 where the row (or column) is empty: background only, or one uniform separator colour. */
   empty: Uint8Array;
+  /**
+   * 1 on separator lines that sit inside a gutter (background on both sides). Axis lines do not qualify:
+   * their tick marks touch them.
+   */
+  rule: Uint8Array;
 }
 
 /**
@@ -90,6 +95,7 @@ function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol
   const limit = Math.floor(len * tol);
   const maxVar = lineStd * lineStd;
   const empty = new Uint8Array(n);
+  const rule = new Uint8Array(n);
   const w = img.width;
   for (let i = 0; i < n; i++) {
     let inkCount: number, graySum: number, gray2Sum: number;
@@ -116,10 +122,13 @@ function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol
     if (empty[i] !== 2) { i++; continue; }
     let j = i;
     while (j < n && empty[j] === 2) j++;
-    empty.fill(j - i <= maxLine ? 1 : 0, i, j);
+    const thin = j - i <= maxLine;
+    // Background (value 1, set before this pass) on both sides: a rule inside a gutter.
+    if (thin && i > 0 && j < n && empty[i - 1] === 1 && empty[j] === 1) rule.fill(1, i, j);
+    empty.fill(thin ? 1 : 0, i, j);
     i = j;
   }
-  return { empty };
+  return { empty, rule };
 }
 
 /** Runs of non-empty positions: the content segments between gutters at least `minGap` wide. */
@@ -150,8 +159,14 @@ function segmentsOf(empty: Uint8Array, minGap: number): Array<[number, number]> 
  * Merges segments too thin to be panels into the neighbour across the narrower gap, thinnest first.
  * Returns merged [start, end) spans.
  */
-export function mergeThinSegments(segs: Array<[number, number]>, minSize: number): Array<[number, number]> {
+export function mergeThinSegments(segs: Array<[number, number]>, minSize: number, rule?: Uint8Array): Array<[number, number]> {
   const out = segs.map((s) => [s[0], s[1]] as [number, number]);
+  // A gap holding a rule (a separator line in a gutter) is a stronger boundary than whitespace alone.
+  const gap = (a: [number, number], b: [number, number]): number => {
+    const g = b[0] - a[1];
+    if (rule) for (let i = a[1]; i < b[0]; i++) if (rule[i]) return g * 4 + 1000;
+    return g;
+  };
   while (out.length > 1) {
     let thinnest = -1;
     for (let i = 0; i < out.length; i++) {
@@ -162,8 +177,8 @@ export function mergeThinSegments(segs: Array<[number, number]>, minSize: number
     const s = out[thinnest]!;
     const prev = out[thinnest - 1];
     const next = out[thinnest + 1];
-    const gapPrev = prev ? s[0] - prev[1] : Infinity;
-    const gapNext = next ? next[0] - s[1] : Infinity;
+    const gapPrev = prev ? gap(prev, s) : Infinity;
+    const gapNext = next ? gap(s, next) : Infinity;
     // Ties go to the previous piece: axis titles and legends usually sit below or right of their plot.
     if (gapPrev <= gapNext && prev) {
       prev[1] = s[1];
@@ -213,8 +228,10 @@ export function xyCut(img: AnalysisImage, options: XYCutOptions = {}, sums: Line
     const r = trim(img, sums, rect, tol, lineStd);
     if (!r) return;
     if (depth >= maxDepth) { leaves.push(r); return; }
-    const rowSegs = mergeThinSegments(segmentsOf(profile(img, sums, r, true, tol, lineStd).empty, minGap), minH);
-    const colSegs = mergeThinSegments(segmentsOf(profile(img, sums, r, false, tol, lineStd).empty, minGap), minW);
+    const rows = profile(img, sums, r, true, tol, lineStd);
+    const cols = profile(img, sums, r, false, tol, lineStd);
+    const rowSegs = mergeThinSegments(segmentsOf(rows.empty, minGap), minH, rows.rule);
+    const colSegs = mergeThinSegments(segmentsOf(cols.empty, minGap), minW, cols.rule);
     // Prefer the direction with the widest gutter between surviving segments.
     const widest = (segs: Array<[number, number]>): number => {
       let g = 0;

@@ -30,6 +30,8 @@ export interface RecognizerOptions extends SessionOptions {
   inputHeight?: number;
   /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 128 (labels are short). */
   maxInputWidth?: number;
+  /** Narrowest network input; narrower crops are padded on the right. Default 8 (no padding: wider inputs cost time and did not read labels better). */
+  minInputWidth?: number;
 }
 
 // Roman numeral glyphs (NFKC: Ⅲ -> III) win over ii/iii on bold labels, so they are allowed too.
@@ -47,6 +49,7 @@ export class TextRecognizer {
     alphabet: string,
     private readonly inputHeight: number,
     private readonly maxInputWidth: number,
+    private readonly minInputWidth: number,
     provider: string,
   ) {
     this.provider = provider;
@@ -65,7 +68,7 @@ export class TextRecognizer {
     const keys = ['', ...dictionary, ' '];
     const { session, provider } = await createSession(options.modelPath ?? paths.recognition, options);
     return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
-      options.maxInputWidth ?? 128, provider);
+      options.maxInputWidth ?? 128, options.minInputWidth ?? 8, provider);
   }
 
   /**
@@ -93,7 +96,9 @@ export class TextRecognizer {
 
   private async runBatch(crops: GreyCrop[], widths: number[]): Promise<Recognition[]> {
     const h = this.inputHeight;
-    const batchWidth = Math.ceil(Math.max(...widths) / 8) * 8;
+    // A single narrow letter still gets a few CTC steps to the right (mid-grey padding, as PaddleOCR's
+    // fixed-width batches have): "ii" needs room for i, blank, i.
+    const batchWidth = Math.max(this.minInputWidth, Math.ceil(Math.max(...widths) / 8) * 8);
     const input = new Float32Array(crops.length * 3 * h * batchWidth);
     const plane = h * batchWidth;
     crops.forEach((crop, n) => {
