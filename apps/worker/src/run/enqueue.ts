@@ -1,6 +1,7 @@
 import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { linkRunMembers } from '../db/runs.ts';
 import { ingestJob, refToData } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
@@ -59,17 +60,13 @@ export async function enqueueRun(db: Db, queues: QueueSet, config: Config, optio
   const flush = async () => {
     const refs = chunk;
     chunk = [];
-    // Placeholder rows (ingest fills them in) so the run's membership is exact from the start, even for
+    // Placeholder rows (ingest fills them in) make the run's membership exact from the start, even for
     // articles another run already queued (those jobs are deduplicated by id).
-    await db.article.createMany({
-      data: refs.map((ref) => ({ key: ref.key, sourceKind: ref.sourceKind, sourceRef: ref.location, pmcid: ref.pmcid ?? null, version: ref.version ?? null })),
-      skipDuplicates: true,
-    });
-    const existing = await db.article.findMany({
-      where: { key: { in: refs.map((ref) => ref.key) } },
-      select: { id: true, key: true, ingestStatus: true, ingestVersion: true, alignStatus: true, detectVersion: true, alignVersion: true },
-    });
-    await db.runArticle.createMany({ data: existing.map((article) => ({ runId: run.id, articleId: article.id })), skipDuplicates: true });
+    const existing = await linkRunMembers(
+      db,
+      run.id,
+      refs.map((ref) => ({ key: ref.key, sourceKind: ref.sourceKind, location: ref.location, pmcid: ref.pmcid ?? null, version: ref.version ?? null })),
+    );
     const complete = new Set(existing.filter(isComplete).map((article) => article.key));
     const todo = refs.filter((ref) => !complete.has(ref.key));
     await addIngestJobs(queues, config, todo, run.id);

@@ -1,7 +1,8 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { checkEvictionPolicy, createRedis } from '../queues/connection.ts';
-import { BACKOFF_TYPE, backoffDelay } from '../queues/policy.ts';
+import { backoffDelay } from '../queues/policy.ts';
 import { createQueueSet, QUEUE_NAMES, type QueueSet } from '../queues/queues.ts';
 import type { StageName } from '../queues/stage-versions.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
@@ -41,6 +42,23 @@ export function defaultConcurrency(config: Config): Record<StageName, number> {
   return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8, export: 8 };
 }
 
+/** BullMQ worker settings for a stage: own connection, locks, stall checks, metrics, backoff, ingest rate limit. */
+export function workerOptions(config: Config, stage: StageName, concurrency: number, name: string): WorkerOptions {
+  return {
+    connection: createRedis(config.REDIS_URL),
+    prefix: config.QUEUE_PREFIX,
+    concurrency,
+    lockDuration: config.LOCK_DURATION_MS,
+    stalledInterval: config.STALLED_INTERVAL_MS,
+    maxStalledCount: 2,
+    // Per-minute completion counts for `curator status` throughput and ETA (one day kept).
+    metrics: { maxDataPoints: 24 * 60 },
+    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, config.JOB_BACKOFF_MS) },
+    ...(stage === 'ingest' && config.INGEST_RATE_LIMIT > 0 ? { limiter: { max: Math.max(1, Math.round(config.INGEST_RATE_LIMIT)), duration: 1000 } } : {}),
+    name,
+  };
+}
+
 /** Starts one BullMQ worker per stage, with the stage's processor (thread pools, batcher) behind it. */
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { config } = options;
@@ -63,19 +81,11 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const workers = new Map<StageName, Worker>();
   for (const stage of stages) {
     const processor = processors.get(stage)!;
-    const worker = new Worker(QUEUE_NAMES[stage], (job: Job, token?: string, signal?: AbortSignal) => processor.process(job, token, signal), {
-      connection: createRedis(config.REDIS_URL),
-      prefix: config.QUEUE_PREFIX,
-      concurrency: concurrency[stage],
-      lockDuration: config.LOCK_DURATION_MS,
-      stalledInterval: config.STALLED_INTERVAL_MS,
-      maxStalledCount: 2,
-      // Per-minute completion counts for `curator status` throughput and ETA (one day kept).
-      metrics: { maxDataPoints: 24 * 60 },
-      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, config.JOB_BACKOFF_MS) },
-      ...(stage === 'ingest' && config.INGEST_RATE_LIMIT > 0 ? { limiter: { max: Math.max(1, Math.round(config.INGEST_RATE_LIMIT)), duration: 1000 } } : {}),
-      name: `${runtime.workerName}:${stage}`,
-    });
+    const worker = new Worker(
+      QUEUE_NAMES[stage],
+      (job: Job, token?: string, signal?: AbortSignal) => processor.process(job, token, signal),
+      workerOptions(config, stage, concurrency[stage], `${runtime.workerName}:${stage}`),
+    );
     worker.on('completed', () => {
       stats[stage].completed += 1;
     });
@@ -106,6 +116,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         }, graceMs);
         await Promise.all(list.map((worker) => worker.close()));
         clearTimeout(timer);
+        // The connections were passed in as instances, so BullMQ leaves them open.
+        for (const worker of list) (worker.opts.connection as Partial<Redis>).disconnect?.();
         await Promise.all([...processors.values()].map((processor) => processor.close()));
         await queues.close();
         if (!options.runtime) await runtime.close();
@@ -115,4 +127,3 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   };
 }
 
-export { BACKOFF_TYPE };
