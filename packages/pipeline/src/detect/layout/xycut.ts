@@ -43,7 +43,7 @@ interface Profile {
  * rectangle costs O(perimeter) instead of O(area) however deep the cut recursion goes.
  */
 export interface LineSums {
-  /** Row-wise prefix sums, (width+1) entries per row: index y*(width+1) + x. */
+  /** Row-wise prefix sums, (width+1) entries per row: index y*(width+1) + x. Grey sums cover ink pixels only. */
   rowInk: Int32Array;
   rowGray: Int32Array;
   rowGray2: Int32Array;
@@ -71,8 +71,10 @@ export function lineSums(img: AnalysisImage): LineSums {
     const cPrev = y * w;
     const cNext = cPrev + w;
     for (let x = 0; x < w; x++) {
-      const v = gray[base + x]!;
+      // Grey is summed over ink pixels only, so that a rule broken by a little background still reads as
+      // uniform (see profile()).
       const k = ink[base + x]!;
+      const v = k ? gray[base + x]! : 0;
       const v2 = v * v;
       a += k;
       g += v;
@@ -111,9 +113,9 @@ function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol
       gray2Sum = sums.colGray2[y2 * w + x]! - sums.colGray2[y1 * w + x]!;
     }
     if (inkCount <= limit) { empty[i] = 1; continue; }
-    if (len < 8) continue;
-    const mean = graySum / len;
-    if (gray2Sum / len - mean * mean < maxVar) empty[i] = 2;
+    if (len < 8 || inkCount < 0.85 * len) continue;
+    const mean = graySum / inkCount;
+    if (gray2Sum / inkCount - mean * mean < maxVar) empty[i] = 2;
   }
   // Uniform non-background rows are separator lines only when thin: a thick uniform band is content (a flat
   // illustration, the black background of a fluorescence image), not a gutter.
