@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
+import { checkEvictionPolicy } from '../queues/connection.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { enqueueRun } from '../run/enqueue.ts';
 import { createSource } from '../sources.ts';
@@ -32,6 +33,8 @@ export function registerEnqueue(program: Command): void {
     const db = createDb(config.DATABASE_URL);
     const queues = createQueueSet(config, { maxRetriesPerRequest: 3 });
     try {
+      const check = await checkEvictionPolicy(queues.connection);
+      if (check.warning) process.stderr.write(`WARNING: ${check.warning}\n`);
       const started = Date.now();
       const summary = await enqueueRun(db, queues, config, {
         source: await createSource(spec, config),

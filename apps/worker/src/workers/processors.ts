@@ -68,7 +68,8 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
   const config = runtime.config;
   const pool = new ThreadPool<IngestTask, IngestTaskResult>({
     module: moduleOf('ingest-thread.ts'),
-    init: { env: configToEnv(config) } satisfies IngestThreadInit,
+    // Each thread builds its own rate-limited source reader: split the per-process request budget between them.
+    init: { env: { ...configToEnv(config), PMC_SOURCE_RPS: String(config.PMC_SOURCE_RPS / config.INGEST_THREADS) } } satisfies IngestThreadInit,
     size: config.INGEST_THREADS,
     timeoutMs: config.JOB_TIMEOUT_MS,
     name: 'ingest',
