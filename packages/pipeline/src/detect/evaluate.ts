@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { matchGraphicToMedia, parseJats } from '../jats/index.ts';
 import { captionPanelLabels } from './caption-labels.ts';
 import { decodeImage } from './decode.ts';
 import { parseExsclaimGroundTruth, scoreFigure, summarise } from './eval.ts';
@@ -120,8 +121,6 @@ export interface ArticleCountReport {
  * found against the number of panel labels the caption names, and how many of those labels OCR read.
  */
 export async function evaluateArticles(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<ArticleCountReport> {
-  const { readdir } = await import('node:fs/promises');
-  const { parseJats, matchGraphicToMedia } = await import('../jats/index.ts');
   const perFigure: ArticleCountReport['perFigure'] = [];
   let ms = 0;
   for (const article of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {

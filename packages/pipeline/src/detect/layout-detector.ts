@@ -24,6 +24,8 @@ export interface LayoutOcrOptions {
   minLabelConfidence?: number;
   /** Minimum confidence when the reading matches one of the caption's labels. Default 0.35. */
   minHintedLabelConfidence?: number;
+  /** Most label crops read per figure in the corner rounds (the first round is never cut). Default 14. */
+  maxOcrCrops?: number;
   /**
    * An unlabelled piece smaller than this fraction of the median labelled panel is folded into a neighbour
    * once at least two panels carry labels (legends, stray text). Default 0.5.
@@ -190,7 +192,11 @@ export class LayoutOcrDetector implements SubfigureDetector {
     };
     const round = async (jobs: Array<{ piece: number; candidate: LabelCandidate }>): Promise<void> => {
       if (jobs.length === 0) return;
-      const results = await this.recognizer!.recognize(jobs.map((j) => candidateCrop(img, j.candidate)));
+      // The same word can be a candidate of two pieces (windows reach into the gutter): read it once.
+      const keys = jobs.map((j) => j.candidate.rect.join(','));
+      const unique = [...new Set(keys)];
+      const read = await this.recognizer!.recognize(unique.map((k) => candidateCrop(img, jobs[keys.indexOf(k)]!.candidate)));
+      const results = keys.map((k) => read[unique.indexOf(k)]);
       // One printed label names one panel: when two pieces see the same word, the nearer corner wins.
       const order = jobs.map((_, k) => k).sort((a, b) => jobs[a]!.candidate.cost - jobs[b]!.candidate.cost);
       order.forEach((k) => {
@@ -230,7 +236,9 @@ export class LayoutOcrDetector implements SubfigureDetector {
         if (c) second.push({ piece: i, candidate: c });
       }
     });
-    await round(second);
+    // A budget keeps unlabelled figures (charts split at legends, every corner tried) cheap.
+    const budget = Math.max(0, (this.options.maxOcrCrops ?? 14) - first.length);
+    await round(second.sort((a, b) => a.candidate.cost - b.candidate.cost).slice(0, budget));
     this.reattachLabels(pieces);
     const harmonised = harmoniseCase(pieces.map((p) => p.label?.text), hints);
     pieces.forEach((p, i) => { if (p.label) p.label.text = harmonised[i] ?? p.label.text; });
@@ -253,12 +261,12 @@ export class LayoutOcrDetector implements SubfigureDetector {
         const list = findEdgeLabelCandidates(img, p.rect, edge, this.options.candidates)
           .filter((c) => (edge === 'left' ? c.rect[1] - p.rect[1] >= minH && p.rect[3] - c.rect[1] >= minH : c.rect[0] - p.rect[0] >= minW && p.rect[2] - c.rect[0] >= minW))
           .filter((c) => !p.label || rectInter(c.rect, p.label.rect) === 0)
-          .slice(0, 2);
+          .slice(0, 1);
         for (const candidate of list) jobs.push({ candidate, edge });
       }
     }
     if (jobs.length === 0) return pieces;
-    const readings = await this.recognizer!.recognize(jobs.slice(0, 16).map((j) => candidateCrop(img, j.candidate)));
+    const readings = await this.recognizer!.recognize(jobs.slice(0, 10).map((j) => candidateCrop(img, j.candidate)));
     const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
     let out = pieces;
     readings.forEach((r, k) => {

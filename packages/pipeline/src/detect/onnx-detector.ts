@@ -74,12 +74,12 @@ export class OnnxDetector implements SubfigureDetector {
     const batch = this.fixedBatch ?? Math.max(1, this.options.batchSize ?? 8);
     const out: DetectionResult[] = [];
     for (let start = 0; start < items.length; start += batch) {
-      out.push(...await this.runChunk(items.slice(start, start + batch).map((i) => i.image), batch));
+      out.push(...await this.runChunk(items.slice(start, start + batch).map((i) => i.image)));
     }
     return out;
   }
 
-  private async runChunk(images: RawImage[], batch: number): Promise<DetectionResult[]> {
+  private async runChunk(images: RawImage[]): Promise<DetectionResult[]> {
     const w = this.inputWidth;
     const h = this.inputHeight;
     const plane = 3 * w * h;
@@ -91,7 +91,6 @@ export class OnnxDetector implements SubfigureDetector {
       ? { keepAspect: false, mean: this.options.detr?.mean ?? [0.485, 0.456, 0.406], std: this.options.detr?.std ?? [0.229, 0.224, 0.225] }
       : {}, input.subarray(i * plane, (i + 1) * plane)));
     for (let i = images.length; i < n; i++) input.copyWithin(i * plane, 0, plane);
-    void batch;
     const feeds = { [this.session.inputNames[0] ?? 'images']: new ort.Tensor('float32', input, [n, 3, h, w]) };
     const outputs = await this.session.run(feeds);
     try {

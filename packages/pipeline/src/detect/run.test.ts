@@ -45,7 +45,7 @@ describe('detectFile / detectJsonLines', () => {
     ];
     for await (const o of detectJsonLines(det, lines(input), { batchSize: 2 })) out.push(o);
     expect(out.map((o) => o.id)).toEqual(['ok', 'missing', 'line-4', 'noimage', 'ok2']);
-    expect((out[0]!.panels as unknown[]).length).toBe(4);
+    expect(out[0]!.panels, JSON.stringify(out)).toHaveLength(4);
     expect(out[1]!.errorClass).toBe('MissingImage');
     expect(out[2]!.error).toMatch(/JSON/);
     expect(out[3]!.error).toMatch(/image/);

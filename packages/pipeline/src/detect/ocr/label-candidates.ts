@@ -135,7 +135,7 @@ function wordsInMask(
   img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, mask: Uint8Array, light: boolean, options: CandidateOptions,
   edge?: 'left' | 'top',
 ): LabelCandidate[] {
-  const [wx1, wy1, wx2] = win;
+  const [wx1, , wx2] = win;
   const longSide = Math.max(img.width, img.height);
   const minH = options.minGlyphPixels ?? 6;
   const maxH = Math.max(minH + 2, (options.maxGlyphFraction ?? 0.08) * longSide);
@@ -154,7 +154,6 @@ function wordsInMask(
     if (h < 2 && w < 2) continue;
     glyphs.push(c);
   }
-  void wy1;
   const words = groupWords(glyphs);
   const out: LabelCandidate[] = [];
   const pw = piece[2] - piece[0];
