@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { clampBox, isValidBox } from '../boxes.ts';
 import { OnnxDetector } from '../onnx-detector.ts';
 import type { RawImage } from '../types.ts';
 import { decodeDetr } from './detr.ts';
@@ -105,6 +107,18 @@ describe('ONNX decoding steps', () => {
     expect(lb.data[0]).toBeCloseTo(114 / 255); // padding row
     expect(lb.data[20 * 64 + 10]).toBeCloseTo(1); // image pixel
     expect(unletterbox([0, 16, 64, 48], lb)).toEqual([0, 0, 100, 50]);
+  });
+
+  it('any raw output decodes to valid boxes inside the image (property)', () => {
+    fc.assert(fc.property(
+      fc.array(fc.float({ min: -2000, max: 2000, noNaN: true }), { minLength: 6 * 8, maxLength: 6 * 8 }),
+      fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3000 }),
+      (values, width, height) => {
+        const scale = Math.min(64 / width, 64 / height);
+        const geometry = { scale, padX: Math.floor((64 - width * scale) / 2), padY: Math.floor((64 - height * scale) / 2) };
+        const dets = nms(decodeYolo(Float32Array.from(values), [1, 6, 8], 0, { confThreshold: -Infinity }));
+        for (const d of dets) expect(isValidBox(clampBox(unletterbox(d.box, geometry), width, height), width, height)).toBe(true);
+      }));
   });
 
   it('suppresses overlapping boxes, keeping the best', () => {
