@@ -235,7 +235,14 @@ async function startWorkers(n: number, extraEnv: Record<string, string> = {}) {
   };
 }
 
-async function queueCurate(queues: QueueSet, dir: string, processes: number, extraEnv: Record<string, string> = {}, sample?: (pids: number[]) => Promise<void>) {
+interface QueueCurateOptions {
+  processes: number;
+  env?: Record<string, string>;
+  /** Called every 5 s with the worker pids. */
+  sample?: (pids: number[]) => Promise<void>;
+}
+
+async function queueCurate(queues: QueueSet, dir: string, { processes, env: extraEnv = {}, sample }: QueueCurateOptions) {
   const workers = await startWorkers(processes, extraEnv);
   const t = performance.now();
   const spec = { kind: 'dir' as const, location: dir };
@@ -255,7 +262,7 @@ async function benchOverhead(queues: QueueSet, runtime: Runtime): Promise<void> 
   const loop = await loopCurate(runtime, makeCorpus('loop', COPIES));
   say(`plain loop (same stage functions, one after another, detection in-process):  ${loop.ms.toFixed(0)} ms, ${((loop.figures / loop.ms) * 1000).toFixed(2)} figures/s`);
   await resetAll(queues);
-  const queued = await queueCurate(queues, makeCorpus('queued', COPIES), 1);
+  const queued = await queueCurate(queues, makeCorpus('queued', COPIES), { processes: 1 });
   say(`through the queues (1 worker process, all stages, default threads):           ${queued.ms.toFixed(0)} ms, ${((queued.figures / queued.ms) * 1000).toFixed(2)} figures/s`);
   say(`queue / loop throughput ratio: ${(loop.ms / queued.ms).toFixed(2)} (target ≥ 0.9)`);
   await resetAll(queues);
@@ -264,7 +271,7 @@ async function benchOverhead(queues: QueueSet, runtime: Runtime): Promise<void> 
   say(`plain loop again (warm):                                                       ${warm.ms.toFixed(0)} ms → ratio ${(warm.ms / queued.ms).toFixed(2)}`);
   await resetAll(queues);
   // Same comparison with one thread per stage and no batching, which takes away the queues' pipelining.
-  const single = await queueCurate(queues, makeCorpus('single', COPIES), 1, { INGEST_THREADS: '1', DETECT_THREADS: '1', DETECT_MAX_BATCH: '1' });
+  const single = await queueCurate(queues, makeCorpus('single', COPIES), { processes: 1, env: { INGEST_THREADS: '1', DETECT_THREADS: '1', DETECT_MAX_BATCH: '1' } });
   say(`through the queues, 1 ingest thread, 1 detect thread, batch 1:                ${single.ms.toFixed(0)} ms → ratio ${(loop.ms / single.ms).toFixed(2)}`);
   await resetAll(queues);
 }
@@ -273,7 +280,7 @@ async function benchScaling(queues: QueueSet): Promise<void> {
   say(`\n## 3. scaling: 1 vs 2 worker processes (${COPIES * 7} articles, ${COPIES * SAMPLE_FIGURES} figures each, ${os.cpus().length} CPUs)`);
   const results: number[] = [];
   for (const n of [1, 2]) {
-    const r = await queueCurate(queues, makeCorpus(`scale${n}`, COPIES), n);
+    const r = await queueCurate(queues, makeCorpus(`scale${n}`, COPIES), { processes: n });
     results.push(r.ms);
     say(`${n} process${n > 1 ? 'es' : ''}: ${r.ms.toFixed(0)} ms, ${((r.figures / r.ms) * 1000).toFixed(2)} figures/s`);
     await resetAll(queues);
@@ -298,7 +305,7 @@ async function benchSoak(queues: QueueSet): Promise<void> {
     const figures = await db.figure.count({ where: { detectStatus: 'done' } });
     samples.push({ s: (Date.now() - start) / 1000, rss: rssMb(pids[0]!), redis, figures });
   };
-  const r = await queueCurate(queues, dir, 1, { DETECTOR: 'layout' }, sample);
+  const r = await queueCurate(queues, dir, { processes: 1, env: { DETECTOR: 'layout' }, sample });
   say(`done: ${r.figures} figures in ${(r.ms / 1000).toFixed(0)} s (${((r.figures / r.ms) * 1000).toFixed(1)} figures/s)`);
   say('   t(s)  figures  worker RSS (MB)  Redis used_memory (MB)');
   const step = Math.max(1, Math.floor(samples.length / 12));

@@ -77,7 +77,7 @@ describe('worker processes dying or stopping mid-job', () => {
     const stopping = await spawnWorker(config, ['--stages', 'detect', '--concurrency', '2'], { ...slow, SHUTDOWN_GRACE_MS: '500' });
     children.push(stopping);
     await db.figure.updateMany({ data: { detectVersion: 0 } });
-    const summary = await reprocessBelowVersion(db, queues, config, 'detect', STAGE_VERSIONS.detect);
+    const summary = await reprocessBelowVersion({ db, queues, config }, { stage: 'detect', version: STAGE_VERSIONS.detect });
     expect(summary.figures).toBe(SAMPLE_FIGURES);
     await until(async () => (await detectCounts()).active > 0, 'a detect job to start in the stopping worker');
     stopping.child.kill('SIGTERM');

@@ -91,14 +91,14 @@ describe('poison inputs', () => {
 
   it('reprocesses exactly the failed subjects selected by stage and class', async () => {
     writeFileSync(hangFile, '0x0');
-    const detectOnly = await reprocessFailed(db, queues, config, { stage: 'detect', errorClass: 'Timeout' });
+    const detectOnly = await reprocessFailed({ db, queues, config }, { stage: 'detect', errorClass: 'Timeout' });
     expect(detectOnly).toMatchObject({ matched: 1, articles: 0, figures: 1, flows: 1 });
     await until(async () => (await db.article.findUniqueOrThrow({ where: { key: HANG_FIGURE_ARTICLE } })).alignStatus === 'done', 'the reprocessed figure to finish', 60_000, 200);
     const resolved = await db.failure.findFirstOrThrow({ where: { articleKey: HANG_FIGURE_ARTICLE, stage: 'detect' } });
     expect(resolved.resolved).toBe(true);
 
     const seen = (await db.failure.findFirstOrThrow({ where: { articleKey: POISON } })).lastSeenAt.getTime();
-    const poison = await reprocessFailed(db, queues, config, { stage: 'ingest' });
+    const poison = await reprocessFailed({ db, queues, config }, { stage: 'ingest' });
     expect(poison).toMatchObject({ matched: 1, articles: 1, figures: 0 });
     await until(async () => (await db.failure.findFirstOrThrow({ where: { articleKey: POISON } })).lastSeenAt.getTime() > seen, 'the poison article to fail again', 60_000, 200);
     expect(await db.failure.count({ where: { articleKey: POISON } })).toBe(1);

@@ -61,8 +61,8 @@ describe('distributed curation through the queues', () => {
     const before = await curatedCounts(db, store);
     const again = await enqueueSample(db, queues, config, await publishSample(config));
     expect(again).toMatchObject({ listed: SAMPLE_ARTICLES, enqueued: 0, skipped: SAMPLE_ARTICLES });
-    expect(await reprocessBelowVersion(db, queues, config, 'detect', STAGE_VERSIONS.detect)).toMatchObject({ figures: 0 });
-    expect(await reprocessFailed(db, queues, config, {})).toMatchObject({ matched: 0, flows: 0 });
+    expect(await reprocessBelowVersion({ db, queues, config }, { stage: 'detect', version: STAGE_VERSIONS.detect })).toMatchObject({ figures: 0 });
+    expect(await reprocessFailed({ db, queues, config }, {})).toMatchObject({ matched: 0, flows: 0 });
     expect(await curatedCounts(db, store)).toEqual(before);
   });
 
@@ -71,7 +71,7 @@ describe('distributed curation through the queues', () => {
     const old = article.figures.slice(0, 2).map((f) => f.id);
     await db.figure.updateMany({ where: { id: { in: old } }, data: { detectVersion: 0 } });
     const before = await curatedCounts(db, store);
-    const summary = await reprocessBelowVersion(db, queues, config, 'detect', 1);
+    const summary = await reprocessBelowVersion({ db, queues, config }, { stage: 'detect', version: 1 });
     expect(summary).toMatchObject({ figures: 2, flows: 1 });
     const deadline = Date.now() + 60_000;
     while ((await db.figure.count({ where: { id: { in: old }, detectVersion: STAGE_VERSIONS.detect, alignStatus: 'done' } })) < 2) {

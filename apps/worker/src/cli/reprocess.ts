@@ -36,7 +36,7 @@ export function registerReprocess(program: Command): void {
       try {
         let summary: ReprocessSummary;
         if (flags.failed) {
-          summary = await reprocessFailed(db, queues, config, {
+          summary = await reprocessFailed({ db, queues, config }, {
             ...(flags.stage ? { stage: flags.stage as StageName } : {}),
             ...(flags.errorClass ? { errorClass: flags.errorClass } : {}),
             ...(flags.since ? { since: new Date(flags.since) } : {}),
@@ -44,7 +44,7 @@ export function registerReprocess(program: Command): void {
           });
         } else {
           const { stage, version } = parseStageVersion(flags.stageVersionBelow!);
-          summary = await reprocessBelowVersion(db, queues, config, stage, version, flags.run);
+          summary = await reprocessBelowVersion({ db, queues, config }, { stage, version, ...(flags.run ? { runId: flags.run } : {}) });
         }
         process.stdout.write(
           flags.json

@@ -23,6 +23,13 @@ export interface ReprocessSummary {
   generation: string | null;
 }
 
+/** The connections reprocessing needs. */
+export interface ReprocessContext {
+  db: Db;
+  queues: QueueSet;
+  config: Config;
+}
+
 interface Target {
   articleId: string;
   articleKey: string;
@@ -35,7 +42,7 @@ async function latestRunOf(db: Db, articleId: string): Promise<string | null> {
   return link?.runId ?? null;
 }
 
-async function addFlows(db: Db, queues: QueueSet, config: Config, targets: Map<string, Target>, generation?: string): Promise<{ flows: number; figures: number }> {
+async function addFlows({ db, queues, config }: ReprocessContext, targets: Map<string, Target>, generation?: string): Promise<{ flows: number; figures: number }> {
   let figures = 0;
   for (const target of targets.values()) {
     const runId = target.runId ?? (await latestRunOf(db, target.articleId));
@@ -49,9 +56,7 @@ async function addFlows(db: Db, queues: QueueSet, config: Config, targets: Map<s
 }
 
 async function addIngests(
-  db: Db,
-  queues: QueueSet,
-  config: Config,
+  { db, queues, config }: ReprocessContext,
   articles: Array<{ id: string; key: string; sourceKind: string; sourceRef: string; pmcid: string | null; version: number | null; runId: string | null }>,
   generation?: string,
 ): Promise<void> {
@@ -78,7 +83,12 @@ async function addIngests(
  * ingest jobs, failed figures (detect/align) and articles (export) as article flows over just those figures.
  * Jobs get a new generation in their ids, so they run even while the failed jobs are still kept in Redis.
  */
-export async function reprocessFailed(db: Db, queues: QueueSet, config: Config, filter: ReprocessFailedFilter, generation = `r${Date.now().toString(36)}`): Promise<ReprocessSummary> {
+export async function reprocessFailed(
+  ctx: ReprocessContext,
+  filter: ReprocessFailedFilter,
+  generation = `r${Date.now().toString(36)}`,
+): Promise<ReprocessSummary> {
+  const { db } = ctx;
   const where: Prisma.FailureWhereInput = {
     resolved: false,
     ...(filter.stage ? { stage: filter.stage } : {}),
@@ -110,8 +120,8 @@ export async function reprocessFailed(db: Db, queues: QueueSet, config: Config, 
     if (figure) target.figures.set(figure.id, figure.ordinal);
   }
   for (const key of ingest.keys()) targets.delete(key);
-  await addIngests(db, queues, config, [...ingest.values()], generation);
-  const added = await addFlows(db, queues, config, targets, generation);
+  await addIngests(ctx, [...ingest.values()], generation);
+  const added = await addFlows(ctx, targets, generation);
   return { articles: ingest.size, figures: added.figures, flows: added.flows, matched: failures.length, generation };
 }
 
@@ -127,14 +137,12 @@ export function parseStageVersion(value: string): { stage: StageName; version: n
  * detected/aligned below V (article flows over just those figures).
  */
 export async function reprocessBelowVersion(
-  db: Db,
-  queues: QueueSet,
-  config: Config,
-  stage: StageName,
-  version: number,
-  runId?: string,
+  ctx: ReprocessContext,
+  below: { stage: StageName; version: number; runId?: string },
   generation = `r${Date.now().toString(36)}`,
 ): Promise<ReprocessSummary> {
+  const { db } = ctx;
+  const { stage, version, runId } = below;
   const current = STAGE_VERSIONS[stage];
   if (version > current) {
     throw new Error(`${stage} is at version ${current}; bump STAGE_VERSIONS.${stage} in apps/worker/src/queues/stage-versions.ts before reprocessing below ${version}`);
@@ -145,7 +153,7 @@ export async function reprocessBelowVersion(
       where: { ...inRun, ingestVersion: { lt: version } },
       select: { id: true, key: true, sourceKind: true, sourceRef: true, pmcid: true, version: true },
     });
-    await addIngests(db, queues, config, articles.map((a) => ({ ...a, runId: runId ?? null })), generation);
+    await addIngests(ctx, articles.map((a) => ({ ...a, runId: runId ?? null })), generation);
     return { articles: articles.length, figures: 0, flows: 0, matched: articles.length, generation };
   }
   const column = stage === 'detect' ? 'detectVersion' : 'alignVersion';
@@ -165,6 +173,6 @@ export async function reprocessBelowVersion(
     await db.figure.updateMany({ where: { id: { in: figures.map((f) => f.id) } }, data: stage === 'detect' ? { detectStatus: 'pending' } : { alignStatus: 'pending' } });
   }
   // A new generation in the ids: jobs of the same ids may still be kept in Redis from the figures' earlier runs.
-  const added = await addFlows(db, queues, config, targets, generation);
+  const added = await addFlows(ctx, targets, generation);
   return { articles: 0, figures: added.figures, flows: added.flows, matched: figures.length, generation };
 }

@@ -34,7 +34,12 @@ const moduleOf = (name: string) => fileURLToPath(new URL(`./${name}`, import.met
  * After ingest, the article continues as a flow over the figures that are not done at the current detect and
  * align versions (all of them for a new article; none when it is complete, then nothing is added).
  */
-export async function continueArticle(runtime: Runtime, queues: QueueSet, articleKey: string, runId: string | null, generation?: string): Promise<number> {
+export async function continueArticle(
+  runtime: Runtime,
+  queues: QueueSet,
+  target: { key: string; runId: string | null; generation?: string | undefined },
+): Promise<number> {
+  const { key: articleKey, runId, generation } = target;
   const article = await runtime.db.article.findUnique({
     where: { key: articleKey },
     select: {
@@ -102,7 +107,7 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
           await linkRunArticle(runtime.db, data.runId, result.articleKey);
           // Permanent: already in the ledger; rethrown so the guard fails the job without retrying (the upsert is idempotent).
           if (result.status === 'failed') throw toCurationError(result.errorClass, result.message);
-          const figures = result.status === 'skipped' ? 0 : await continueArticle(runtime, queues, result.articleKey, data.runId, data.generation);
+          const figures = result.status === 'skipped' ? 0 : await continueArticle(runtime, queues, { key: result.articleKey, runId: data.runId, generation: data.generation });
           return { ...result, queuedFigures: figures };
         },
       );
