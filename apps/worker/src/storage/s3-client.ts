@@ -1,4 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
 
 export interface S3ConnectionOptions {
   endpoint?: string | undefined;
@@ -31,7 +32,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     // The SDK has no anonymous mode: sign with a dummy identity, then drop the signature so the request
     // goes out unsigned, as public buckets such as pmc-oa-opendata expect.
     client.middlewareStack.addRelativeTo(
-      (next) => async (args) => {
+      (next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
         const headers = (args.request as { headers?: Record<string, string> }).headers;
         if (headers) {
           delete headers.authorization;
