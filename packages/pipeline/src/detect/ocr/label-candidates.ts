@@ -49,9 +49,11 @@ function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: 
 }
 
 /** Groups glyph components into words: same line, small horizontal gaps; dots of i/j join their stem. */
-function groupWords(glyphs: Component[]): Array<Component & { parts?: number }> {
+type Word = Component & { parts?: number; glyphs?: Component[] };
+
+function groupWords(glyphs: Component[]): Word[] {
   const sorted = [...glyphs].sort((a, b) => a.x1 - b.x1);
-  const words: Array<Component & { parts?: number }> = [];
+  const words: Word[] = [];
   // A solid block (a label box) is a word of its own: it must not swallow a neighbouring tick label.
   const solid = (c: Component): boolean => c.area >= 0.75 * (c.x2 - c.x1) * (c.y2 - c.y1) && c.y2 - c.y1 >= 8 && c.x2 - c.x1 >= 0.8 * (c.y2 - c.y1);
   for (const g of sorted) {
@@ -73,8 +75,9 @@ function groupWords(glyphs: Component[]): Array<Component & { parts?: number }> 
       host.y2 = Math.max(host.y2, g.y2);
       host.area += g.area;
       host.parts = (host.parts ?? 1) + 1;
+      host.glyphs?.push(g);
     } else {
-      words.push({ ...g, touches: [...g.touches], parts: 1 });
+      words.push({ ...g, touches: [...g.touches], parts: 1, glyphs: [g] });
     }
   }
   return words;
@@ -174,6 +177,8 @@ function wordsInMask(
     }
     // Solid blobs are not text, except narrow strokes such as i and l.
     if (fill < 0.08 || (fill > 0.9 && w > 0.3 * h)) continue;
+    // Axis tick values are the commonest label look-alikes in a chart's corner: not worth an OCR call.
+    if (hasDecimalPoint(word)) continue;
     // Outside the piece (top-left window only) the distance is the gap to the piece, plus a small penalty.
     const outside = word.x2 <= piece[0] || word.y2 <= piece[1];
     const dx = corner.endsWith('left') ? (word.x2 <= piece[0] ? piece[0] - word.x2 : word.x1 - piece[0]) : piece[2] - word.x2;
@@ -184,6 +189,15 @@ function wordsInMask(
     out.push({ rect: [word.x1, word.y1, word.x2, word.y2], corner, cost, light });
   }
   return out;
+}
+
+/** A small dot on the baseline with glyphs on both sides: a decimal number ("1.5"), i.e. a tick label. */
+function hasDecimalPoint(word: Word): boolean {
+  const h = word.y2 - word.y1;
+  const glyphs = word.glyphs ?? [];
+  return glyphs.some((d) => d.y2 - d.y1 <= 0.3 * h && d.x2 - d.x1 <= 0.3 * h && d.y2 >= word.y2 - 0.2 * h
+    && glyphs.some((l) => l !== d && l.x2 <= d.x1 + 1 && l.y2 - l.y1 > 0.5 * h)
+    && glyphs.some((r) => r !== d && r.x1 >= d.x2 - 1 && r.y2 - r.y1 > 0.5 * h));
 }
 
 /** The light glyphs inside a dark block (non-ink components that do not touch the block's border). */
