@@ -6,6 +6,8 @@ import type { RawImage } from '../types.ts';
 import { decodeDetr } from './detr.ts';
 import { letterbox, unletterbox } from './letterbox.ts';
 import { nms } from './nms.ts';
+import ort from 'onnxruntime-node';
+import { createSession } from './session.ts';
 import { buildConstantDetector } from './testing/onnx-builder.ts';
 import { decodeYolo, resolveYoloLayout } from './yolo.ts';
 
@@ -68,6 +70,15 @@ describe('ONNX detector on project-built models', () => {
     expect(det.architecture).toBe('detr');
     const r = await det.detect(image(200, 100, 128));
     expect(r.panels.map((p) => p.box)).toEqual([[0, 0, 100, 100], [100, 0, 200, 100]]);
+  });
+
+  it('asks for CUDA first and falls back to the CPU provider when CUDA cannot load', async () => {
+    const model = buildConstantDetector({ size: SIZE, outputs: [{ name: 'output0', dims: [6, ANCHORS], base: yolov8Base() }] });
+    const { session, provider } = await createSession(model, { providers: ['cuda', 'cpu'] });
+    const cudaBundled = ort.listSupportedBackends().some((b) => b.name === 'cuda' && b.bundled);
+    if (!cudaBundled && process.env.PMC_CURATOR_ORT_CUDA !== '1') expect(provider).toBe('cpu');
+    else expect(['cuda', 'cpu']).toContain(provider);
+    await session.release();
   });
 
   it('falls back to one whole-image panel when the model finds nothing', async () => {
