@@ -43,11 +43,13 @@ const { values } = parseArgs({
     'soak-figures': { type: 'string', default: '5000' },
     skip: { type: 'string', default: '' },
     detector: { type: 'string', default: 'layout-ocr' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const skip = new Set(values.skip.split(',').filter(Boolean));
 const JOBS = Number(values.jobs);
 const COPIES = Number(values.copies);
+const ROUNDS = Number(values.rounds);
 const SOAK_FIGURES = Number(values['soak-figures']);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CURATOR = path.join(ROOT, 'apps/worker/bin/curator.js');
@@ -122,71 +124,86 @@ function listSource(refs: ArticleRef[]): ArticleSource {
 }
 
 // ---------------------------------------------------------------- 1. enqueue / dequeue
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function dequeueRun(queues: QueueSet, variant: 'raw' | 'ours', tag: string): Promise<number> {
+  const refs = syntheticRefs(JOBS, tag);
+  for (let i = 0; i < refs.length; i += 1000) await addIngestJobs(queues, config, refs.slice(i, i + 1000), 'bench');
+  let done = 0;
+  let release: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (release = resolve));
+  const t = performance.now();
+  const worker =
+    variant === 'raw'
+      ? new Worker('ingest', async () => null, { connection: createRedis(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 50 })
+      : new Worker(
+          'ingest',
+          (job: Job, token?: string, signal?: AbortSignal) =>
+            guard({ db, stage: 'ingest', job, token, signal, worker: 'bench', articleKey: 'x', subject: '', runId: null, markFailed: async () => {} }, async () => null),
+          workerOptions(config, 'ingest', 50, 'bench'),
+        );
+  worker.on('completed', () => {
+    done += 1;
+    if (done === JOBS) release();
+  });
+  await finished;
+  const ms = performance.now() - t;
+  await worker.close();
+  (worker.opts.connection as { disconnect?: () => void }).disconnect?.();
+  await resetAll(queues);
+  return ms;
+}
+
 async function benchEnqueueDequeue(queues: QueueSet): Promise<void> {
   say(`\n## 1. bare enqueue and dequeue (${JOBS} jobs, private local Redis)`);
   const raw = new Queue('ingest', { connection: createRedis(config.REDIS_URL), prefix: config.QUEUE_PREFIX });
   const chunks = <T>(items: T[], size = 1000) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-  let refs = syntheticRefs(JOBS, '1');
-  let t = performance.now();
-  for (const chunk of chunks(refs)) await raw.addBulk(chunk.map((ref) => { const job = ingestJob(config, { ref: refToData(ref), runId: 'bench' }); return { name: job.name, data: job.data, opts: job.opts }; }));
-  const rawEnqueue = performance.now() - t;
-  await resetAll(queues);
-
-  refs = syntheticRefs(JOBS, '2');
-  t = performance.now();
-  for (const chunk of chunks(refs)) await addIngestJobs(queues, config, chunk, 'bench');
-  const ourEnqueue = performance.now() - t;
-  await resetAll(queues);
-
-  refs = syntheticRefs(JOBS, '3');
-  t = performance.now();
-  const summary = await enqueueRun(db, queues, config, { source: listSource(refs), spec: { kind: 'pmc-s3' }, filters });
-  const fullEnqueue = performance.now() - t;
-  if (summary.enqueued !== JOBS) throw new Error(`enqueueRun enqueued ${summary.enqueued}`);
-  t = performance.now();
-  const again = await enqueueRun(db, queues, config, { source: listSource(refs), spec: { kind: 'pmc-s3' }, filters });
-  const reEnqueue = performance.now() - t;
-  const queued = await queues.queues.ingest.getJobCountByTypes('waiting', 'prioritized');
-  await resetAll(queues);
-  say(`enqueue, raw BullMQ addBulk (same ids/options):        ${rate(JOBS, rawEnqueue)}`);
-  say(`enqueue, ours (addIngestJobs):                         ${rate(JOBS, ourEnqueue)}`);
-  say(`enqueue, ours end to end (curator enqueue: run row, placeholder rows, run links, completeness check, addBulk): ${rate(JOBS, fullEnqueue)}`);
-  say(`enqueue of the same ${JOBS} articles again (all ids exist → no-ops): ${rate(JOBS, reEnqueue)}; jobs in the queue afterwards: ${queued} (expected ${JOBS}; enqueued ${again.enqueued} submissions)`);
-
-  // Dequeue: raw Worker with a no-op processor vs our worker settings + failure guard around the same no-op.
-  for (const variant of ['raw', 'ours'] as const) {
-    refs = syntheticRefs(JOBS, variant === 'raw' ? '4' : '5');
-    for (const chunk of chunks(refs)) await addIngestJobs(queues, config, chunk, 'bench');
-    let done = 0;
-    let release: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (release = resolve));
-    {
-      const onDone = () => {
-        done += 1;
-        if (done === JOBS) release();
-      };
-      t = performance.now();
-      const worker =
-        variant === 'raw'
-          ? new Worker('ingest', async () => null, { connection: createRedis(config.REDIS_URL), prefix: config.QUEUE_PREFIX, concurrency: 50 })
-          : new Worker(
-              'ingest',
-              (job: Job, token?: string, signal?: AbortSignal) =>
-                guard({ db, stage: 'ingest', job, token, signal, worker: 'bench', articleKey: 'x', subject: '', runId: null, markFailed: async () => {} }, async () => null),
-              workerOptions(config, 'ingest', 50, 'bench'),
-            );
-      worker.on('completed', onDone);
-      void finished.then(async () => {
-        await worker.close();
-        (worker.opts.connection as { disconnect?: () => void }).disconnect?.();
-      });
+  const enqueue = { raw: [] as number[], ours: [] as number[], full: [] as number[], again: [] as number[] };
+  let queuedAfterAgain = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let refs = syntheticRefs(JOBS, `1${round}`);
+    let t = performance.now();
+    for (const chunk of chunks(refs)) {
+      await raw.addBulk(chunk.map((ref) => {
+        const job = ingestJob(config, { ref: refToData(ref), runId: 'bench' });
+        return { name: job.name, data: job.data, opts: job.opts };
+      }));
     }
-    await finished;
-    const ms = performance.now() - t;
-    say(`dequeue+complete, ${variant === 'raw' ? 'raw BullMQ Worker, no-op processor    ' : 'ours (worker options + failure guard)'} concurrency 50: ${rate(JOBS, ms)}`);
+    enqueue.raw.push(performance.now() - t);
+    await resetAll(queues);
+
+    refs = syntheticRefs(JOBS, `2${round}`);
+    t = performance.now();
+    for (const chunk of chunks(refs)) await addIngestJobs(queues, config, chunk, 'bench');
+    enqueue.ours.push(performance.now() - t);
+    await resetAll(queues);
+
+    refs = syntheticRefs(JOBS, `3${round}`);
+    t = performance.now();
+    const summary = await enqueueRun(db, queues, config, { source: listSource(refs), spec: { kind: 'pmc-s3' }, filters });
+    enqueue.full.push(performance.now() - t);
+    if (summary.enqueued !== JOBS) throw new Error(`enqueueRun enqueued ${summary.enqueued}`);
+    t = performance.now();
+    await enqueueRun(db, queues, config, { source: listSource(refs), spec: { kind: 'pmc-s3' }, filters });
+    enqueue.again.push(performance.now() - t);
+    queuedAfterAgain = await queues.queues.ingest.getJobCountByTypes('waiting', 'prioritized');
     await resetAll(queues);
   }
+  const show = (xs: number[]) => `${rate(JOBS, median(xs))} (rounds: ${xs.map((ms) => rate(JOBS, ms)).join(', ')})`;
+  say(`enqueue, raw BullMQ addBulk (same ids/options), median of ${ROUNDS}: ${show(enqueue.raw)}`);
+  say(`enqueue, ours (addIngestJobs): ${show(enqueue.ours)}`);
+  say(`enqueue, ours end to end (curator enqueue: run row, placeholder rows, run links, completeness check, addBulk): ${show(enqueue.full)}`);
+  say(`enqueue of the same ${JOBS} articles again into a new run (ids exist → no-ops): ${show(enqueue.again)}; jobs queued afterwards: ${queuedAfterAgain} (expected ${JOBS})`);
+
+  // Dequeue: raw Worker with a no-op processor vs our worker settings + failure guard around the same no-op,
+  // alternated over several rounds (the machine is shared, so single runs are noisy).
+  const dequeue = { raw: [] as number[], ours: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of ['raw', 'ours'] as const) dequeue[variant].push(await dequeueRun(queues, variant, `${variant === 'raw' ? 4 : 5}${round}`));
+  }
+  say(`dequeue+complete, raw BullMQ Worker, no-op processor, concurrency 50, median of ${ROUNDS}: ${rate(JOBS, median(dequeue.raw))} (${dequeue.raw.map((ms) => rate(JOBS, ms)).join(', ')})`);
+  say(`dequeue+complete, ours (worker options + failure guard), concurrency 50, median of ${ROUNDS}: ${rate(JOBS, median(dequeue.ours))} (${dequeue.ours.map((ms) => rate(JOBS, ms)).join(', ')})`);
   await raw.close();
 }
 
@@ -258,22 +275,27 @@ async function queueCurate(queues: QueueSet, dir: string, { processes, env: extr
 }
 
 async function benchOverhead(queues: QueueSet, runtime: Runtime): Promise<void> {
-  say(`\n## 2. queue overhead: ${COPIES}× the sample (${COPIES * 7} articles, ${COPIES * SAMPLE_FIGURES} figures), detector ${config.DETECTOR}`);
-  const loop = await loopCurate(runtime, makeCorpus('loop', COPIES));
-  say(`plain loop (same stage functions, one after another, detection in-process):  ${loop.ms.toFixed(0)} ms, ${((loop.figures / loop.ms) * 1000).toFixed(2)} figures/s`);
+  say(`\n## 2. queue overhead: ${COPIES}× the sample (${COPIES * 7} articles, ${COPIES * SAMPLE_FIGURES} figures), detector ${config.DETECTOR}, ${ROUNDS} interleaved rounds`);
+  const times = { loop: [] as number[], queued: [] as number[], single: [] as number[] };
+  // Warm-up: model loading, JIT, first S3 writes.
+  await loopCurate(runtime, makeCorpus('warmup', 1));
   await resetAll(queues);
-  const queued = await queueCurate(queues, makeCorpus('queued', COPIES), { processes: 1 });
-  say(`through the queues (1 worker process, all stages, default threads):           ${queued.ms.toFixed(0)} ms, ${((queued.figures / queued.ms) * 1000).toFixed(2)} figures/s`);
-  say(`queue / loop throughput ratio: ${(loop.ms / queued.ms).toFixed(2)} (target ≥ 0.9)`);
-  await resetAll(queues);
-  // The loop ran first (cold caches); run it again warm so the ratio is not flattered by warm-up.
-  const warm = await loopCurate(runtime, makeCorpus('loop2', COPIES));
-  say(`plain loop again (warm):                                                       ${warm.ms.toFixed(0)} ms → ratio ${(warm.ms / queued.ms).toFixed(2)}`);
-  await resetAll(queues);
-  // Same comparison with one thread per stage and no batching, which takes away the queues' pipelining.
-  const single = await queueCurate(queues, makeCorpus('single', COPIES), { processes: 1, env: { INGEST_THREADS: '1', DETECT_THREADS: '1', DETECT_MAX_BATCH: '1' } });
-  say(`through the queues, 1 ingest thread, 1 detect thread, batch 1:                ${single.ms.toFixed(0)} ms → ratio ${(loop.ms / single.ms).toFixed(2)}`);
-  await resetAll(queues);
+  for (let round = 0; round < ROUNDS; round++) {
+    times.loop.push((await loopCurate(runtime, makeCorpus(`loop${round}`, COPIES))).ms);
+    await resetAll(queues);
+    times.queued.push((await queueCurate(queues, makeCorpus(`queued${round}`, COPIES), { processes: 1 })).ms);
+    await resetAll(queues);
+    const single = { INGEST_THREADS: '1', DETECT_THREADS: '1', DETECT_MAX_BATCH: '1' };
+    times.single.push((await queueCurate(queues, makeCorpus(`single${round}`, COPIES), { processes: 1, env: single })).ms);
+    await resetAll(queues);
+    say(`round ${round + 1}: loop ${times.loop[round]!.toFixed(0)} ms, queues ${times.queued[round]!.toFixed(0)} ms, queues 1 thread/stage ${times.single[round]!.toFixed(0)} ms`);
+  }
+  const figures = COPIES * SAMPLE_FIGURES;
+  const fps = (ms: number) => ((figures / ms) * 1000).toFixed(2);
+  say(`plain loop (same stage functions, one after another, detection in-process), median: ${median(times.loop).toFixed(0)} ms, ${fps(median(times.loop))} figures/s`);
+  say(`through the queues (1 worker process, default threads: ingest 2, detect 1, batch ≤ 8), median: ${median(times.queued).toFixed(0)} ms, ${fps(median(times.queued))} figures/s`);
+  say(`through the queues, 1 ingest thread, 1 detect thread, batch 1, median: ${median(times.single).toFixed(0)} ms, ${fps(median(times.single))} figures/s`);
+  say(`queue / loop throughput ratio (medians): default ${(median(times.loop) / median(times.queued)).toFixed(2)}, 1 thread per stage ${(median(times.loop) / median(times.single)).toFixed(2)} (target ≥ 0.9)`);
 }
 
 async function benchScaling(queues: QueueSet): Promise<void> {
