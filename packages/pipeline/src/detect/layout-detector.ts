@@ -41,7 +41,7 @@ export interface StepTimings {
 
 interface Piece {
   rect: Rect;
-  label?: { text: string; rect: Rect; confidence: number; corner: Corner; inferred?: boolean };
+  label?: { text: string; rect: Rect; confidence: number; corner: Corner; inferred?: boolean; cost?: number };
 }
 
 const rectGap = (a: Rect, b: Rect): number =>
@@ -207,7 +207,12 @@ export class LayoutOcrDetector implements SubfigureDetector {
         if (pieces.some((p) => p.label && rectInter(p.label.rect, job.candidate.rect) > 0)) return;
         const parsed = parseLabel(r.text, hints);
         if (r.confidence < (hints && hints.length > 0 ? minHinted : minConf)) return;
-        if (parsed) piece.label = { text: parsed.text, rect: job.candidate.rect, confidence: r.confidence, corner: job.candidate.corner };
+        if (!parsed) return;
+        // A label text names one panel: a second reading of the same text keeps the nearer-corner one.
+        const rival = pieces.find((p) => p !== piece && p.label?.text === parsed.text);
+        if (rival && (rival.label!.cost ?? 0) <= job.candidate.cost) return;
+        if (rival) delete rival.label;
+        piece.label = { text: parsed.text, rect: job.candidate.rect, confidence: r.confidence, corner: job.candidate.corner, cost: job.candidate.cost };
       });
     };
     const first: Array<{ piece: number; candidate: LabelCandidate }> = [];

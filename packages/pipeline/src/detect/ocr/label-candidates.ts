@@ -26,7 +26,7 @@ export interface CandidateOptions {
   minGlyphPixels?: number;
   /** Largest glyph height as a fraction of the figure's longer side. Default 0.08. */
   maxGlyphFraction?: number;
-  /** How far the top-left window reaches outside the piece, as a fraction of the longer side. Default 0.03. */
+  /** How far the top-left window reaches outside the piece, as a fraction of the longer side. Default 0.06. */
   outsideFraction?: number;
 }
 
@@ -42,7 +42,7 @@ function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: 
   const top = corner.startsWith('top');
   // The top-left window reaches a little outside the piece: a label in the gutter may have been cut into
   // the neighbouring piece.
-  const out = corner === 'top-left' ? Math.round((options.outsideFraction ?? 0.03) * longSide) : 0;
+  const out = corner === 'top-left' ? Math.round((options.outsideFraction ?? 0.06) * longSide) : 0;
   const x1 = left ? piece[0] - out : piece[2] - ww;
   const y1 = top ? piece[1] - out : piece[3] - wh;
   return [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x1 + ww + out), Math.min(img.height, y1 + wh + out)];
