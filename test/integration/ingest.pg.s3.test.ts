@@ -82,6 +82,9 @@ describe('ingest from the PMC Cloud layout into Postgres and S3', () => {
   });
 
   it('changes nothing when the same articles are ingested again, forced or not', async () => {
+    // Downstream results of an unchanged image must survive a forced re-ingest.
+    const detected = await db.figure.findFirstOrThrow({ where: { article: { key: 'PMC990000003.1' } } });
+    await db.figure.update({ where: { id: detected.id }, data: { detectStatus: 'done', detectVersion: 1 } });
     const before = await snapshot();
     const again = await ingestDirect(runtime, { source: pmcSource({ mode: 'prefix', prefix: 'PMC' }), ingest: { licenseGroups: ['comm'] } });
     expect(again.unchanged).toBe(7);
@@ -90,6 +93,7 @@ describe('ingest from the PMC Cloud layout into Postgres and S3', () => {
     expect(forced.ingested).toBe(7);
     expect(forced.objectsWritten).toBe(0);
     expect(await snapshot()).toEqual(before);
+    expect((await db.figure.findUniqueOrThrow({ where: { id: detected.id } })).detectStatus).toBe('done');
   });
 
   it('resolves the latest version of a PMCID by listing its prefixes', async () => {

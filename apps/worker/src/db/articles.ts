@@ -59,6 +59,8 @@ export async function persistIngestedArticle(db: Db, input: PersistIngestInput):
     });
     const jatsIds = input.figures.map(({ ingested }) => ingested.figure.id);
     await tx.figure.deleteMany({ where: { articleId: article.id, jatsId: { notIn: jatsIds } } });
+    const existing = await tx.figure.findMany({ where: { articleId: article.id }, select: { jatsId: true, sha256: true } });
+    const previousSha = new Map(existing.map((figure) => [figure.jatsId, figure.sha256]));
     for (const { ingested, keys } of input.figures) {
       const { figure, image } = ingested;
       const columns = {
@@ -77,13 +79,17 @@ export async function persistIngestedArticle(db: Db, input: PersistIngestInput):
         format: image?.format ?? null,
         byteSize: image?.original.byteLength ?? null,
         ingestStatus: image ? ('done' as const) : ('failed' as const),
+      };
+      // Downstream results stay valid while the image bytes are the same; new bytes send the figure back.
+      const downstream = {
         detectStatus: image ? ('pending' as const) : ('skipped' as const),
         alignStatus: image ? ('pending' as const) : ('skipped' as const),
       };
+      const unchangedImage = previousSha.has(figure.id) && previousSha.get(figure.id) === (image?.sha256 ?? null);
       await tx.figure.upsert({
         where: { articleId_jatsId: { articleId: article.id, jatsId: figure.id } },
-        create: { articleId: article.id, jatsId: figure.id, ...columns },
-        update: columns,
+        create: { articleId: article.id, jatsId: figure.id, ...columns, ...downstream },
+        update: unchangedImage ? columns : { ...columns, ...downstream },
       });
     }
     if (input.runId) {
