@@ -5,6 +5,7 @@ import { linkRunMembers } from '../db/runs.ts';
 import { ingestJob, refToData } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import { removeStaleFinishedJobs } from '../queues/stale-jobs.ts';
 import type { SourceSpec } from '../sources.ts';
 import { createRun, type RunFilters } from './runs.ts';
 
@@ -44,7 +45,9 @@ export function isComplete(article: CompletionColumns): boolean {
 /** Adds ingest jobs for refs in one addBulk; ids are content-derived, so refs already queued are no-ops. */
 export async function addIngestJobs(queues: QueueSet, config: Config, refs: ArticleRef[], runId: string | null): Promise<void> {
   if (refs.length === 0) return;
-  await queues.queues.ingest.addBulk(refs.map((ref) => ingestJob(config, { ref: refToData(ref), runId })));
+  const jobs = refs.map((ref) => ingestJob(config, { ref: refToData(ref), runId }));
+  await removeStaleFinishedJobs(queues.queues.ingest, queues.connection, jobs.map((job) => job.opts.jobId as string));
+  await queues.queues.ingest.addBulk(jobs);
 }
 
 /**

@@ -4,6 +4,7 @@ import { CurationError } from '@pmc-curator/pipeline/errors';
 import { markArticleFailed } from '../db/articles.ts';
 import { setFigureStatus } from '../db/figures.ts';
 import { linkRunArticle } from '../db/runs.ts';
+import { removeStaleFlowJobs } from '../queues/stale-jobs.ts';
 import { articleFlow, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
@@ -57,15 +58,15 @@ export async function continueArticle(
   );
   const complete = article.alignStatus === 'done' && article.detectVersion === STAGE_VERSIONS.detect && article.alignVersion === STAGE_VERSIONS.align;
   if (figures.length === 0 && complete) return 0;
-  await queues.flows.add(
-    articleFlow(runtime.config, {
-      articleKey,
-      articleId: article.id,
-      runId,
-      figures: figures.map((f) => ({ id: f.id, ordinal: f.ordinal })),
-      ...(generation ? { generation } : {}),
-    }),
-  );
+  const flow = articleFlow(runtime.config, {
+    articleKey,
+    articleId: article.id,
+    runId,
+    figures: figures.map((f) => ({ id: f.id, ordinal: f.ordinal })),
+    ...(generation ? { generation } : {}),
+  });
+  await removeStaleFlowJobs(queues, flow);
+  await queues.flows.add(flow);
   return figures.length;
 }
 

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../apps/worker/src/config.ts';
+import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import { waitForRun } from '../../apps/worker/src/run/wait.ts';
+import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { resetDatabase, testDb } from '../support/servers.ts';
+import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+
+let config: Config;
+let db: Db;
+let store: S3ObjectStore;
+let queues: QueueSet;
+let pool: WorkerPool;
+
+beforeAll(async () => {
+  config = faultConfig();
+  db = testDb(config);
+  await resetDatabase(db);
+  store = await testStore(config);
+  queues = await openQueues(config);
+  pool = await startWorkerPool({ config, runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
+});
+
+afterAll(async () => {
+  await pool?.close(500);
+  await dropQueues(queues);
+  await db.$disconnect();
+});
+
+describe('results lost in Postgres while Redis still keeps the finished jobs', () => {
+  it('curates the articles again instead of treating the kept jobs as done', async () => {
+    const spec = await publishSample(config);
+    const first = await enqueueSample(db, queues, config, spec);
+    await waitForRun(db, first.runId, { timeoutMs: 150_000 });
+    expect(await queues.queues.ingest.getCompletedCount()).toBe(SAMPLE_ARTICLES);
+
+    // A new database (or a restored backup) behind the same Redis: the kept job ids are stale.
+    await resetDatabase(db);
+    const second = await enqueueSample(db, queues, config, spec);
+    expect(second.enqueued).toBe(SAMPLE_ARTICLES);
+    await waitForRun(db, second.runId, { timeoutMs: 150_000 });
+    const counts = await curatedCounts(db, store);
+    expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });
+    expect(counts.pairs).toBe(counts.subfigures);
+  });
+});
