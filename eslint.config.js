@@ -32,7 +32,7 @@ export default tseslint.config(
     files: ['**/*.test.ts'],
     plugins: { vitest },
     rules: {
-      'vitest/valid-expect': 'error',
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
       'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*'] }],
       'vitest/no-identical-title': 'error',
       'vitest/no-focused-tests': 'error',
