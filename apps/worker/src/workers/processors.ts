@@ -140,51 +140,42 @@ export function detectProcessor(runtime: Runtime): StageProcessor {
       batcher.flush();
       await pool.close();
     },
-    process: async (job, token, signal) => {
-      const data = job.data as FigureJobData;
-      const figure = await runtime.db.figure.findUnique({ where: { id: data.figureId }, select: { jatsId: true } });
-      return guard(
-        {
-          db: runtime.db,
-          stage: 'detect',
-          job,
-          token,
-          signal,
-          worker: runtime.workerName,
-          articleKey: data.articleKey,
-          subject: figure?.jatsId ?? data.figureId,
-          runId: data.runId,
-          markFailed: () => setFigureStatus(runtime.db, data.figureId, 'detect', 'failed'),
-        },
-        () => runDetectStage({ db: runtime.db, store: runtime.store, detect: (item) => batcher.submit(item) }, data),
-      );
-    },
+    process: (job, token, signal) =>
+      guardFigureJob(runtime, 'detect', { job, token, signal }, (data) =>
+        runDetectStage({ db: runtime.db, store: runtime.store, detect: (item) => batcher.submit(item) }, data),
+      ),
   };
+}
+
+/** Runs one figure job under the failure guard: ledger rows name the figure by its JATS id. */
+async function guardFigureJob(
+  runtime: Runtime,
+  stage: 'detect' | 'align',
+  call: { job: Job; token: string | undefined; signal: AbortSignal | undefined },
+  work: (data: FigureJobData) => Promise<unknown>,
+): Promise<unknown> {
+  const data = call.job.data as FigureJobData;
+  const figure = await runtime.db.figure.findUnique({ where: { id: data.figureId }, select: { jatsId: true } });
+  return guard(
+    {
+      db: runtime.db,
+      stage,
+      ...call,
+      worker: runtime.workerName,
+      articleKey: data.articleKey,
+      subject: figure?.jatsId ?? data.figureId,
+      runId: data.runId,
+      markFailed: () => setFigureStatus(runtime.db, data.figureId, stage, 'failed'),
+    },
+    () => work(data),
+  );
 }
 
 export function alignProcessor(runtime: Runtime): StageProcessor {
   return {
     ready: async () => {},
     close: async () => {},
-    process: async (job, token, signal) => {
-      const data = job.data as FigureJobData;
-      const figure = await runtime.db.figure.findUnique({ where: { id: data.figureId }, select: { jatsId: true } });
-      return guard(
-        {
-          db: runtime.db,
-          stage: 'align',
-          job,
-          token,
-          signal,
-          worker: runtime.workerName,
-          articleKey: data.articleKey,
-          subject: figure?.jatsId ?? data.figureId,
-          runId: data.runId,
-          markFailed: () => setFigureStatus(runtime.db, data.figureId, 'align', 'failed'),
-        },
-        () => runAlignStage(runtime.db, data),
-      );
-    },
+    process: (job, token, signal) => guardFigureJob(runtime, 'align', { job, token, signal }, (data) => runAlignStage(runtime.db, data)),
   };
 }
 
