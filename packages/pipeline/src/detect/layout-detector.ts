@@ -4,11 +4,11 @@ import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
 import { lineSums, trimRect, xyCut } from './layout/xycut.ts';
 import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
-import { candidateCrop, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
+import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
 import { harmoniseCase, parseLabel } from './ocr/labels.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
-import type { RecognizerOptions } from './ocr/recognizer.ts';
+import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
 import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.0+ppocrv4-rec';
@@ -176,10 +176,16 @@ export class LayoutOcrDetector implements SubfigureDetector {
     return clampBox([Math.floor(r[0] * sx), Math.floor(r[1] * sy), Math.ceil(r[2] * sx), Math.ceil(r[3] * sy)], width, height);
   }
 
-  /** OCR in two rounds: the best top-left candidate of every piece, then other corners for pieces still unlabelled. */
+  /**
+   * OCR in rounds: the best top-left candidate of every piece, then other corners for pieces still
+   * unlabelled, then, when the labels found so far sit in another corner, that corner of every piece still
+   * unlabelled. Labels are (re)assigned from all readings after each round, preferring the figure's
+   * dominant corner.
+   */
   private async readLabels(img: AnalysisImage, pieces: Piece[], hints: string[] | undefined): Promise<void> {
     const minConf = this.options.minLabelConfidence ?? 0.55;
     const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
+    const threshold = hints && hints.length > 0 ? minHinted : minConf;
     const candidateCache = new Map<string, LabelCandidate[]>();
     const candidates = (i: number, corner: Corner): LabelCandidate[] => {
       const key = `${i}:${corner}`;
@@ -190,42 +196,71 @@ export class LayoutOcrDetector implements SubfigureDetector {
       }
       return list;
     };
-    const round = async (jobs: Array<{ piece: number; candidate: LabelCandidate }>): Promise<void> => {
-      if (jobs.length === 0) return;
+    type Job = { piece: number; candidate: LabelCandidate };
+    const readings: Array<Job & { text: string; confidence: number }> = [];
+    const recognised = new Map<string, Recognition>();
+    const done = new Set<string>();
+    const jobKey = (j: Job): string => `${j.piece}:${j.candidate.corner}:${j.candidate.rect.join(',')}`;
+    const round = async (jobs: Job[]): Promise<void> => {
+      const fresh = jobs.filter((j) => !done.has(jobKey(j)));
+      if (fresh.length === 0) return;
+      fresh.forEach((j) => done.add(jobKey(j)));
       // The same word can be a candidate of two pieces (windows reach into the gutter): read it once.
-      const keys = jobs.map((j) => j.candidate.rect.join(','));
-      const unique = [...new Set(keys)];
-      const read = await this.recognizer!.recognize(unique.map((k) => candidateCrop(img, jobs[keys.indexOf(k)]!.candidate)));
-      const results = keys.map((k) => read[unique.indexOf(k)]);
-      // One printed label names one panel: when two pieces see the same word, the nearer corner wins.
-      const order = jobs.map((_, k) => k).sort((a, b) => jobs[a]!.candidate.cost - jobs[b]!.candidate.cost);
-      order.forEach((k) => {
-        const job = jobs[k]!;
-        const r = results[k];
-        const piece = pieces[job.piece]!;
-        if (!r || piece.label || r.confidence < Math.min(minConf, minHinted)) return;
-        if (pieces.some((p) => p.label && rectInter(p.label.rect, job.candidate.rect) > 0)) return;
+      const keys = fresh.map((j) => j.candidate.rect.join(','));
+      const unread = [...new Set(keys)].filter((k) => !recognised.has(k));
+      const crops = unread.map((k) => candidateCrop(img, fresh[keys.indexOf(k)]!.candidate));
+      const read = await this.recognizer!.recognize(crops);
+      unread.forEach((k, i) => {
+        // The shape of dotted i's (i, ii, iii) is more reliable than OCR, which often misses bold ones.
+        const dotted = countDottedIs(crops[i]!);
+        const r = read[i]!;
+        recognised.set(k, dotted > 0 && parseLabel('i'.repeat(dotted), hints) ? { text: 'i'.repeat(dotted), confidence: Math.max(r.confidence, 0.9) } : r);
+      });
+      fresh.forEach((job, k) => {
+        const r = recognised.get(keys[k]!);
+        if (!r || r.confidence < threshold) return;
         const parsed = parseLabel(r.text, hints);
-        if (r.confidence < (hints && hints.length > 0 ? minHinted : minConf)) return;
-        if (!parsed) return;
-        // A label text names one panel: a second reading of the same text keeps the nearer-corner one.
-        const rival = pieces.find((p) => p !== piece && p.label?.text === parsed.text);
-        if (rival && (rival.label!.cost ?? 0) <= job.candidate.cost) return;
-        if (rival) delete rival.label;
-        piece.label = { text: parsed.text, rect: job.candidate.rect, confidence: r.confidence, corner: job.candidate.corner, cost: job.candidate.cost };
+        if (parsed) readings.push({ ...job, text: parsed.text, confidence: r.confidence });
       });
     };
-    const first: Array<{ piece: number; candidate: LabelCandidate }> = [];
+    /** The corner with the most distinct label texts read (top-left on ties). */
+    const dominantCorner = (): Corner => {
+      const texts = new Map<Corner, Set<string>>();
+      for (const r of readings) {
+        const set = texts.get(r.candidate.corner) ?? new Set<string>();
+        set.add(r.text);
+        texts.set(r.candidate.corner, set);
+      }
+      let best: Corner = 'top-left';
+      for (const [corner, set] of texts) if (set.size > (texts.get(best)?.size ?? 0)) best = corner;
+      return best;
+    };
+    // One printed label names one panel and one label text names one panel: the reading nearest to its
+    // corner wins, with the figure's dominant corner (top-left by default) preferred over the others.
+    const assign = (): void => {
+      const dominant = dominantCorner();
+      const prior = (c: Corner): number => (c === dominant ? 0 : c === 'top-left' ? 0.15 : 0.3);
+      for (const p of pieces) delete p.label;
+      const ranked = readings.map((r) => ({ r, cost: r.candidate.cost + prior(r.candidate.corner) })).sort((a, b) => a.cost - b.cost);
+      for (const { r } of ranked) {
+        const piece = pieces[r.piece]!;
+        if (piece.label) continue;
+        if (pieces.some((p) => p.label && (p.label.text === r.text || rectInter(p.label.rect, r.candidate.rect) > 0))) continue;
+        piece.label = { text: r.text, rect: r.candidate.rect, confidence: r.confidence, corner: r.candidate.corner, cost: r.candidate.cost };
+      }
+    };
+    const first: Job[] = [];
     pieces.forEach((_, i) => {
       const c = candidates(i, 'top-left')[0];
       if (c) first.push({ piece: i, candidate: c });
     });
     await round(first);
+    assign();
     // Most figures label the top-left corner; other corners are read only when that convention did not
     // show up (keeps OCR to a few small crops per figure).
     const found = pieces.filter((p) => p.label).length;
     const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
-    const second: Array<{ piece: number; candidate: LabelCandidate }> = [];
+    const second: Job[] = [];
     pieces.forEach((p, i) => {
       if (p.label) return;
       const tl = candidates(i, 'top-left')[1];
@@ -244,6 +279,18 @@ export class LayoutOcrDetector implements SubfigureDetector {
     // A budget keeps unlabelled figures (charts split at legends, every corner tried) cheap.
     const budget = Math.max(0, (this.options.maxOcrCrops ?? 14) - first.length);
     await round(second.sort((a, b) => a.candidate.cost - b.candidate.cost).slice(0, budget));
+    assign();
+    const dominant = dominantCorner();
+    if (otherCorners && dominant !== 'top-left') {
+      // The figure's labels sit in another corner: read that corner (best two words) of every piece.
+      const third: Job[] = [];
+      pieces.forEach((p, i) => {
+        if (p.label) return;
+        for (const c of candidates(i, dominant).slice(0, 2)) third.push({ piece: i, candidate: c });
+      });
+      await round(third);
+      assign();
+    }
     this.reattachLabels(pieces);
     const harmonised = harmoniseCase(pieces.map((p) => p.label?.text), hints);
     pieces.forEach((p, i) => { if (p.label) p.label.text = harmonised[i] ?? p.label.text; });

@@ -19,6 +19,10 @@ describe('panel label parsing', () => {
     expect(parseLabel('a', ['A', 'B'])?.text).toBe('A');
     expect(parseLabel('9', ['f', 'g'])?.text).toBe('g');
     expect(parseLabel('z', ['a', 'b'])).toBeNull();
+    expect(parseLabel('11', ['i', 'ii', 'iii'])?.text).toBe('ii');
+    expect(parseLabel('Il', ['i', 'ii', 'iii'])?.text).toBe('ii');
+    expect(parseLabel('1v', ['iii', 'iv'])?.text).toBe('iv');
+    expect(parseLabel('11', ['a', 'b'])).toBeNull();
   });
   it('harmonises the case of shape-ambiguous letters', () => {
     expect(harmoniseCase(['a', 'b', 'C', 'd'])).toEqual(['a', 'b', 'c', 'd']);

@@ -30,6 +30,12 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
       const hit = hints.find((h) => h === alt);
       if (hit) return { text: hit };
     }
+    // Roman numerals are thin strokes that OCR often reads as 1, l, I or |: "11" and "Il" are "ii", "1v" is "iv".
+    if (hints.some((h) => ROMAN.test(h)) && /^[1lIi|!vVxX]+$/.test(s)) {
+      const roman = s.replace(/[1lI|!]/g, 'i').toLowerCase();
+      const hit = hints.find((h) => h === roman);
+      if (hit) return { text: hit };
+    }
     return null;
   }
   if (/^[A-Za-z]$/.test(s)) return { text: s };
