@@ -249,22 +249,25 @@ export function countDottedIs(crop: GreyCrop): number {
   const t = otsuThreshold(data, width, [0, 0, width, height]);
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = data[i]! <= t ? 1 : 0;
-  // Separator rules crossing the padded crop and one- or two-pixel specks are not part of the word.
+  // Separator rules crossing the padded crop are not part of the word.
   const rule = (c: Component): boolean => c.y2 - c.y1 >= 0.9 * height || c.x2 - c.x1 >= 0.9 * width;
-  const comps = connectedComponents(mask, width, [0, 0, width, height]).filter((c) => c.area >= 3 && !rule(c));
-  if (comps.length < 2 || comps.length > 6 || comps.some((c) => c.touches.some(Boolean))) return 0;
+  const comps = connectedComponents(mask, width, [0, 0, width, height]).filter((c) => !rule(c));
+  if (comps.length < 2 || comps.length > 8 || comps.some((c) => c.touches.some(Boolean) && c.area > 2)) return 0;
   const tallest = Math.max(...comps.map((c) => c.y2 - c.y1));
   const stems = comps.filter((c) => c.y2 - c.y1 >= 0.6 * tallest && c.y2 - c.y1 >= 1.2 * (c.x2 - c.x1));
-  const dots = comps.filter((c) => !stems.includes(c));
-  if (stems.length === 0 || stems.length > 3 || dots.length !== stems.length) return 0;
+  if (stems.length === 0 || stems.length > 3) return 0;
   const stemH = Math.min(...stems.map((s) => s.y2 - s.y1));
   const baseline = Math.max(...stems.map((s) => s.y2));
   if (stems.some((s) => baseline - s.y2 > 0.15 * stemH)) return 0;
+  const dots = new Set<Component>();
   for (const s of stems) {
     const sw = s.x2 - s.x1;
-    const dot = dots.filter((d) => Math.min(d.x2, s.x2) - Math.max(d.x1, s.x1) > 0 && d.y2 <= s.y1 + 1 && s.y1 - d.y2 <= 0.5 * stemH
-      && d.y2 - d.y1 <= 0.45 * stemH && d.x2 - d.x1 <= 1.6 * sw + 1);
+    const dot = comps.filter((d) => !stems.includes(d) && Math.min(d.x2, s.x2) - Math.max(d.x1, s.x1) > 0 && d.y2 <= s.y1 + 1
+      && s.y1 - d.y2 <= 0.5 * stemH && d.y2 - d.y1 <= 0.45 * stemH && d.x2 - d.x1 <= 1.6 * sw + 1);
     if (dot.length !== 1) return 0;
+    dots.add(dot[0]!);
   }
+  // Anything else must be a speck of noise (one or two pixels).
+  if (comps.some((c) => !stems.includes(c) && !dots.has(c) && c.area > 2)) return 0;
   return stems.length;
 }
