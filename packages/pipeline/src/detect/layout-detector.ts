@@ -223,16 +223,23 @@ export class LayoutOcrDetector implements SubfigureDetector {
         if (parsed) readings.push({ ...job, text: parsed.text, confidence: r.confidence });
       });
     };
-    /** The corner with the most distinct label texts read (top-left on ties). */
+    /**
+     * The corner with the most distinct label texts read; on ties the one whose readings sit closer to it
+     * (a label in a top-right corner is also a far top-left candidate of the panel beside it).
+     */
     const dominantCorner = (): Corner => {
-      const texts = new Map<Corner, Set<string>>();
+      const texts = new Map<Corner, Map<string, number>>();
       for (const r of readings) {
-        const set = texts.get(r.candidate.corner) ?? new Set<string>();
-        set.add(r.text);
-        texts.set(r.candidate.corner, set);
+        const costs = texts.get(r.candidate.corner) ?? new Map<string, number>();
+        costs.set(r.text, Math.min(costs.get(r.text) ?? Infinity, r.candidate.cost));
+        texts.set(r.candidate.corner, costs);
       }
+      const mean = (m: Map<string, number> | undefined): number => (m && m.size ? [...m.values()].reduce((a, b) => a + b, 0) / m.size : Infinity);
       let best: Corner = 'top-left';
-      for (const [corner, set] of texts) if (set.size > (texts.get(best)?.size ?? 0)) best = corner;
+      for (const [corner, costs] of texts) {
+        const size = texts.get(best)?.size ?? 0;
+        if (costs.size > size || (costs.size === size && mean(costs) < mean(texts.get(best)))) best = corner;
+      }
       return best;
     };
     // One printed label names one panel and one label text names one panel: the reading nearest to its
@@ -282,11 +289,11 @@ export class LayoutOcrDetector implements SubfigureDetector {
     assign();
     const dominant = dominantCorner();
     if (otherCorners && dominant !== 'top-left') {
-      // The figure's labels sit in another corner: read that corner (best two words) of every piece.
+      // The figure's labels sit in another corner: read that corner (best three words) of every piece.
       const third: Job[] = [];
       pieces.forEach((p, i) => {
         if (p.label) return;
-        for (const c of candidates(i, dominant).slice(0, 2)) third.push({ piece: i, candidate: c });
+        for (const c of candidates(i, dominant).slice(0, 3)) third.push({ piece: i, candidate: c });
       });
       await round(third);
       assign();
