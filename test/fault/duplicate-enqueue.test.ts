@@ -5,27 +5,24 @@ import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { resetDatabase, testDb } from '../support/servers.ts';
-import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openQueues, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
 
 let config: Config;
 let db: Db;
 let store: S3ObjectStore;
 let queues: QueueSet;
+let env: RunEnvironment | undefined;
 let pool: WorkerPool;
 
 beforeAll(async () => {
   config = faultConfig();
-  db = testDb(config);
-  await resetDatabase(db);
-  store = await testStore(config);
-  queues = await openQueues(config);
+  env = await openRunEnvironment(config);
+  ({ db, store, queues } = env);
 });
 
 afterAll(async () => {
   await pool?.close(500);
-  await dropQueues(queues);
-  await db.$disconnect();
+  await closeRunEnvironment(env);
 });
 
 describe('the same run enqueued twice at once', () => {

@@ -5,8 +5,7 @@ import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { resetDatabase, testDb } from '../support/servers.ts';
-import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';
 import { FaultyS3Proxy, TcpProxy } from './support/proxies.ts';
 
@@ -14,16 +13,15 @@ let direct: Config;
 let db: Db;
 let store: S3ObjectStore;
 let queues: QueueSet;
+let env: RunEnvironment | undefined;
 let pool: WorkerPool;
 let pgProxy: TcpProxy;
 let s3Proxy: FaultyS3Proxy;
 
 beforeAll(async () => {
   direct = faultConfig();
-  db = testDb(direct);
-  await resetDatabase(db);
-  store = await testStore(direct);
-  queues = await openQueues(direct);
+  env = await openRunEnvironment(direct);
+  ({ db, store, queues } = env);
   const pgUrl = new URL(direct.DATABASE_URL);
   pgProxy = new TcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
   await pgProxy.listen();
@@ -33,10 +31,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.close(500);
-  await dropQueues(queues);
   await pgProxy?.close();
   await s3Proxy?.close();
-  await db.$disconnect();
+  await closeRunEnvironment(env);
 });
 
 describe('Postgres unreachable and S3 failing or slow', () => {

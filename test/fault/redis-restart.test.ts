@@ -5,8 +5,7 @@ import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { resetDatabase, testDb } from '../support/servers.ts';
-import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';
 import { PrivateRedis } from './support/redis-server.ts';
 
@@ -15,23 +14,21 @@ let config: Config;
 let db: Db;
 let store: S3ObjectStore;
 let queues: QueueSet;
+let env: RunEnvironment | undefined;
 let pool: WorkerPool;
 
 beforeAll(async () => {
   await redis.start();
   config = faultConfig({ REDIS_URL: redis.url, DETECTOR: 'layout-ocr' });
-  db = testDb(config);
-  await resetDatabase(db);
-  store = await testStore(config);
-  queues = await openQueues(config);
+  env = await openRunEnvironment(config);
+  ({ db, store, queues } = env);
   pool = await startWorkerPool({ config, runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
 });
 
 afterAll(async () => {
   await pool?.close(500);
-  await dropQueues(queues);
+  await closeRunEnvironment(env);
   await redis.destroy();
-  await db.$disconnect();
 });
 
 describe('Redis restarting during a run (data kept)', () => {

@@ -6,7 +6,7 @@ import { enqueueRun, type EnqueueSummary } from '../../../apps/worker/src/run/en
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../../apps/worker/src/sample/sample-articles.ts';
 import { createSource, type SourceSpec } from '../../../apps/worker/src/sources.ts';
 import type { S3ObjectStore } from '../../../apps/worker/src/storage/object-store.ts';
-import { listAll, testConfig, testStore } from '../../support/servers.ts';
+import { listAll, resetDatabase, testConfig, testDb, testStore } from '../../support/servers.ts';
 
 /** Settings that make faults show quickly: short locks and stall checks, fast backoff, few threads. */
 export const FAST: Partial<Record<keyof Config, string>> = {
@@ -67,3 +67,22 @@ export async function dropQueues(queues: QueueSet): Promise<void> {
 }
 
 export { testStore };
+
+/** What every run-level test starts from: an emptied database, the config's own bucket and queue set. */
+export interface RunEnvironment {
+  db: Db;
+  store: S3ObjectStore;
+  queues: QueueSet;
+}
+
+export async function openRunEnvironment(config: Config): Promise<RunEnvironment> {
+  const db = testDb(config);
+  await resetDatabase(db);
+  return { db, store: await testStore(config), queues: await openQueues(config) };
+}
+
+export async function closeRunEnvironment(env: RunEnvironment | undefined): Promise<void> {
+  if (!env) return;
+  await dropQueues(env.queues);
+  await env.db.$disconnect();
+}
