@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ALIGNER_VERSION, evaluateAlignment, groundTruthPanels, parseExsclaim, type PanelSource } from '@pmc-curator/pipeline/align';
+import {
+  ALIGNER_VERSION,
+  evaluateAlignment,
+  groundTruthPanels,
+  parseExsclaim,
+  parseReviewedSubcaptions,
+  withReviewedSubcaptions,
+  type PanelSource,
+} from '@pmc-curator/pipeline/align';
 import { SPLITTER_VERSION, splitCaption } from '@pmc-curator/pipeline/captions';
 import { createDetector, decodeImage, rescaleResult } from '@pmc-curator/pipeline/detect';
 
@@ -11,6 +19,7 @@ interface EvalAlignOptions {
   detector?: string;
   model?: string;
   perFigure?: boolean;
+  references?: string;
 }
 
 export function registerEvalAlign(program: Command): void {
@@ -23,8 +32,15 @@ export function registerEvalAlign(program: Command): void {
     .option('--detector <name>', 'detector name passed to createDetector (default: layout-ocr)')
     .option('--model <path>', 'ONNX panel detector model')
     .option('--per-figure', 'print one line per figure')
+    .option('--references <file>', 'reviewed subcaptions ({guideline, figures: {id: {label: text}}}) replacing the EXSCLAIM ones; boxes are kept')
     .action(async (dir: string, opts: EvalAlignOptions) => {
-      const figures = parseExsclaim(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
+      let figures = parseExsclaim(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
+      let references = 'EXSCLAIM subcaptions (expected.json)';
+      if (opts.references) {
+        const reviewed = withReviewedSubcaptions(figures, parseReviewedSubcaptions(JSON.parse(await readFile(opts.references, 'utf8'))));
+        figures = reviewed.figures;
+        references = `reviewed subcaptions (${opts.references}); ${reviewed.skippedPanels} panels without one left out`;
+      }
       let source: PanelSource;
       let close: (() => Promise<void>) | undefined;
       let panelsFrom: string;
@@ -54,6 +70,7 @@ export function registerEvalAlign(program: Command): void {
           `${JSON.stringify(
             {
               panels: panelsFrom,
+              references,
               splitter: SPLITTER_VERSION,
               aligner: ALIGNER_VERSION,
               figures: r.figures,

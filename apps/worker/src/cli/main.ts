@@ -3,6 +3,11 @@ import { registerCommands } from './commands.ts';
 
 /** Parses argv and runs one subcommand. Only this layer exits the process. */
 export async function main(argv: string[]): Promise<void> {
+  // `curator eval-detect … | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const program = new Command()
     .name('curator')
     .description('pmc-curator: turn PMC Open Access articles into subfigure–subcaption pairs')

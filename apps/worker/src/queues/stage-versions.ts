@@ -10,7 +10,7 @@ export const STAGE_VERSIONS = {
   /** Bump when the detector, its settings or the crop format change. */
   detect: 1,
   /** Bump when the caption splitter or the aligner change. */
-  align: 1,
+  align: 2,
   /** Article finalisation + export hook. */
   export: 1,
 } as const;

@@ -5,3 +5,5 @@ export { alignPanels } from './align.ts';
 export type { AlignedPair, AlignMethod, Alignment, CountMismatch } from './align.ts';
 export { evaluateAlignment, groundTruthPanels, iou, parseExsclaim, readingOrder } from './eval.ts';
 export type { AlignEvalReport, AlignFigureResult, ExsclaimFigure, ExsclaimSubfigure, PanelSource } from './eval.ts';
+export { parseReviewedSubcaptions, withReviewedSubcaptions } from './reviewed-references.ts';
+export type { ReviewedFigures, ReviewedSubcaptions } from './reviewed-references.ts';

@@ -12,6 +12,7 @@ import { normalizeCaption } from './normalize.ts';
 import { type Mention, type MentionForm, type MentionRole, scanLabelMentions } from './label-tokens.ts';
 import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
 import { type Span, splitSentences } from './sentences.ts';
+import { distributeClauses } from './clauses.ts';
 
 export type SplitMode = 'none' | 'prefix' | 'postfix' | 'inline';
 
@@ -430,7 +431,9 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
 
   const sentences = splitSentences(text);
   const used = [...boundary, ...inlineNew].sort((a, b) => a.start - b.start);
-  const { head: headParts, tail: tailParts, segments } = assign(text, sentences, boundary, inlineNew);
+  const assigned = assign(text, sentences, boundary, inlineNew);
+  const { head: headParts, tail: tailParts } = assigned;
+  const segments = assigned.segments.flatMap(distributeClauses);
   const head = joinText(headParts);
   const sharedRest = tailParts;
 

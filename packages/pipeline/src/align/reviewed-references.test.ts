@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseExsclaim } from './eval.ts';
+import { parseReviewedSubcaptions, withReviewedSubcaptions } from './reviewed-references.ts';
+
+const dir = fileURLToPath(new URL('../../../../test/fixtures/figures/exsclaim-ccby/', import.meta.url));
+const readJson = (name: string): unknown => JSON.parse(readFileSync(`${dir}${name}`, 'utf8'));
+
+describe('reviewed subcaption references', () => {
+  it('replace the EXSCLAIM subcaptions of every labelled panel of the fixture figures and keep the boxes', () => {
+    const figures = parseExsclaim(readJson('expected.json'));
+    const reviewed = parseReviewedSubcaptions(readJson('reviewed-subcaptions.json'));
+    const { figures: out, skippedPanels } = withReviewedSubcaptions(figures, reviewed);
+    expect(skippedPanels).toBe(0);
+    expect(out.map((f) => f.subfigures.length)).toEqual(figures.map((f) => f.subfigures.length));
+    const fig5 = out.find((f) => f.id === 's41467-018-06211-3_fig5.jpg');
+    const c = fig5?.subfigures.find((s) => s.label === 'c');
+    expect(c?.caption).toMatch(/^Comparison of the gravimetric energy density \(c\) among gasoline/);
+    expect(c?.box).toEqual(figures.find((f) => f.id === fig5?.id)?.subfigures.find((s) => s.label === 'c')?.box);
+  });
+
+  it('leave out panels without a reviewed text and count them', () => {
+    const figures = parseExsclaim(readJson('expected.json')).slice(0, 2);
+    const { figures: out, skippedPanels } = withReviewedSubcaptions(figures, {
+      guideline: 'test',
+      figures: { [figures[0]?.id ?? '']: { a: 'only a' } },
+    });
+    expect(out).toHaveLength(1);
+    expect(out[0]?.subfigures.map((s) => s.caption)).toEqual(['only a']);
+    expect(skippedPanels).toBe((figures[0]?.subfigures.length ?? 0) - 1 + (figures[1]?.subfigures.length ?? 0));
+  });
+
+  it('reject a file of another shape with a message naming the expected one', () => {
+    expect(() => parseReviewedSubcaptions({ figures: [] })).toThrow(/expected \{guideline, figures/);
+  });
+});
