@@ -13,6 +13,7 @@ import { type Mention, type MentionForm, type MentionRole, scanLabelMentions } f
 import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
 import { type Span, splitSentences } from './sentences.ts';
 import { distributeClauses } from './clauses.ts';
+import { dropAbbreviationLegends, dropDetachedWeakMentions, seqIndex } from './mention-filters.ts';
 
 export type SplitMode = 'none' | 'prefix' | 'postfix' | 'inline';
 
@@ -222,16 +223,6 @@ function sentenceIndexAt(sentences: Span[], pos: number): number {
   return ans;
 }
 
-/** Position of a label in its sequence: A/a -> 0, B2 -> 1, ii -> 1. */
-function seqIndex(a: Atom): number | undefined {
-  if (a.kind === 'letter') return letterIndex(a.text);
-  if (a.kind === 'roman') {
-    const v = labelSortKey(a.text, 'roman');
-    return v > 0 ? v - 1 : undefined;
-  }
-  return undefined;
-}
-
 /**
  * Tentative candidates ("; b hematoxylin", "tissue B) In", "(K) x and (L) y") are kept only when they
  * continue the label sequence; other tentative ones are dropped (bare) or stay references (bracketed).
@@ -377,10 +368,11 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
 
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
-  const family = chooseFamily(all, flags);
+  const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
   let mentions = family.mentions;
   mentions = resolveTentative(mentions);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
+  mentions = dropDetachedWeakMentions(mentions);
 
   // A weak prefix mention repeating an already introduced label is a reference: "(B) as in (A) Ki-67".
   const introduced = new Set<string>();

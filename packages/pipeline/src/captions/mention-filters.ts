@@ -1,0 +1,82 @@
+/**
+ * Filters that remove label candidates which are not panel labels, decided from their neighbours.
+ */
+import type { Mention } from './label-tokens.ts';
+import { type Atom, labelSortKey, letterIndex } from './label-sets.ts';
+
+/** Position of a label in its sequence: A/a -> 0, B2 -> 1, ii -> 1. */
+export function seqIndex(a: Atom): number | undefined {
+  if (a.kind === 'letter') return letterIndex(a.text);
+  if (a.kind === 'roman') {
+    const v = labelSortKey(a.text, 'roman');
+    return v > 0 ? v - 1 : undefined;
+  }
+  return undefined;
+}
+
+const LEGEND_GAP_RE = /^[\s;,]*[\p{L}\p{N}-]+(?:\s+[\p{L}\p{N}-]+){0,2}[\s;,]*$/u;
+
+/**
+ * "D: dorsal; V: ventral; A: anterior; P: posterior" is a legend of abbreviations, not panels: a run of two or
+ * more "X:" prefixes, each followed by at most three words, whose letters do not follow each other.
+ */
+export function dropAbbreviationLegends(mentions: Mention[], text: string): Mention[] {
+  const isColonPrefix = (m: Mention): boolean => m.role === 'prefix' && m.form === 'bare-punct' && m.atoms.length === 1 && text[m.end - 1] === ':';
+  const drop = new Set<Mention>();
+  let run: Mention[] = [];
+  const closeRun = (): void => {
+    if (run.length >= 2) {
+      const idx = run.map((m) => (m.atoms[0] ? seqIndex(m.atoms[0]) : undefined));
+      const consecutive = idx.every((v, k) => k === 0 || (v !== undefined && v === (idx[k - 1] ?? -2) + 1));
+      if (!consecutive) for (const m of run) drop.add(m);
+    }
+    run = [];
+  };
+  for (const m of mentions) {
+    const last = run[run.length - 1];
+    if (!isColonPrefix(m)) {
+      closeRun();
+      continue;
+    }
+    if (last && !LEGEND_GAP_RE.test(text.slice(last.end, m.start))) closeRun();
+    run.push(m);
+  }
+  closeRun();
+  return drop.size === 0 ? mentions : mentions.filter((m) => !drop.has(m));
+}
+
+/**
+ * Labels with weak evidence — only referenced in running text, or bracketed with other words "(L, brown)" —
+ * extend the sequence of firmly introduced labels only when they continue it: after (A)–(I), "a linker
+ * (L, brown) and a kinase (K, ochre)" are not panels K and L, but "(F, J, K, L)" after (A–J) does describe
+ * new panels K and L.
+ */
+export function dropDetachedWeakMentions(mentions: Mention[]): Mention[] {
+  const isWeak = (m: Mention): boolean => m.role === 'inline' || m.form === 'paren-mixed';
+  const firm = mentions.filter((m) => !isWeak(m)).flatMap((m) => m.atoms.map(seqIndex)).filter((v): v is number => v !== undefined);
+  if (firm.length === 0) return mentions;
+  const last = Math.max(...firm);
+  const beyond = [
+    ...new Set(
+      mentions
+        .filter(isWeak)
+        .flatMap((m) => m.atoms.map(seqIndex))
+        .filter((v): v is number => v !== undefined && v > last),
+    ),
+  ].sort((a, b) => a - b);
+  const allowed = new Set<number>();
+  for (const v of beyond) {
+    if (v !== last + 1 + allowed.size) break;
+    allowed.add(v);
+  }
+  const keep = (a: Atom): boolean => {
+    const v = seqIndex(a);
+    return v === undefined || v <= last || allowed.has(v);
+  };
+  return mentions.flatMap((m) => {
+    if (!isWeak(m)) return [m];
+    const atoms = m.atoms.filter(keep);
+    if (atoms.length === m.atoms.length) return [m];
+    return atoms.length > 0 ? [{ ...m, atoms }] : [];
+  });
+}
