@@ -2,15 +2,17 @@
  * Subfigure–subcaption alignment. Panels come from a detector (boxes, OCR'd labels, reading order);
  * subcaptions from the caption splitter. Pairing, in order of preference:
  * 1. by label: the panel's OCR'd label equals a caption label (each caption label used at most once);
- * 2. by order: remaining panels take the remaining caption labels in reading order, constrained to lie
+ * 2. by position, when the caption's labels are positional words ("left", "top right");
+ * 3. by order: remaining panels take the remaining caption labels in reading order, constrained to lie
  *    between the labels of their already-matched neighbours;
- * 3. whole caption: when the caption has no labels (as PMC-OA does), or for panels left over.
+ * 4. whole caption: when the caption has no labels (as PMC-OA does), or for panels left over.
  */
 import type { Box, Panel } from '../detect/types.ts';
 import { labelKey } from '../captions/label-sets.ts';
 import type { SplitCaption } from '../captions/split.ts';
+import { assignByPosition } from './positional.ts';
 
-export type AlignMethod = 'label' | 'order' | 'whole-caption' | 'unmatched-panel';
+export type AlignMethod = 'label' | 'position' | 'order' | 'whole-caption' | 'unmatched-panel';
 
 export interface AlignedPair {
   /** Index of the panel in the detector's reading order. */
@@ -118,6 +120,19 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     used.add(li);
   }
 
+  // 2. By position, when the labels are positional words.
+  const byPosition = assignByPosition(
+    panels.map((p) => p.box),
+    subs.map((s) => s.label),
+    (k) => assigned[k] === undefined,
+  );
+  for (const [k, li] of byPosition) {
+    if (used.has(li)) continue;
+    assigned[k] = li;
+    how[k] = 'position';
+    used.add(li);
+  }
+
   // More unlabelled panels than free labels: the smallest ones (insets, colour bars, legends) are left out of
   // the order pairing first, so they do not shift every later panel onto the wrong label.
   const skip = new Set<number>();
@@ -134,7 +149,7 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     for (const k of small.slice(0, excess)) skip.add(k);
   }
 
-  // 2. By reading order, within the window between the neighbouring label-matched panels.
+  // 3. By reading order, within the window between the neighbouring label-matched panels.
   const anchorsMonotonic = (() => {
     let last = -1;
     for (const a of assigned) {
@@ -202,6 +217,7 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     }
     let conf: number;
     if (how[k] === 'label') conf = 0.95;
+    else if (how[k] === 'position') conf = countsMatch ? 0.8 : 0.5;
     else if (countsMatch) conf = labelled > 0 ? 0.8 : 0.7;
     else conf = 0.45;
     conf *= 0.5 + 0.5 * sub.confidence;

@@ -64,7 +64,9 @@ const STRICT_REFERENCE_WORDS = new Set(['fig', 'figs', 'figure', 'figures', 'ref
 const CONJUNCTIONS = new Set(['and', 'or', 'while', 'whereas', 'but', 'then', 'plus', 'also', 'versus', 'vs']);
 const CITATION_RE = /\b(?:fig|figs|figure|figures|table|tables|ref|refs|reference|suppl|supplementary|see|eq|cf)\b/i;
 const POSITIONAL_RE =
-  /(?:(upper|lower|top|bottom|middle|center|centre)[ -])?(left|right|top|bottom|upper|lower|middle|center|centre|inset)(?: (?:panels?|images?|rows?|columns?|insets?|parts?))?(?![A-Za-z])/iy;
+  /(?:(upper|lower|top|bottom|middle|center|centre)[ -])?(left|right|top|bottom|upper|lower|middle|center|centre|inset)( (?:panels?|images?|rows?|columns?|insets?|parts?))?(?![A-Za-z])/iy;
+/** "Left panel shows …": a positional phrase with a panel word introduces its text without punctuation. */
+const PANEL_VERB_RE = / (?:shows?|depicts?|displays?|illustrates?|presents?|represents?|contains?|is|are)\b/y;
 const SEPARATOR_RE = /(?: ?, ?(?:and |or )?| (?:and|or) | ?\/ ?)/y;
 // Outside brackets "H & E" and "A or B" are prose, not label lists.
 const BARE_SEPARATOR_RE = /(?: ?, ?(?:and )?| and | ?\/ ?)/y;
@@ -422,6 +424,10 @@ function positional(text: string, pos: number, prev: PrevContext): Mention | und
     if (text[k] === ':' || text[k] === ',' || (text[k] === '-' && text[k + 1] === ' ') || text[k] === ')') {
       return { start: pos, end: k + 1, atoms, form: 'positional', role: 'prefix', weak: false, ranged: false, prev, tentative: false };
     }
+    if (m[3] && sticky(PANEL_VERB_RE, text, end) !== undefined) {
+      // Zero width: the phrase stays in the subcaption ("Left panel shows control").
+      return { start: pos, end: pos, atoms, form: 'positional', role: 'prefix', weak: false, ranged: false, prev, tentative: false };
+    }
   }
   return undefined;
 }
@@ -462,7 +468,7 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         const pm = positional(text, i + 1, 'open');
         if (pm) {
           out.push(pm);
-          i = pm.end;
+          i = Math.max(pm.end, i + 1);
           continue;
         }
       }
@@ -484,7 +490,7 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         const pm = prev === 'none' || prev === 'and' || prev === 'word-ref' || prev === 'paren' ? undefined : positional(text, i, prev);
         if (pm) {
           out.push(pm);
-          i = pm.end;
+          i = Math.max(pm.end, i + 1);
           continue;
         }
         const g = parseGroup(text, i, true);

@@ -207,3 +207,21 @@ describe('robustness', () => {
     expect(only.flags).toContain('empty-subcaption');
   });
 });
+
+describe('sub-label runs and positional phrases', () => {
+  it('keeps numbered sub-label runs that continue from A: "A1-A3, …; B1-B3, …"', () => {
+    const split = splitCaption('Serial sections. A1–A3, sections of the tumour; B1–B3, control sections.');
+    expect(split.labels).toEqual(['A1', 'A2', 'A3', 'B1', 'B2', 'B3']);
+    expect(split.subcaptions.find((s) => s.label === 'B2')?.specific).toBe('control sections.');
+  });
+
+  it('still treats numbered letters that never start from A as variables: "T1: day 1; T2: day 5"', () => {
+    expect(splitCaption('Growth curves. T1: day 1; T2: day 5; T3: day 9.').labels).toEqual([]);
+  });
+
+  it('reads "Left panel shows …; right panel shows …" as positional labels and keeps the phrase in the text', () => {
+    const split = splitCaption('Left panel shows control cells; right panel shows treated cells. Scale bar, 50 µm.');
+    expect(split.labels).toEqual(['left', 'right']);
+    expect(split.subcaptions.map((s) => s.specific)).toEqual(['Left panel shows control cells;', 'right panel shows treated cells.']);
+  });
+});

@@ -147,9 +147,14 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   const plainIdx = [...plain].map((l) => letterIndex(l) ?? 0);
   const lo = Math.min(...plainIdx) - 1;
   const hi = Math.max(...plainIdx) + 1;
-  // Kept when they sit inside the plain letters' run: "(A) ... (B1) (B2) ... (C)".
+  // Kept when they sit inside the plain letters' run: "(A) ... (B1) (B2) ... (C)", or continue a run of
+  // letters from "a": "A1-A3, tumour; B1-B3, control".
+  const fromA = new Set<number>();
+  for (let k = 0; [...plain, ...numbered].some((l) => letterIndex(l) === k); k++) fromA.add(k);
   const variableLetters = new Set(
-    [...numbered].filter((l) => !plain.has(l) && l !== 'a' && !(plainIdx.length > 0 && (letterIndex(l) ?? 0) >= lo && (letterIndex(l) ?? 0) <= hi)),
+    [...numbered].filter(
+      (l) => !plain.has(l) && !fromA.has(letterIndex(l) ?? -1) && !(plainIdx.length > 0 && (letterIndex(l) ?? 0) >= lo && (letterIndex(l) ?? 0) <= hi),
+    ),
   );
   const kept: Mention[] = [];
   for (const m of retyped) {
