@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { SPLITTER_VERSION, evaluateCaptions } from '@pmc-curator/pipeline/captions';
+import { SPLITTER_VERSION, calibrationBins, evaluateCaptions } from '@pmc-curator/pipeline/captions';
 
 export function registerEvalCaptions(program: Command): void {
   program
@@ -30,6 +30,13 @@ export function registerEvalCaptions(program: Command): void {
             labelRecall: round(r.labelRecall),
             labelF1: round(r.labelF1),
             meanSubcaptionTokenF1: round(r.meanSubcaptionTokenF1),
+            // Is the confidence meaningful? Label precision and token F1 per confidence range.
+            calibration: calibrationBins(r.perFigure.flatMap((f) => f.predictions)).map((b) => ({
+              confidence: `${b.from}-${b.to}`,
+              subcaptions: b.predictions,
+              labelPrecision: round(b.labelPrecision),
+              meanTokenF1: round(b.meanTokenF1),
+            })),
           },
           null,
           2,

@@ -44,7 +44,16 @@ export interface CaptionFigureResult {
   truthLabels: string[];
   predictedLabels: string[];
   tokenF1: number[];
+  /** Per predicted subcaption: its confidence, whether its label is true, and its token F1 (0 for a false label). */
+  predictions: ScoredPrediction[];
   split: SplitCaption;
+}
+
+export interface ScoredPrediction {
+  label: string;
+  confidence: number;
+  labelCorrect: boolean;
+  tokenF1: number;
 }
 
 export interface CaptionEvalReport {
@@ -102,7 +111,12 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
       f1s.push(f);
       f1Sum += f;
     }
-    perFigure.push({ id, truthLabels: truth.map((t) => t.label), predictedLabels: split.labels, tokenF1: f1s, split });
+    const truthText = new Map(truth.map((t) => [t.key, t.caption]));
+    const predictions = split.subcaptions.map((sub): ScoredPrediction => {
+      const text = truthText.get(labelKey(sub.label));
+      return { label: sub.label, confidence: sub.confidence, labelCorrect: text !== undefined, tokenF1: text === undefined ? 0 : tokenF1(sub.text, text) };
+    });
+    perFigure.push({ id, truthLabels: truth.map((t) => t.label), predictedLabels: split.labels, tokenF1: f1s, predictions, split });
   }
   const totalTruthSubfigures = perFigure.reduce((a, f) => a + f.tokenF1.length, 0);
   const precision = predictedLabels === 0 ? 0 : matched / predictedLabels;

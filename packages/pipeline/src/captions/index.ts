@@ -11,3 +11,6 @@ export type { Atom, AtomKind } from './label-sets.ts';
 export { splitSentences } from './sentences.ts';
 export { evaluateCaptions, parseGroundTruth, tokenF1, tokenize } from './eval.ts';
 export type { CaptionEvalReport, CaptionFigureResult, GroundTruthFigure } from './eval.ts';
+export { calibrationBins, CALIBRATION_EDGES } from './calibration.ts';
+export type { CalibrationBin } from './calibration.ts';
+export type { ScoredPrediction } from './eval.ts';
