@@ -78,6 +78,9 @@ export function registerEvalAlign(program: Command): void {
               detectedSubfigures: r.detectedSubfigures,
               meanTokenF1: round(r.meanTokenF1),
               meanTokenF1FullSubcaption: round(r.meanTokenF1Full),
+              byMethod: Object.fromEntries(
+                Object.entries(r.byMethod).map(([k, m]) => [k, { subfigures: m.subfigures, meanTokenF1: round(m.meanTokenF1), meanConfidence: round(m.meanConfidence) }]),
+              ),
             },
             null,
             2,

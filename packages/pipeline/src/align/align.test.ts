@@ -140,6 +140,8 @@ describe('alignment evaluation', () => {
       { box: grid[0] as Box, score: 1, label: { text: 'b', box: grid[0] as Box } },
     ]);
     expect(swapped.meanTokenF1).toBeLessThan(0.5);
+    expect(swapped.byMethod).toEqual({ label: { subfigures: 2, meanTokenF1: swapped.meanTokenF1, meanConfidence: expect.any(Number) as unknown } });
+    expect(r.byMethod.order?.subfigures).toBe(2);
   });
 });
 

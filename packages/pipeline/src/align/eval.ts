@@ -124,6 +124,8 @@ export interface AlignEvalReport {
   meanTokenF1Full: number;
   /** True subfigures with a detected panel of IoU >= 0.5. */
   detectedSubfigures: number;
+  /** Per pairing method: true subfigures paired that way, their mean token F1 and mean pair confidence. */
+  byMethod: Record<string, { subfigures: number; meanTokenF1: number; meanConfidence: number }>;
   perFigure: AlignFigureResult[];
 }
 
@@ -133,6 +135,7 @@ export async function evaluateAlignment(figures: ExsclaimFigure[], panelsFor: Pa
   let sumFull = 0;
   let n = 0;
   let detected = 0;
+  const methods = new Map<string, { n: number; f1: number; conf: number }>();
   for (const fig of figures) {
     const panels = await panelsFor(fig);
     const split = splitCaption(fig.caption);
@@ -152,7 +155,11 @@ export async function evaluateAlignment(figures: ExsclaimFigure[], panelsFor: Pa
       const pair = best >= 0 ? alignment.pairs[best] : undefined;
       const fs = pair ? tokenF1(pair.specific.length > 0 ? pair.specific : pair.subcaption, sf.caption) : 0;
       const ff = pair ? tokenF1(pair.subcaption, sf.caption) : 0;
-      if (pair) detected++;
+      if (pair) {
+        detected++;
+        const m = methods.get(pair.method) ?? { n: 0, f1: 0, conf: 0 };
+        methods.set(pair.method, { n: m.n + 1, f1: m.f1 + fs, conf: m.conf + pair.confidence });
+      }
       specificF1.push(fs);
       fullF1.push(ff);
       sumSpecific += fs;
@@ -167,6 +174,7 @@ export async function evaluateAlignment(figures: ExsclaimFigure[], panelsFor: Pa
     meanTokenF1: n === 0 ? 0 : sumSpecific / n,
     meanTokenF1Full: n === 0 ? 0 : sumFull / n,
     detectedSubfigures: detected,
+    byMethod: Object.fromEntries([...methods].map(([k, m]) => [k, { subfigures: m.n, meanTokenF1: m.f1 / m.n, meanConfidence: m.conf / m.n }])),
     perFigure,
   };
 }
