@@ -32,6 +32,10 @@ export const HOSTILE_INPUTS: Record<string, () => string> = {
   positional: () => 'Upper left: upper left: lower right (inset) '.repeat(3_000),
   romans: () => '(iii) (iv) (xviii) ii. '.repeat(6_000),
   singleLetters: () => 'a b c d e f g h '.repeat(12_000),
+  // One group sentence with both labels named and 9,000 clause breaks between them.
+  groupClauses: () => `T. a, b X (a) ${'word, and ((( '.repeat(9_000)}Y (b) end.`,
+  abbreviationLegend: () => `T. (A) x. ${'D: dorsal; V: ventral; '.repeat(4_000)}(B) y.`,
+  panelPhrases: () => 'Left panel shows '.repeat(5_000),
   manySubLabels: () => {
     const parts: string[] = [];
     for (let c = 0; c < 26; c++) for (let k = 1; k < 100; k++) parts.push(`(${String.fromCharCode(65 + c)}${k}) cells`);
