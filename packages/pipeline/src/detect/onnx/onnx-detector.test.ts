@@ -61,6 +61,23 @@ describe('ONNX detector on project-built models', () => {
     expect(results.map((r) => r.panels.length)).toEqual([2, 1, 2]);
   });
 
+  it('decodes an end-to-end export with NMS inside (rows of x1, y1, x2, y2, score, class), letterbox undone', async () => {
+    // Overlapping rows are kept as given (the graph already suppressed), except by our own NMS at IoU 0.45.
+    const rows = [
+      [0, 16, 32, 48, 0.9, 0],
+      [32, 16, 64, 48, 0.7, 0],
+      [10, 20, 14, 24, 0.1, 0],
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0],
+    ];
+    const model = buildConstantDetector({ size: SIZE, outputs: [{ name: 'output0', dims: [5, 6], base: rows.flat() }] });
+    const det = await OnnxDetector.create(model);
+    closers.push(det);
+    const r = await det.detect(image(128, 64, 100));
+    expect(r.panels.map((p) => p.box)).toEqual([[0, 0, 64, 64], [64, 0, 128, 64]]);
+    expect(r.panels.map((p) => p.score)).toEqual([expect.closeTo(0.9, 5), expect.closeTo(0.7, 5)]);
+  });
+
   it('decodes a DETR-style model (logits with no-object class, normalised cxcywh boxes)', async () => {
     const logits = [5, 0, 0, /* q1: no-object */ 0, 0, 6, /* q2 */ 0, 4, 0];
     const boxes = [0.25, 0.5, 0.5, 1, 0.5, 0.5, 0.1, 0.1, 0.75, 0.5, 0.5, 1];
@@ -94,6 +111,10 @@ describe('ONNX decoding steps', () => {
   it('resolves the YOLO layout from the output shape', () => {
     expect(resolveYoloLayout([1, 84, 8400])).toBe('yolov8');
     expect(resolveYoloLayout([1, 25200, 85])).toBe('yolov5');
+    expect(resolveYoloLayout([1, 300, 6])).toBe('end2end');
+    // A one-class YOLOv5 export also has rows of 6, but thousands of anchors.
+    expect(resolveYoloLayout([1, 25200, 6])).toBe('yolov5');
+    expect(resolveYoloLayout([1, 300, 6], 'yolov5')).toBe('yolov5');
   });
 
   it('decodes YOLOv5 rows with objectness x class score', () => {

@@ -1,9 +1,15 @@
 import type { Detection } from './nms.ts';
 
-export type YoloLayout = 'yolov5' | 'yolov8' | 'auto';
+export type YoloLayout = 'yolov5' | 'yolov8' | 'end2end' | 'auto';
+
+/** End-to-end exports (NMS inside the graph: Ultralytics `nms=True`, YOLOv10) keep at most this many boxes. */
+const MAX_END2END_DETECTIONS = 1000;
 
 export interface YoloDecodeOptions {
-  /** 'yolov5': [N, anchors, 5+classes] with objectness; 'yolov8': [N, 4+classes, anchors]. Default 'auto'. */
+  /**
+   * 'yolov5': [N, anchors, 5+classes] with objectness; 'yolov8': [N, 4+classes, anchors];
+   * 'end2end': [N, max_det, 6] rows of x1, y1, x2, y2, score, class, already suppressed. Default 'auto'.
+   */
   layout?: YoloLayout;
   /** Minimum score kept. Default 0.25. */
   confThreshold?: number;
@@ -11,12 +17,26 @@ export interface YoloDecodeOptions {
 
 /**
  * Works out the layout of a raw YOLO output [N, a, b]: v8 exports put the (few) channels second and the
- * (many) anchors last; v5 exports the other way round.
+ * (many) anchors last; v5 exports the other way round; end-to-end exports give a few hundred rows of 6.
+ * (A one-class v5 export also has rows of 6, but thousands of anchors.)
  */
 export function resolveYoloLayout(dims: readonly number[], layout: YoloLayout = 'auto'): Exclude<YoloLayout, 'auto'> {
   if (layout !== 'auto') return layout;
   const [, a = 0, b = 0] = dims;
+  if (b === 6 && a <= MAX_END2END_DETECTIONS) return 'end2end';
   return a < b ? 'yolov8' : 'yolov5';
+}
+
+function decodeEnd2End(data: Float32Array, rows: number, base: number, conf: number): Detection[] {
+  const out: Detection[] = [];
+  for (let k = 0; k < rows; k++) {
+    const o = base + k * 6;
+    const score = data[o + 4] ?? 0;
+    if (score < conf) continue;
+    const box: [number, number, number, number] = [data[o] ?? 0, data[o + 1] ?? 0, data[o + 2] ?? 0, data[o + 3] ?? 0];
+    out.push({ box, score, classId: Math.round(data[o + 5] ?? 0) });
+  }
+  return out;
 }
 
 /**
@@ -29,6 +49,7 @@ export function decodeYolo(data: Float32Array, dims: readonly number[], batchInd
   const [, a = 0, b = 0] = dims;
   const per = a * b;
   const base = batchIndex * per;
+  if (layout === 'end2end') return decodeEnd2End(data, a, base, conf);
   const out: Detection[] = [];
   if (layout === 'yolov8') {
     const channels = a;
