@@ -11,8 +11,8 @@ export interface Component {
 
 /**
  * 8-connected components of the set pixels of `mask` (row-major, `width` wide) inside the window
- * [x1,x2) x [y1,y2). Components larger than `maxArea` are still returned (so callers can reject them) but
- * their traversal is not cut short.
+ * [x1,x2) x [y1,y2), in the raster order of their first pixel. Works on horizontal runs of set pixels joined
+ * by union-find, so a large blob costs its run count rather than a flood fill of its pixels.
  */
 export function connectedComponents(
   mask: Uint8Array,
@@ -23,44 +23,68 @@ export function connectedComponents(
   const w = x2 - x1;
   const h = y2 - y1;
   if (w <= 0 || h <= 0) return [];
-  const seen = new Uint8Array(w * h);
-  const stack = new Int32Array(w * h);
-  const out: Component[] = [];
-  for (let sy = 0; sy < h; sy++) {
-    for (let sx = 0; sx < w; sx++) {
-      const si = sy * w + sx;
-      if (seen[si] || !mask[(y1 + sy) * width + x1 + sx]) continue;
-      let top = 0;
-      stack[top++] = si;
-      seen[si] = 1;
-      let minX = sx, maxX = sx, minY = sy, maxY = sy, area = 0;
-      while (top > 0) {
-        const i = stack[--top]!;
-        const x = i % w;
-        const y = (i - x) / w;
-        area++;
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = y + dy;
-          if (ny < 0 || ny >= h) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = x + dx;
-            if (nx < 0 || nx >= w || (dx === 0 && dy === 0)) continue;
-            const ni = ny * w + nx;
-            if (seen[ni] || !mask[(y1 + ny) * width + x1 + nx]) continue;
-            seen[ni] = 1;
-            stack[top++] = ni;
-          }
-        }
-      }
-      out.push({
-        x1: x1 + minX, y1: y1 + minY, x2: x1 + maxX + 1, y2: y1 + maxY + 1, area,
-        touches: [minX === 0, minY === 0, maxX === w - 1, maxY === h - 1],
-      });
+  let cap = 64;
+  let start: Int32Array = new Int32Array(cap);
+  let end: Int32Array = new Int32Array(cap);
+  let row: Int32Array = new Int32Array(cap);
+  let parent: Int32Array = new Int32Array(cap);
+  let n = 0;
+  const find = (r: number): number => {
+    while (parent[r] !== r) {
+      parent[r] = parent[parent[r]!]!;
+      r = parent[r]!;
     }
+    return r;
+  };
+  let prevFirst = 0;
+  let prevEnd = 0;
+  for (let y = 0; y < h; y++) {
+    const base = (y1 + y) * width + x1;
+    const first = n;
+    let p = prevFirst;
+    let x = 0;
+    while (x < w) {
+      if (!mask[base + x]) { x++; continue; }
+      const s = x;
+      while (x < w && mask[base + x]) x++;
+      if (n === cap) {
+        cap *= 2;
+        const grow = (a: Int32Array): Int32Array => { const b = new Int32Array(cap); b.set(a); return b; };
+        start = grow(start); end = grow(end); row = grow(row); parent = grow(parent);
+      }
+      start[n] = s; end[n] = x; row[n] = y; parent[n] = n;
+      // Runs of the row above that touch [s - 1, x] (diagonals included) join this run; the earliest root wins.
+      while (p < prevEnd && end[p]! < s) p++;
+      for (let q = p; q < prevEnd && start[q]! <= x; q++) {
+        const a = find(q);
+        const b = find(n);
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
+      }
+      n++;
+    }
+    prevFirst = first;
+    prevEnd = n;
+  }
+  const index = new Int32Array(n).fill(-1);
+  const out: Component[] = [];
+  for (let r = 0; r < n; r++) {
+    const root = find(r);
+    let k = index[root]!;
+    if (k < 0) {
+      k = out.length;
+      index[root] = k;
+      out.push({ x1: start[r]!, y1: row[r]!, x2: end[r]!, y2: row[r]! + 1, area: 0, touches: [false, false, false, false] });
+    }
+    const c = out[k]!;
+    if (start[r]! < c.x1) c.x1 = start[r]!;
+    if (end[r]! > c.x2) c.x2 = end[r]!;
+    c.y2 = row[r]! + 1;
+    c.area += end[r]! - start[r]!;
+  }
+  for (const c of out) {
+    c.touches = [c.x1 === 0, c.y1 === 0, c.x2 === w, c.y2 === h];
+    c.x1 += x1; c.x2 += x1; c.y1 += y1; c.y2 += y1;
   }
   return out;
 }
