@@ -111,7 +111,12 @@ function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corne
   const wh = wy2 - wy1;
   if (ww < 4 || wh < 4) return [];
   // Pass 1: glyphs in the whitespace (ink mask); pass 2: glyphs on a photo (Otsu), when there is one.
-  const out = wordsInMask(img, piece, corner, win, img.ink, img.background < 128, options, edge);
+  const out = wordsInMask(img, piece, corner, win, windowComponents(img, win, 'ink'), img.background < 128, 'ink', options, edge);
+  const merge = (found: LabelCandidate[], tolerance: number): void => {
+    for (const c of found) {
+      if (!out.some((o) => o.rect.every((v, k) => Math.abs(v - c.rect[k]!) <= tolerance))) out.push({ ...c, cost: c.cost + 0.05 });
+    }
+  };
   let inkCount = 0;
   for (let y = wy1; y < wy2; y++) for (let x = wx1; x < wx2; x++) inkCount += img.ink[y * img.width + x]!;
   if (inkCount > 0.3 * ww * wh) {
@@ -119,30 +124,66 @@ function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corne
     let above = 0;
     for (let y = wy1; y < wy2; y++) for (let x = wx1; x < wx2; x++) if (img.gray[y * img.width + x]! > t) above++;
     const light = above < (ww * wh) / 2;
-    const mask = new Uint8Array(img.width * img.height);
-    for (let y = wy1; y < wy2; y++) {
-      for (let x = wx1; x < wx2; x++) {
-        const i = y * img.width + x;
-        mask[i] = (img.gray[i]! > t) === light ? 1 : 0;
-      }
-    }
-    for (const c of wordsInMask(img, piece, corner, win, mask, light, options, edge)) {
-      if (!out.some((o) => o.rect.every((v, k) => Math.abs(v - c.rect[k]!) <= 1))) out.push({ ...c, cost: c.cost + 0.05 });
-    }
+    merge(wordsInMask(img, piece, corner, win, windowComponents(img, win, light ? 'light' : 'dark', t), light, 'otsu', options, edge), 1);
   }
+  // Pass 3: background-coloured glyphs on a solid label box (white letters on a black box) that touches other
+  // ink, so that the box is part of a big ink blob and neither pass above sees the letters.
+  merge(wordsInMask(img, piece, corner, win, windowComponents(img, win, 'paper'), img.background >= 128, 'boxed', options, edge), 2);
   out.sort((a, b) => a.cost - b.cost);
   return out;
 }
 
+/**
+ * Connected components of the window's pixels, in figure coordinates: ink (`'ink'`), background-coloured
+ * (`'paper'`), or grey above / not above `threshold` (`'light'` / `'dark'`).
+ */
+function windowComponents(img: AnalysisImage, win: Rect, kind: 'ink' | 'paper' | 'light' | 'dark', threshold = 0): Component[] {
+  const [wx1, wy1, wx2, wy2] = win;
+  const ww = wx2 - wx1;
+  const mask = new Uint8Array(ww * (wy2 - wy1));
+  const src = kind === 'ink' || kind === 'paper' ? img.ink : img.gray;
+  const on = kind === 'ink' || kind === 'light' ? 1 : 0;
+  const limit = kind === 'ink' || kind === 'paper' ? 0 : threshold;
+  for (let y = wy1; y < wy2; y++) {
+    const row = y * img.width;
+    const out = (y - wy1) * ww - wx1;
+    for (let x = wx1; x < wx2; x++) mask[out + x] = (src[row + x]! > limit ? 1 : 0) === on ? 1 : 0;
+  }
+  return connectedComponents(mask, ww, [0, 0, ww, wy2 - wy1]).map((c) => ({ ...c, x1: c.x1 + wx1, x2: c.x2 + wx1, y1: c.y1 + wy1, y2: c.y2 + wy1 }));
+}
+
+/**
+ * True when the word sits on a solid box: a ring around it (a fifth of its height out) is all ink and of
+ * one uniform grey that contrasts with the glyphs. Background-coloured specks inside photos fail this.
+ */
+export function onSolidBox(img: AnalysisImage, r: Rect): boolean {
+  const h = r[3] - r[1];
+  const pad = Math.max(2, Math.round(0.2 * h));
+  const x1 = r[0] - pad, y1 = r[1] - pad, x2 = r[2] + pad - 1, y2 = r[3] + pad - 1;
+  if (x1 < 0 || y1 < 0 || x2 >= img.width || y2 >= img.height) return false;
+  let n = 0, sum = 0, sq = 0;
+  const visit = (x: number, y: number): boolean => {
+    const i = y * img.width + x;
+    if (!img.ink[i]) return false;
+    const g = img.gray[i]!;
+    n++; sum += g; sq += g * g;
+    return true;
+  };
+  for (let x = x1; x <= x2; x++) if (!visit(x, y1) || !visit(x, y2)) return false;
+  for (let y = y1 + 1; y < y2; y++) if (!visit(x1, y) || !visit(x2, y)) return false;
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sq / n - mean * mean));
+  return sd <= 16 && Math.abs(mean - img.background) >= 80;
+}
+
 function wordsInMask(
-  img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, mask: Uint8Array, light: boolean, options: CandidateOptions,
-  edge?: 'left' | 'top',
+  img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, comps: Component[], light: boolean, pass: 'ink' | 'otsu' | 'boxed',
+  options: CandidateOptions, edge?: 'left' | 'top',
 ): LabelCandidate[] {
   const [wx1, , wx2] = win;
   const longSide = Math.max(img.width, img.height);
   const minH = options.minGlyphPixels ?? 6;
   const maxH = Math.max(minH + 2, (options.maxGlyphFraction ?? 0.08) * longSide);
-  const comps = connectedComponents(mask, img.width, win);
   const glyphs: Component[] = [];
   for (const c of comps) {
     const h = c.y2 - c.y1;
@@ -167,7 +208,7 @@ function wordsInMask(
     // A lone thin stroke is a tick or a rule; a thin word with a dot (i, ii) is a label.
     if (h < minH || h > maxH || w > 2.8 * h || (w < 0.2 * h && (word.parts ?? 1) < 2)) continue;
     let fill = word.area / (w * h);
-    if (fill >= 0.55 && mask === img.ink) {
+    if (fill >= 0.55 && pass === 'ink') {
       // A solid block: a light label printed on a dark box. Read the glyphs inside it instead.
       const inner = innerWord(img, [word.x1, word.y1, word.x2, word.y2]);
       if (inner) {
@@ -179,6 +220,7 @@ function wordsInMask(
     if (fill < 0.08 || (fill > 0.9 && w > 0.3 * h)) continue;
     // Axis tick values are the commonest label look-alikes in a chart's corner: not worth an OCR call.
     if (hasDecimalPoint(word)) continue;
+    if (pass === 'boxed' && !onSolidBox(img, [word.x1, word.y1, word.x2, word.y2])) continue;
     // Outside the piece (top-left window only) the distance is the gap to the piece, plus a small penalty.
     const outside = word.x2 <= piece[0] || word.y2 <= piece[1];
     const dx = corner.endsWith('left') ? (word.x2 <= piece[0] ? piece[0] - word.x2 : word.x1 - piece[0]) : piece[2] - word.x2;
@@ -210,9 +252,7 @@ function innerWord(img: AnalysisImage, r: Rect): Rect | null {
   for (let x = x1; x < x2; x++) { border += 2; inked += img.ink[y1 * img.width + x]! + img.ink[(y2 - 1) * img.width + x]!; }
   for (let y = y1; y < y2; y++) { border += 2; inked += img.ink[y * img.width + x1]! + img.ink[y * img.width + x2 - 1]!; }
   if (inked < 0.95 * border) return null;
-  const mask = new Uint8Array(img.width * img.height);
-  for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) mask[y * img.width + x] = img.ink[y * img.width + x] ? 0 : 1;
-  const glyphs = connectedComponents(mask, img.width, r).filter((c) => !c.touches.some(Boolean) && c.area >= 3);
+  const glyphs = windowComponents(img, r, 'paper').filter((c) => !c.touches.some(Boolean) && c.area >= 3);
   if (glyphs.length === 0) return null;
   return [Math.min(...glyphs.map((g) => g.x1)), Math.min(...glyphs.map((g) => g.y1)), Math.max(...glyphs.map((g) => g.x2)), Math.max(...glyphs.map((g) => g.y2))];
 }

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { toAnalysisImage } from '../layout/analysis.ts';
+import { findLabelCandidates, onSolidBox } from './label-candidates.ts';
+
+type R = [number, number, number, number];
+
+/** A grey figure: white paper, then each [rect, grey] painted in order. */
+function figure(width: number, height: number, paint: Array<[R, number]>): ReturnType<typeof toAnalysisImage> {
+  const data = new Uint8Array(width * height).fill(255);
+  for (const [[x1, y1, x2, y2], g] of paint) for (let y = y1; y < y2; y++) for (let x = x1; x < x2; x++) data[y * width + x] = g;
+  return toAnalysisImage({ data, width, height, channels: 1 });
+}
+
+/** A white "E" (three bars and a stem) at (x, y), 10 x 14 pixels. */
+function letterE(x: number, y: number): Array<[R, number]> {
+  return [[[x, y, x + 3, y + 14], 255], [[x, y, x + 10, y + 3], 255], [[x, y + 6, x + 8, y + 9], 255], [[x, y + 11, x + 10, y + 14], 255]];
+}
+
+describe('label candidates', () => {
+  it('finds a white letter on a black label box that touches a photo', () => {
+    // Photo (grey with darker stripes) from (20, 20); the black box overlaps its top-left corner.
+    const paint: Array<[R, number]> = [[[20, 20, 380, 280], 120]];
+    for (let x = 24; x < 380; x += 6) paint.push([[x, 20, x + 2, 280], 70]);
+    paint.push([[22, 22, 46, 50], 0], ...letterE(29, 29));
+    const img = figure(400, 300, paint);
+    const found = findLabelCandidates(img, [20, 20, 380, 280], 'top-left');
+    const hit = found.find((c) => c.rect[0] >= 28 && c.rect[0] <= 30 && c.rect[2] >= 38 && c.rect[2] <= 40 && c.rect[1] >= 28 && c.rect[3] <= 44);
+    expect(hit, JSON.stringify(found)).toBeDefined();
+    expect(hit!.light).toBe(true);
+  });
+  it('a solid box is one uniform grey all round the word; a light patch in a photo is not on one', () => {
+    const boxed = figure(100, 100, [[[20, 20, 50, 50], 0], ...letterE(29, 29)]);
+    expect(onSolidBox(boxed, [29, 29, 39, 43])).toBe(true);
+    const paint: Array<[R, number]> = [[[10, 10, 90, 90], 120]];
+    for (let x = 12; x < 90; x += 5) paint.push([[x, 10, x + 2, 90], 40]);
+    paint.push([[30, 30, 40, 44], 255]);
+    expect(onSolidBox(figure(100, 100, paint), [30, 30, 40, 44])).toBe(false);
+  });
+});
