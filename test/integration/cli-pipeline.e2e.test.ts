@@ -91,7 +91,7 @@ describe('evaluation commands', () => {
       references: string;
       subfigures: number;
     };
-    expect(exsclaim.references).toMatch(/EXSCLAIM/);
+    expect(exsclaim.references).toMatch(/subcaptions in expected\.json/);
     expect(reviewed.references).toMatch(/reviewed subcaptions .*0 panels without one/);
     expect(reviewed.subfigures).toBe(27);
     expect(reviewed.meanTokenF1).toBeGreaterThan(0.5);

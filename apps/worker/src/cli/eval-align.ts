@@ -35,7 +35,7 @@ export function registerEvalAlign(program: Command): void {
     .option('--references <file>', 'reviewed subcaptions ({guideline, figures: {id: {label: text}}}) replacing the EXSCLAIM ones; boxes are kept')
     .action(async (dir: string, opts: EvalAlignOptions) => {
       let figures = parseExsclaim(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
-      let references = 'EXSCLAIM subcaptions (expected.json)';
+      let references = 'the subcaptions in expected.json';
       if (opts.references) {
         const reviewed = withReviewedSubcaptions(figures, parseReviewedSubcaptions(JSON.parse(await readFile(opts.references, 'utf8'))));
         figures = reviewed.figures;

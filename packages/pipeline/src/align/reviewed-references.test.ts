@@ -35,3 +35,21 @@ describe('reviewed subcaption references', () => {
     expect(() => parseReviewedSubcaptions({ figures: [] })).toThrow(/expected \{guideline, figures/);
   });
 });
+
+describe('the independent reviewed set (test/fixtures/figures/reviewed-pmc)', () => {
+  it('has 10 figures and 49 labelled panels, each subcaption made of verbatim spans of its caption', () => {
+    const path = fileURLToPath(new URL('../../../../test/fixtures/figures/reviewed-pmc/expected.json', import.meta.url));
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { full_caption: string; master_images: Array<{ caption: string; caption_spans: string[] }> }>;
+    const figures = parseExsclaim(raw);
+    expect(figures).toHaveLength(10);
+    expect(figures.reduce((a, f) => a + f.subfigures.length, 0)).toBe(49);
+    for (const f of figures) for (const s of f.subfigures) expect(s.label).toMatch(/^[A-Za-z]$/);
+    for (const fig of Object.values(raw)) {
+      for (const panel of fig.master_images) {
+        expect(panel.caption_spans.length).toBeGreaterThan(0);
+        for (const span of panel.caption_spans) expect(fig.full_caption).toContain(span);
+        expect(panel.caption).toBe(panel.caption_spans.join(' '));
+      }
+    }
+  });
+});
