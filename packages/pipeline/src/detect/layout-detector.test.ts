@@ -69,6 +69,19 @@ describe('layout+OCR detector', () => {
     expect(tp / total).toBeGreaterThan(0.8);
   });
 
+  // Synthetic figures with top-right labels and narrow gutters. Each top-left window reaches into the gutter
+  // and finds the left neighbour's top-right letter, far from its own corner: that must neither settle the
+  // convention (top-left) nor move the letter to the next panel (156), and a piece whose letter turns out to
+  // be its neighbour's gets its own top-right corner read (5052).
+  it.each([[156, 6], [5052, 6]])('reads top-right labels when top-left windows reach neighbours\' letters (seed %i)', async (seed, panels) => {
+    const sources = await loadPanelSources(dir.pathname);
+    const fig = await generateSyntheticFigure(seed, sources);
+    const r = await det.detect(fig.image, { captionLabels: fig.captionLabels });
+    const s = scoreFigure(r.panels, fig.panels);
+    expect(s.truePositives).toBe(panels);
+    expect(s.labelReadCorrect).toBeGreaterThanOrEqual(panels - 1);
+  });
+
   it('returns a single-panel figure as one panel covering the figure', async () => {
     const sources = await loadPanelSources(dir.pathname);
     const fig = await generateSyntheticFigure(10, sources, { maxPanels: 1 });

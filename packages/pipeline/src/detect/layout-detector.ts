@@ -51,6 +51,9 @@ const rectArea = (a: Rect): number => Math.max(0, a[2] - a[0]) * Math.max(0, a[3
 const rectInter = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
 
+/** Corner cost from which a reading is far from its corner: it names a panel but shows no convention. */
+const FAR_READING = 0.5;
+
 /**
  * Captions list panels in reading order. When there are exactly as many panels as caption labels and every
  * label that was read sits at its caption position (at least two of them, or half), the unread ones are
@@ -197,6 +200,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       return list;
     };
     type Job = { piece: number; candidate: LabelCandidate };
+    const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING;
     const readings: Array<Job & { text: string; confidence: number }> = [];
     const recognised = new Map<string, Recognition>();
     const done = new Set<string>();
@@ -230,6 +234,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const dominantCorner = (): Corner => {
       const texts = new Map<Corner, Map<string, number>>();
       for (const r of readings) {
+        if (r.candidate.cost >= FAR_READING) continue;
         const costs = texts.get(r.candidate.corner) ?? new Map<string, number>();
         costs.set(r.text, Math.min(costs.get(r.text) ?? Infinity, r.candidate.cost));
         texts.set(r.candidate.corner, costs);
@@ -264,12 +269,13 @@ export class LayoutOcrDetector implements SubfigureDetector {
     await round(first);
     assign();
     // Most figures label the top-left corner; other corners are read only when that convention did not
-    // show up (keeps OCR to a few small crops per figure).
-    const found = pieces.filter((p) => p.label).length;
+    // show up (keeps OCR to a few small crops per figure). Labels read far from the corner (a neighbour's
+    // letter seen through the window's reach into the gutter, a word inside the panel) do not establish it.
+    const found = pieces.filter(settled).length;
     const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
     const second: Job[] = [];
     pieces.forEach((p, i) => {
-      if (p.label) return;
+      if (settled(p)) return;
       const tl = candidates(i, 'top-left')[1];
       if (tl) second.push({ piece: i, candidate: tl });
       if (!otherCorners) {
@@ -289,16 +295,22 @@ export class LayoutOcrDetector implements SubfigureDetector {
     assign();
     const dominant = dominantCorner();
     if (otherCorners && dominant !== 'top-left') {
-      // The figure's labels sit in another corner: read that corner (best three words) of every piece.
-      const third: Job[] = [];
-      pieces.forEach((p, i) => {
-        if (p.label) return;
-        for (const c of candidates(i, dominant).slice(0, 3)) third.push({ piece: i, candidate: c });
-      });
-      await round(third);
-      assign();
+      // The figure's labels sit in another corner: read that corner (best three words) of every piece. A
+      // piece can lose its label to a closer reading of that corner (a neighbour's letter seen from its
+      // top-left window), so pieces left unlabelled get a second turn.
+      for (let turn = 0; turn < 2; turn++) {
+        const third: Job[] = [];
+        pieces.forEach((p, i) => {
+          if (settled(p)) return;
+          for (const c of candidates(i, dominant).slice(0, 3)) third.push({ piece: i, candidate: c });
+        });
+        if (third.every((j) => done.has(jobKey(j)))) break;
+        await round(third);
+        assign();
+      }
     }
-    this.reattachLabels(pieces);
+    // Top-right letters are moved to the next panel only where they break the figure's convention.
+    if (dominantCorner() !== 'top-right') this.reattachLabels(pieces);
     const harmonised = harmoniseCase(pieces.map((p) => p.label?.text), hints);
     pieces.forEach((p, i) => { if (p.label) p.label.text = harmonised[i] ?? p.label.text; });
   }
