@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toAnalysisImage } from '../layout/analysis.ts';
-import { findLabelCandidates, onSolidBox } from './label-candidates.ts';
+import { candidateCrop, countDottedIs, findLabelCandidates, onSolidBox } from './label-candidates.ts';
 
 type R = [number, number, number, number];
 
@@ -27,6 +27,15 @@ describe('label candidates', () => {
     const hit = found.find((c) => c.rect[0] >= 28 && c.rect[0] <= 30 && c.rect[2] >= 38 && c.rect[2] <= 40 && c.rect[1] >= 28 && c.rect[3] <= 44);
     expect(hit, JSON.stringify(found)).toBeDefined();
     expect(hit!.light).toBe(true);
+  });
+  it('keeps the dots of small i\'s with their stems (the dot is found first: it starts at the stem\'s left edge)', () => {
+    // "iii" as a 15 px roman numeral: 3x3 dots, a 2 px gap, 3x15 stems, in a panel's top-left corner.
+    const paint: Array<[R, number]> = [];
+    for (const x of [24, 31, 39]) paint.push([[x, 20, x + 3, 23], 0], [[x, 25, x + 3, 40], 0]);
+    const img = figure(300, 200, [[[10, 10, 290, 190], 0], [[12, 12, 288, 188], 255], ...paint]);
+    const [best] = findLabelCandidates(img, [12, 12, 288, 188], 'top-left');
+    expect(best?.rect).toEqual([24, 20, 42, 40]);
+    expect(countDottedIs(candidateCrop(img, best!))).toBe(3);
   });
   it('a solid box is one uniform grey all round the word; a light patch in a photo is not on one', () => {
     const boxed = figure(100, 100, [[[20, 20, 50, 50], 0], ...letterE(29, 29)]);

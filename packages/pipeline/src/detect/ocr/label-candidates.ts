@@ -65,7 +65,12 @@ function groupWords(glyphs: Component[]): Word[] {
       const gap = g.x1 - w.x2;
       const sameLine = overlap >= 0.4 * Math.min(wh, gh) && gap <= 0.45 * Math.max(wh, gh);
       const hOverlap = Math.min(w.x2, g.x2) - Math.max(w.x1, g.x1);
-      const stacked = hOverlap > 0 && (g.y1 - w.y2 <= 0.35 * wh && w.y1 - g.y2 <= 0.35 * wh) && Math.min(wh, gh) < 0.45 * Math.max(wh, gh);
+      // A dot above its stem (i, j), whichever of the two came first: the dot's left edge is often the stem's.
+      const tall = Math.max(wh, gh);
+      const dot = wh < gh ? w : g;
+      const dotW = dot.x2 - dot.x1;
+      const stacked = hOverlap >= 0.5 * dotW && dotW <= 0.45 * tall && dot.y2 - dot.y1 < 0.45 * tall
+        && g.y1 - w.y2 <= 0.35 * tall && w.y1 - g.y2 <= 0.35 * tall;
       return sameLine || stacked;
     });
     if (host) {
