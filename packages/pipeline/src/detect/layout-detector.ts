@@ -200,7 +200,10 @@ export class LayoutOcrDetector implements SubfigureDetector {
       return list;
     };
     type Job = { piece: number; candidate: LabelCandidate };
-    const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING;
+    // A piece is settled by a reading near its corner that does not lie in another piece (a neighbour's
+    // top-right letter seen from this piece's top-left window, which reaches into the gutter).
+    const inOther = (p: Piece, r: Rect): boolean => pieces.some((o) => o !== p && rectInter(o.rect, r) > 0.5 * rectArea(r));
+    const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING && !inOther(p, p.label.rect);
     const readings: Array<Job & { text: string; confidence: number }> = [];
     const recognised = new Map<string, Recognition>();
     const done = new Set<string>();
@@ -228,13 +231,20 @@ export class LayoutOcrDetector implements SubfigureDetector {
       });
     };
     /**
-     * The corner with the most distinct label texts read; on ties the one whose readings sit closer to it
-     * (a label in a top-right corner is also a far top-left candidate of the panel beside it).
+     * The corner with the most distinct label texts read; on ties the one whose readings sit closer to it.
+     * A printed word counts for the corner it is nearest to only (a label in a top-right corner is also a
+     * top-left candidate of the panel beside it), and not at all when far or in another piece (see settled).
      */
     const dominantCorner = (): Corner => {
-      const texts = new Map<Corner, Map<string, number>>();
+      const nearest = new Map<string, (typeof readings)[number]>();
       for (const r of readings) {
-        if (r.candidate.cost >= FAR_READING) continue;
+        const key = r.candidate.rect.join(',');
+        const seen = nearest.get(key);
+        if (!seen || r.candidate.cost < seen.candidate.cost) nearest.set(key, r);
+      }
+      const texts = new Map<Corner, Map<string, number>>();
+      for (const r of nearest.values()) {
+        if (r.candidate.cost >= FAR_READING || inOther(pieces[r.piece]!, r.candidate.rect)) continue;
         const costs = texts.get(r.candidate.corner) ?? new Map<string, number>();
         costs.set(r.text, Math.min(costs.get(r.text) ?? Infinity, r.candidate.cost));
         texts.set(r.candidate.corner, costs);
