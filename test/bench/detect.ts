@@ -3,23 +3,34 @@
  * Cycles through the real fixture figures plus synthetic 1000x800 compound figures (JPEG-encoded, so decode
  * is measured too), N figures in all (default 1000), one at a time in one process (onnxruntime uses one
  * thread). Prints figures/s with the decode/layout/OCR breakdown and RSS at checkpoints (flat = no leak).
+ * `--caption-labels` passes each figure's caption labels as hints, as the pipeline's detect stage does.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { splitCaption } from '../../packages/pipeline/src/captions/index.ts';
 import { decodeImage, generateSyntheticFigure, LayoutOcrDetector, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
 
-const total = Number(process.argv[2] ?? 1000);
+const args = process.argv.slice(2);
+const withCaptionLabels = args.includes('--caption-labels');
+const total = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
 const fixtures = path.join(import.meta.dirname, '../fixtures/figures');
 const real = path.join(fixtures, 'exsclaim-ccby');
 
 const inputs: Buffer[] = [];
-for (const f of (await readdir(real)).filter((f) => f.endsWith('.jpg')).sort()) inputs.push(await readFile(path.join(real, f)));
+const captionLabels: string[][] = [];
+const captions = JSON.parse(await readFile(path.join(real, 'expected.json'), 'utf8')) as Record<string, { full_caption?: string }>;
+for (const f of (await readdir(real)).filter((f) => f.endsWith('.jpg')).sort()) {
+  inputs.push(await readFile(path.join(real, f)));
+  captionLabels.push(splitCaption(captions[f]?.full_caption ?? '').labels);
+}
 inputs.push(await readFile(path.join(fixtures, '23451160_pone.0057128.g006.jpg')));
+captionLabels.push([]);
 const sources = await loadPanelSources(real);
 for (let seed = 1; seed <= 14; seed++) {
   const fig = await generateSyntheticFigure(seed, sources);
   inputs.push(await sharp(Buffer.from(fig.image.data), { raw: { width: fig.image.width, height: fig.image.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  captionLabels.push(fig.captionLabels);
 }
 
 // One core: libvips and onnxruntime each use a single thread.
@@ -39,7 +50,8 @@ for (let i = 0; i < total; i++) {
   const d = await decodeImage(inputs[i % inputs.length]!);
   const t1 = performance.now();
   const c1 = cpuMs();
-  const r = await detector.detect(d.image);
+  const labels = captionLabels[i % inputs.length] ?? [];
+  const r = await detector.detect(d.image, withCaptionLabels && labels.length > 0 ? { captionLabels: labels } : undefined);
   detectCpu += cpuMs() - c1;
   decodeCpu += c1 - c0;
   decode += t1 - t0;
@@ -54,7 +66,7 @@ const crops = detector.ocrCrops;
 const cpu = cpuMs() - startedCpu;
 await detector.close();
 const per = (v: number): string => (v / total).toFixed(1);
-console.log(`figures ${total} (cycling ${inputs.length} inputs, mean ${(pixels / total / 1e6).toFixed(2)} MP, ${(panels / total).toFixed(1)} panels/figure)`);
+console.log(`figures ${total} (cycling ${inputs.length} inputs${withCaptionLabels ? ', caption labels as hints' : ''}, mean ${(pixels / total / 1e6).toFixed(2)} MP, ${(panels / total).toFixed(1)} panels/figure)`);
 console.log(`throughput ${(total / (cpu / 1000)).toFixed(1)} figures per CPU-second (${per(cpu)} CPU ms/figure: decode ${per(decodeCpu)}, detect ${per(detectCpu)})`);
 console.log(`wall clock ${(total / (wall / 1000)).toFixed(1)} figures/s (${per(wall)} ms/figure; includes waiting when the machine is shared)`);
 const detectWall = layout + ocr;

@@ -2,7 +2,7 @@ import { clampBox } from './boxes.ts';
 import { readingOrder } from './order.ts';
 import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
-import { lineSums, trimRect, xyCut } from './layout/xycut.ts';
+import { LineSumsScratch, lineSums, trimRect, xyCut } from './layout/xycut.ts';
 import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
 import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
@@ -114,6 +114,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
     return this.recognizer?.cropsRead ?? 0;
   }
 
+  private readonly scratch = new LineSumsScratch();
+
   private constructor(private readonly options: LayoutOcrOptions, private readonly recognizer: TextRecognizer | null) {}
 
   static async create(options: LayoutOcrOptions = {}): Promise<LayoutOcrDetector> {
@@ -126,15 +128,21 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const height = Math.max(1, image.height | 0);
     const t0 = performance.now();
     const img = toAnalysisImage(image, this.options.analysis);
-    const sums = lineSums(img);
-    let pieces: Piece[] = xyCut(img, this.options.xycut, sums).map((p) => ({ rect: p.rect }));
-    const t1 = performance.now();
+    const sums = lineSums(img, this.scratch);
+    let pieces: Piece[];
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
-    if (this.recognizer && pieces.length > 0) {
-      await this.readLabels(img, pieces, captionLabels);
-      const expected = captionLabels && captionLabels.length >= 2 ? captionLabels : impliedLabels(pieces);
-      if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
-      pieces = this.foldUnlabelled(pieces, captionLabels);
+    let t1: number;
+    try {
+      pieces = xyCut(img, this.options.xycut, sums).map((p) => ({ rect: p.rect }));
+      t1 = performance.now();
+      if (this.recognizer && pieces.length > 0) {
+        await this.readLabels(img, pieces, captionLabels);
+        const expected = captionLabels && captionLabels.length >= 2 ? captionLabels : impliedLabels(pieces);
+        if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
+        pieces = this.foldUnlabelled(pieces, captionLabels);
+      }
+    } finally {
+      sums.release();
     }
     if (this.recognizer && pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
       // Nothing says the figure is compound (no labels read, none in the caption) and the pieces do not

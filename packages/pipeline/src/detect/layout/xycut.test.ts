@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../types.ts';
 import { borderMode, toAnalysisImage } from './analysis.ts';
 import { connectedComponents, otsuThreshold } from './components.ts';
-import { mergeThinSegments, xyCut } from './xycut.ts';
+import { LineSumsScratch, lineSums, mergeThinSegments, xyCut } from './xycut.ts';
 
 /** A white RGB canvas with filled rectangles [x1,y1,x2,y2,grey]. */
 function canvas(w: number, h: number, rects: Array<[number, number, number, number, number]>): RawImage {
@@ -75,5 +75,43 @@ describe('XY-cut', () => {
 
   it('returns nothing for a blank image', () => {
     expect(xyCut(toAnalysisImage(canvas(50, 50, [])))).toEqual([]);
+  });
+});
+
+describe('line sums in a reused scratch buffer', () => {
+  // The entries each sum uses: (width+1) per row for row sums, (height+1) rows of width for column sums.
+  const used = (img: ReturnType<typeof toAnalysisImage>, sums: Omit<ReturnType<typeof lineSums>, 'release'>): number[][] => {
+    const rows = (img.width + 1) * img.height;
+    const cols = (img.height + 1) * img.width;
+    return [sums.rowInk, sums.rowGray, sums.rowGray2].map((a) => Array.from(a.subarray(0, rows)))
+      .concat([sums.colInk, sums.colGray, sums.colGray2].map((a) => Array.from(a.subarray(0, cols))));
+  };
+  const plain = (img: ReturnType<typeof toAnalysisImage>): number[][] => {
+    const { release, ...sums } = lineSums(img);
+    release();
+    return used(img, sums);
+  };
+
+  it('match fresh arrays figure after figure, whatever the previous figure left in the buffer', () => {
+    const scratch = new LineSumsScratch();
+    const big = toAnalysisImage(canvas(90, 60, [[5, 5, 80, 50, 0]]));
+    const small = toAnalysisImage(canvas(40, 70, [[0, 0, 40, 3, 30], [10, 20, 30, 60, 90]]));
+    for (const img of [big, small, big]) {
+      const { release, ...sums } = lineSums(img, scratch);
+      expect(used(img, sums)).toEqual(plain(img));
+      expect(xyCut(img, {}, { ...sums })).toEqual(xyCut(img));
+      release();
+    }
+  });
+
+  it('gives fresh arrays to a second figure while the first still holds the buffer', () => {
+    const scratch = new LineSumsScratch();
+    const first = scratch.take(10);
+    const second = scratch.take(10);
+    second.arrays[0]!.fill(7);
+    expect(Array.from(first.arrays[0]!)).toEqual(new Array(10).fill(0));
+    first.release();
+    second.release();
+    expect(scratch.take(10).arrays[0]!.buffer).toBe(first.arrays[0]!.buffer);
   });
 });

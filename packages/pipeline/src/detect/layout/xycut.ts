@@ -53,15 +53,39 @@ export interface LineSums {
   colGray2: Int32Array;
 }
 
-/** Builds the running sums in one sequential pass (grey squares fit Int32 for rows up to 33,000 px). */
-export function lineSums(img: AnalysisImage): LineSums {
+/**
+ * One reusable buffer for the running sums of one figure at a time: six fresh arrays of the figure's size
+ * cost page faults and zeroing on every figure. A caller that finds it taken (concurrent detections) gets
+ * fresh arrays instead.
+ */
+export class LineSumsScratch {
+  private buffer = new Int32Array(0);
+  private taken = false;
+
+  /** `length` entries for each of the six sums, and the function that gives them back. */
+  take(length: number): { arrays: Int32Array[]; release: () => void } {
+    if (this.taken) return { arrays: Array.from({ length: 6 }, () => new Int32Array(length)), release: () => {} };
+    this.taken = true;
+    if (this.buffer.length < 6 * length) this.buffer = new Int32Array(6 * length);
+    const arrays = Array.from({ length: 6 }, (_, k) => this.buffer.subarray(k * length, (k + 1) * length));
+    return { arrays, release: () => { this.taken = false; } };
+  }
+}
+
+/**
+ * Builds the running sums in one sequential pass (grey squares fit Int32 for rows up to 33,000 px). With a
+ * scratch, the sums live in its buffer until `release()`; without one, `release()` does nothing.
+ */
+export function lineSums(img: AnalysisImage, scratch?: LineSumsScratch): LineSums & { release: () => void } {
   const { width: w, height: h, ink, gray } = img;
-  const rowInk = new Int32Array((w + 1) * h);
-  const rowGray = new Int32Array((w + 1) * h);
-  const rowGray2 = new Int32Array((w + 1) * h);
-  const colInk = new Int32Array((h + 1) * w);
-  const colGray = new Int32Array((h + 1) * w);
-  const colGray2 = new Int32Array((h + 1) * w);
+  const length = Math.max((w + 1) * h, (h + 1) * w);
+  const { arrays, release } = scratch ? scratch.take(length) : { arrays: Array.from({ length: 6 }, () => new Int32Array(length)), release: () => {} };
+  const [rowInk, rowGray, rowGray2, colInk, colGray, colGray2] = arrays as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+  // Only these entries are read without being written below: each row's leading zero and the first column row.
+  for (let y = 0; y < h; y++) rowInk[y * (w + 1)] = rowGray[y * (w + 1)] = rowGray2[y * (w + 1)] = 0;
+  colInk.fill(0, 0, w);
+  colGray.fill(0, 0, w);
+  colGray2.fill(0, 0, w);
   for (let y = 0; y < h; y++) {
     let a = 0;
     let g = 0;
@@ -87,7 +111,7 @@ export function lineSums(img: AnalysisImage): LineSums {
       colGray2[cNext + x] = colGray2[cPrev + x]! + v2;
     }
   }
-  return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2 };
+  return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2, release };
 }
 
 function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol: number, lineStd: number): Profile {
