@@ -45,14 +45,17 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
   const step = scale > 1.5 ? 2 : 1;
   if (scale === 1 && (ch === 3 || ch === 1)) {
     // Fast path for the common case: full resolution, no alpha.
-    for (let i = 0, o = 0; i < w * h; i++, o += ch) {
-      const r = data[o]!;
-      const g = ch === 3 ? data[o + 1]! : r;
-      const b = ch === 3 ? data[o + 2]! : r;
-      gray[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000 | 0;
-      const mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-      const mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-      chroma[i] = mx - mn;
+    if (ch === 1) gray.set(data.subarray(0, w * h));
+    else {
+      for (let i = 0, o = 0; i < w * h; i++, o += 3) {
+        const r = data[o]!;
+        const g = data[o + 1]!;
+        const b = data[o + 2]!;
+        gray[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000 | 0;
+        const mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+        const mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+        chroma[i] = mx - mn;
+      }
     }
   } else for (let y = 0; y < h; y++) {
     const sy0 = Math.min(H - 1, Math.floor(y * scale));
@@ -92,8 +95,9 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
   const background = borderMode(gray, w, h);
   const ink = new Uint8Array(w * h);
   for (let i = 0; i < w * h; i++) {
-    const g = gray[i] ?? 0;
-    ink[i] = Math.abs(g - background) > inkT || ((chroma[i] ?? 0) > chromaT && Math.abs(g - background) > 4) ? 1 : 0;
+    const d = gray[i]! - background;
+    const diff = d < 0 ? -d : d;
+    ink[i] = diff > inkT || (diff > 4 && chroma[i]! > chromaT) ? 1 : 0;
   }
   return { width: w, height: h, gray, ink, scale, background };
 }
