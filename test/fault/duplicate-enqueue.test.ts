@@ -4,8 +4,8 @@ import type { Db } from '../../apps/worker/src/db/client.ts';
 import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openQueues, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
+import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openQueues, openRunEnvironment, type RunEnvironment, startInProcessPool } from './support/harness.ts';
 
 let config: Config;
 let db: Db;
@@ -35,7 +35,7 @@ describe('the same run enqueued twice at once', () => {
     expect(first.enqueued + second.enqueued).toBe(2 * SAMPLE_ARTICLES);
     expect(await queues.queues.ingest.getJobCountByTypes('waiting', 'prioritized')).toBe(SAMPLE_ARTICLES);
 
-    pool = await startWorkerPool({ config, runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
+    pool = await startInProcessPool(config, { db, store });
     await waitForRun(db, first.runId, { timeoutMs: 150_000 });
     await waitForRun(db, second.runId, { timeoutMs: 10_000 });
     // Jobs of the last article's flow may still be finishing their bookkeeping.

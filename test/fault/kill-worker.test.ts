@@ -8,9 +8,9 @@ import { STAGE_VERSIONS } from '../../apps/worker/src/queues/stage-versions.ts';
 import { reprocessBelowVersion } from '../../apps/worker/src/run/reprocess.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { resetDatabase, testDb } from '../support/servers.ts';
-import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore } from './support/harness.ts';
+import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore, startInProcessPool } from './support/harness.ts';
 import { SLOW_DETECTOR, spawnWorker, until, type WorkerProcess } from './support/processes.ts';
 
 let config: Config;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   events.on('stalled', ({ jobId }) => stalled.push(jobId));
   await events.waitUntilReady();
   // Ingest, align and the article stage run here; detection only in the worker processes under test.
-  pool = await startWorkerPool({ config, stages: ['ingest', 'align', 'export'], runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
+  pool = await startInProcessPool(config, { db, store }, ['ingest', 'align', 'export']);
 });
 
 afterAll(async () => {

@@ -12,9 +12,9 @@ import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import { pmcLayoutObjects } from '../../apps/worker/src/sample/pmc-layout.ts';
 import { loadSampleArticles } from '../../apps/worker/src/sample/sample-articles.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { resetDatabase, testDb } from '../support/servers.ts';
-import { dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, testStore } from './support/harness.ts';
+import { dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, testStore, startInProcessPool } from './support/harness.ts';
 import { SLOW_DETECTOR, until } from './support/processes.ts';
 
 const POISON = 'PMC990000099.1';
@@ -59,7 +59,7 @@ async function publishWithPoison(): Promise<Awaited<ReturnType<typeof publishSam
 
 describe('poison inputs', () => {
   it('puts an article that breaks the parser every time in the ledger with its class, without retries, and does not block the queue', async () => {
-    pools.push(await startWorkerPool({ config, stages: ['ingest'], runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} }));
+    pools.push(await startInProcessPool(config, { db, store }, ['ingest']));
     const run = await enqueueSample(db, queues, config, await publishWithPoison());
     expect(run.listed).toBe(SAMPLE_ARTICLES + 1);
     await until(async () => (await db.article.count({ where: { ingestStatus: { in: ['done', 'failed'] } } })) === SAMPLE_ARTICLES + 1, 'every article to be ingested or failed');
@@ -75,7 +75,7 @@ describe('poison inputs', () => {
     const figure = await db.figure.findFirstOrThrow({ where: { article: { key: HANG_FIGURE_ARTICLE } } });
     const decoded = await decodeImage(await store.get(figure.normalizedKey!));
     writeFileSync(hangFile, `${decoded.image.width}x${decoded.image.height}`);
-    pools.push(await startWorkerPool({ config, stages: ['detect', 'align', 'export'], runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} }));
+    pools.push(await startInProcessPool(config, { db, store }, ['detect', 'align', 'export']));
     const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
     expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES + 1, complete: SAMPLE_ARTICLES - 1, failed: 2 });
     const timeout = await db.failure.findUniqueOrThrow({ where: { articleKey_stage_subject: { articleKey: HANG_FIGURE_ARTICLE, stage: 'detect', subject: figure.jatsId } } });

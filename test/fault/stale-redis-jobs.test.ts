@@ -4,8 +4,8 @@ import type { Db } from '../../apps/worker/src/db/client.ts';
 import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
+import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment, startInProcessPool } from './support/harness.ts';
 import { resetDatabase } from '../support/servers.ts';
 
 let config: Config;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   config = faultConfig();
   env = await openRunEnvironment(config);
   ({ db, store, queues } = env);
-  pool = await startWorkerPool({ config, runtime: { config, db, store, workerName: 'test', close: async () => {} }, log: () => {} });
+  pool = await startInProcessPool(config, { db, store });
 });
 
 afterAll(async () => {

@@ -6,10 +6,9 @@ import { STAGE_VERSIONS } from '../../apps/worker/src/queues/stage-versions.ts';
 import { reprocessBelowVersion, reprocessFailed } from '../../apps/worker/src/run/reprocess.ts';
 import { getStatus } from '../../apps/worker/src/run/status.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
-import type { Runtime } from '../../apps/worker/src/runtime.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
-import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from '../fault/support/harness.ts';
+import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment, startInProcessPool } from '../fault/support/harness.ts';
 
 let config: Config;
 let db: Db;
@@ -22,8 +21,7 @@ beforeAll(async () => {
   config = faultConfig();
   env = await openRunEnvironment(config);
   ({ db, store, queues } = env);
-  const runtime: Runtime = { config, db, store, workerName: 'it', close: async () => {} };
-  pool = await startWorkerPool({ config, runtime, log: () => {} });
+  pool = await startInProcessPool(config, env);
 });
 
 afterAll(async () => {

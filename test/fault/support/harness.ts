@@ -6,6 +6,7 @@ import { enqueueRun, type EnqueueSummary } from '../../../apps/worker/src/run/en
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../../apps/worker/src/sample/sample-articles.ts';
 import { createSource, type SourceSpec } from '../../../apps/worker/src/sources.ts';
 import type { S3ObjectStore } from '../../../apps/worker/src/storage/object-store.ts';
+import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../../../apps/worker/src/workers/pool.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../../support/servers.ts';
 
 /** Settings that make faults show quickly: short locks and stall checks, fast backoff, few threads. */
@@ -85,4 +86,10 @@ export async function closeRunEnvironment(env: RunEnvironment | undefined): Prom
   if (!env) return;
   await dropQueues(env.queues);
   await env.db.$disconnect();
+}
+
+/** A worker pool in this process over the test's database and bucket (silent; stages default to all four). */
+export function startInProcessPool(config: Config, env: Pick<RunEnvironment, 'db' | 'store'>, stages?: WorkerPoolOptions['stages']): Promise<WorkerPool> {
+  const runtime = { config, db: env.db, store: env.store, workerName: 'test', close: async () => {} };
+  return startWorkerPool({ config, ...(stages ? { stages } : {}), runtime, log: () => {} });
 }
