@@ -58,13 +58,17 @@ export interface LineSums {
  * cost page faults and zeroing on every figure. A caller that finds it taken (concurrent detections) gets
  * fresh arrays instead.
  */
+function freshSums(length: number): { arrays: Int32Array[]; release: () => void } {
+  return { arrays: Array.from({ length: 6 }, () => new Int32Array(length)), release: () => {} };
+}
+
 export class LineSumsScratch {
   private buffer = new Int32Array(0);
   private taken = false;
 
   /** `length` entries for each of the six sums, and the function that gives them back. */
   take(length: number): { arrays: Int32Array[]; release: () => void } {
-    if (this.taken) return { arrays: Array.from({ length: 6 }, () => new Int32Array(length)), release: () => {} };
+    if (this.taken) return freshSums(length);
     this.taken = true;
     if (this.buffer.length < 6 * length) this.buffer = new Int32Array(6 * length);
     const arrays = Array.from({ length: 6 }, (_, k) => this.buffer.subarray(k * length, (k + 1) * length));
@@ -79,7 +83,7 @@ export class LineSumsScratch {
 export function lineSums(img: AnalysisImage, scratch?: LineSumsScratch): LineSums & { release: () => void } {
   const { width: w, height: h, ink, gray } = img;
   const length = Math.max((w + 1) * h, (h + 1) * w);
-  const { arrays, release } = scratch ? scratch.take(length) : { arrays: Array.from({ length: 6 }, () => new Int32Array(length)), release: () => {} };
+  const { arrays, release } = scratch ? scratch.take(length) : freshSums(length);
   const [rowInk, rowGray, rowGray2, colInk, colGray, colGray2] = arrays as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   // Only these entries are read without being written below: each row's leading zero and the first column row.
   for (let y = 0; y < h; y++) rowInk[y * (w + 1)] = rowGray[y * (w + 1)] = rowGray2[y * (w + 1)] = 0;
