@@ -30,4 +30,17 @@ describe('PP-OCR recognizer (bundled model)', () => {
     const [blank] = await rec.recognize([{ data: new Uint8Array(40 * 40).fill(255), width: 40, height: 40 }]);
     expect(blank!.text).toBe('');
   });
+
+  it('reads the same with the simplified graph as with the model as shipped', async () => {
+    const shipped = await TextRecognizer.create({ simplifyGraph: false });
+    try {
+      const crops = await Promise.all([render('A', 'DejaVu Sans'), render('(b)', 'DejaVu Serif'), render('d', 'DejaVu Sans Mono'), render('E', 'DejaVu Sans', true)]);
+      const [fast, reference] = [await rec.recognize(crops), await shipped.recognize(crops)];
+      expect(fast.map((r) => r.text)).toEqual(reference.map((r) => r.text));
+      expect(fast.map((r) => r.text)).toEqual(['A', '(b)', 'd', 'E']);
+      fast.forEach((r, i) => expect(r.confidence).toBeCloseTo(reference[i]!.confidence, 4));
+    } finally {
+      await shipped.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ocrModelPaths } from './models.ts';
 import { createSession, ort } from '../onnx/session.ts';
+import { simplifyGraph } from '../onnx/simplify-graph.ts';
 import type { SessionOptions } from '../onnx/session.ts';
 
 /** A grey image crop (one byte per pixel), dark text on light background preferred. */
@@ -30,6 +31,11 @@ export interface RecognizerOptions extends SessionOptions {
   inputHeight?: number;
   /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 128 (labels are short). */
   maxInputWidth?: number;
+  /**
+   * Rewrite the graph's spelled-out hard-swish and post-Conv scalar affines into fewer ops before loading
+   * (`simplifyGraph`; same outputs up to float rounding, about 10% less CPU per crop). Default true.
+   */
+  simplifyGraph?: boolean;
   /** Narrowest network input; narrower crops are padded on the right. Default 8 (no padding: wider inputs cost time and did not read labels better). */
   minInputWidth?: number;
 }
@@ -66,7 +72,9 @@ export class TextRecognizer {
     if (dictionary.at(-1) === '') dictionary.pop();
     // Index 0 is the CTC blank; PP-OCR appends a space as the last class.
     const keys = ['', ...dictionary, ' '];
-    const { session, provider } = await createSession(options.modelPath ?? paths.recognition, options);
+    const bytes = readFileSync(options.modelPath ?? paths.recognition);
+    const model = options.simplifyGraph === false ? bytes : simplifyGraph(bytes).model;
+    const { session, provider } = await createSession(model, options);
     return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
       options.maxInputWidth ?? 128, options.minInputWidth ?? 8, provider);
   }
