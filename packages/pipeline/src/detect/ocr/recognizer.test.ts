@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TextRecognizer } from './recognizer.ts';
@@ -41,6 +44,17 @@ describe('PP-OCR recognizer (bundled model)', () => {
       fast.forEach((r, i) => expect(r.confidence).toBeCloseTo(reference[i]!.confidence, 4));
     } finally {
       await shipped.close();
+    }
+  });
+
+  it('reports a model file that is not ONNX as onnxruntime does, not as a protobuf parse error', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rec-'));
+    try {
+      const modelPath = path.join(dir, 'broken.onnx');
+      await writeFile(modelPath, 'this is not a model');
+      await expect(TextRecognizer.create({ modelPath })).rejects.toThrow(/Failed to load model/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

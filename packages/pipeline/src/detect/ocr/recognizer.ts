@@ -43,6 +43,15 @@ export interface RecognizerOptions extends SessionOptions {
 // Roman numeral glyphs (NFKC: Ⅲ -> III) win over ii/iii on bold labels, so they are allowed too.
 const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].ⅡⅢⅣ';
 
+/** The simplified graph; a file protobuf cannot parse is passed on as is, for onnxruntime to report. */
+function simplifiedOrAsIs(bytes: Uint8Array): Uint8Array {
+  try {
+    return simplifyGraph(bytes).model;
+  } catch {
+    return bytes;
+  }
+}
+
 /** PP-OCR text-line recognizer run directly with onnxruntime: batched, CTC greedy decoding, NFKC output. */
 export class TextRecognizer {
   readonly provider: string;
@@ -73,7 +82,7 @@ export class TextRecognizer {
     // Index 0 is the CTC blank; PP-OCR appends a space as the last class.
     const keys = ['', ...dictionary, ' '];
     const bytes = readFileSync(options.modelPath ?? paths.recognition);
-    const model = options.simplifyGraph === false ? bytes : simplifyGraph(bytes).model;
+    const model = options.simplifyGraph === false ? bytes : simplifiedOrAsIs(bytes);
     const { session, provider } = await createSession(model, options);
     return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
       options.maxInputWidth ?? 128, options.minInputWidth ?? 8, provider);
