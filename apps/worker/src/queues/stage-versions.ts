@@ -8,7 +8,7 @@ import { INGEST_VERSION } from '@pmc-curator/pipeline/ingest';
 export const STAGE_VERSIONS = {
   ingest: INGEST_VERSION,
   /** Bump when the detector, its settings or the crop format change. */
-  detect: 1,
+  detect: 2,
   /** Bump when the caption splitter or the aligner change. */
   align: 2,
   /** Article finalisation + export hook. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidBox } from './boxes.ts';
+import { iou, isValidBox } from './boxes.ts';
 import { captionPanelLabels } from './caption-labels.ts';
 import { decodeImage } from './decode.ts';
 import { parseExsclaimGroundTruth, scoreFigure } from './eval.ts';
@@ -52,6 +52,19 @@ describe('layout+OCR detector', () => {
     expectInvariants(r, image);
     // Geometric reading order (rows, then left to right): d sits above b.
     expect(r.panels.map((p) => p.label?.text)).toEqual(['a', 'c', 'd', 'b', 'e', 'f', 'g']);
+  });
+
+  it('folds interleaved fragments of one panel when the caption names fewer panels (real eLife figure)', async () => {
+    // elife-30274 fig 3: panel B is a 2x3 grid of forest plots with a column of axis titles; the caption
+    // names A and B only. The fragments interleave, so folding any one of them overlaps another.
+    const file = new URL('../../../../test/fixtures/articles/elife-30274/fig3.jpg', import.meta.url).pathname;
+    const { image } = await decodeImage(file);
+    const r = await det.detect(image, { captionLabels: ['A', 'B'] });
+    expectInvariants(r, image);
+    expect(r.panels.map((p) => p.label?.text)).toEqual(['A', 'B']);
+    expect(iou(r.panels[1]!.box, [0, 205, 600, 819])).toBeGreaterThan(0.9);
+    // Without the caption nothing says how many panels there are: the plots of B stay apart.
+    expect((await det.detect(image)).panels.length).toBeGreaterThan(2);
   });
 
   it('splits synthetic compound figures (exact ground truth) at gutters and lines', async () => {

@@ -11,7 +11,7 @@ import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
 import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
 
-export const LAYOUT_OCR_VERSION = 'layout-ocr-1.0+ppocrv4-rec';
+export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
 
 export interface LayoutOcrOptions {
   analysis?: AnalysisOptions;
@@ -426,16 +426,36 @@ export class LayoutOcrDetector implements SubfigureDetector {
       const others = out.filter((q) => q !== p).sort((a, b) => rectGap(p.rect, a.rect) - rectGap(p.rect, b.rect));
       let merged = false;
       for (const q of others) {
-        const u = rectUnion(p.rect, q.rect);
-        const clash = out.some((o) => o !== p && o !== q && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
-        if (clash) continue;
-        q.rect = u;
-        out.splice(out.indexOf(p), 1);
+        const absorbed = this.absorbedByUnion(out, p, q, tooMany ? expected : 0);
+        if (!absorbed) continue;
+        q.rect = [p, ...absorbed].reduce((u, o) => rectUnion(u, o.rect), q.rect);
+        for (const o of [p, ...absorbed]) out.splice(out.indexOf(o), 1);
         merged = true;
         break;
       }
       if (!merged) stuck.add(p);
     }
     return out;
+  }
+
+  /**
+   * The pieces that merging `p` into `q` also swallows, or null when the merge is not allowed. A union that
+   * overlaps another piece is allowed only while the figure has more pieces than the caption has labels
+   * (`expected` > 0): then the unlabelled pieces it overlaps are swallowed too (fragments of one panel that
+   * interleave, such as a column of axis titles beside a grid of plots), as long as no labelled piece is and
+   * the figure keeps at least `expected` pieces.
+   */
+  private absorbedByUnion(out: Piece[], p: Piece, q: Piece, expected: number): Piece[] | null {
+    let u = rectUnion(p.rect, q.rect);
+    const absorbed: Piece[] = [];
+    for (;;) {
+      const hit = out.filter((o) => o !== p && o !== q && !absorbed.includes(o) && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
+      if (hit.length === 0) return absorbed;
+      if (expected === 0 || hit.some((o) => o.label) || out.length - 1 - absorbed.length - hit.length < expected) return null;
+      for (const o of hit) {
+        absorbed.push(o);
+        u = rectUnion(u, o.rect);
+      }
+    }
   }
 }
