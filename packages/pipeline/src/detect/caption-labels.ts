@@ -20,8 +20,9 @@ export function captionPanelLabels(caption: string): string[] {
   for (const m of text.matchAll(new RegExp(String.raw`\(\s*(${LIST})\s*\)`, 'g'))) addList(m[1]!);
   // Nature style at a sentence start: "a, b Schematic", "c-e SEM images", "f High-resolution"
   for (const m of text.matchAll(new RegExp(String.raw`(?:^|[.;:]\s+)(${LIST})\s+(?=[A-Z(\d])`, 'g'))) addList(m[1]!);
-  // "A. Foo", "B: bar", "C) baz" after a sentence end or a space
-  for (const m of text.matchAll(/(?:^|\s)\(?([A-Z])[.:)]\s+(?=[A-Z(])/g)) found.add(m[1]!);
+  // "A. Foo", "B: bar", "C) baz" after a sentence end or a space; "A)Schematic" (no space) only after a
+  // bracket, where an abbreviation ("U.S") cannot be
+  for (const m of text.matchAll(/(?:^|\s)\(?([A-Z])(?:[.:)]\s+|\)(?=[A-Z][a-z]))(?=[A-Z(])/g)) found.add(m[1]!);
   // Keep the run that starts at a/A, tolerating one missing letter: "(T)" or "(U)" used as abbreviations
   // later in the caption must not add panels.
   const runFrom = (base: string): string[] => {

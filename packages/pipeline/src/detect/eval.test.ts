@@ -34,5 +34,7 @@ describe('evaluation', () => {
     expect(captionPanelLabels('(A) cells with non-targeting (NT) or targeting (T) siRNAs and lysate (U). (B) levels. (C) and (D) blots')).toEqual(['A', 'B', 'C', 'D']);
     expect(captionPanelLabels('(A–B, E–F) Expression for active (A, E) genes. (C–D, G–H) Box plots')).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']);
     expect(captionPanelLabels('Phenotype. A. Root growth. Six individuals are presented B. Seedlings')).toEqual(['A', 'B']);
+    expect(captionPanelLabels('The rules in rabbits. A)Schematic of the experiments. B) Three rules regulate it.')).toEqual(['A', 'B']);
+    expect(captionPanelLabels('Sites in the U.S.A. and the U.K. Maps of cases.')).toEqual([]);
   });
 });
