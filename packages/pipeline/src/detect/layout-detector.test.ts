@@ -96,6 +96,17 @@ describe('layout+OCR detector', () => {
     expect(s.labelReadCorrect).toBeGreaterThanOrEqual(panels - 1);
   });
 
+  it('keeps a real bar chart whose legend and axis texts read as letters as one panel (PLOS figure)', async () => {
+    // pone.0000010 fig 3: a stacked bar chart with a legend (REA, E, D, A-C) and a rotated axis title; the
+    // layout splits off the legend and the axis strip, and OCR reads "n", "B" and "R" there.
+    const file = new URL('../../../../test/fixtures/articles/pone.0000010/pone.0000010.g003.png', import.meta.url).pathname;
+    const { image } = await decodeImage(file);
+    const r = await det.detect(image);
+    expectInvariants(r, image);
+    expect(r.panels).toHaveLength(1);
+    expect(r.panels[0]!.box).toEqual([0, 0, image.width, image.height]);
+  });
+
   it('returns a single-panel figure as one panel covering the figure', async () => {
     const sources = await loadPanelSources(dir.pathname);
     const fig = await generateSyntheticFigure(10, sources, { maxPanels: 1 });

@@ -6,7 +6,7 @@ import { LineSumsScratch, lineSums, trimRect, xyCut } from './layout/xycut.ts';
 import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
 import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
-import { harmoniseCase, parseLabel } from './ocr/labels.ts';
+import { harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
 import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
@@ -144,9 +144,11 @@ export class LayoutOcrDetector implements SubfigureDetector {
     } finally {
       sums.release();
     }
-    if (this.recognizer && pieces.length > 1 && !pieces.some((p) => p.label) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
-      // Nothing says the figure is compound (no labels read, none in the caption) and the pieces do not
-      // form a grid of similar panels: most likely one chart split at its legend or axis titles.
+    const readLabels = pieces.map((p) => p.label?.text).filter((t): t is string => !!t);
+    if (this.recognizer && pieces.length > 1 && !looksLikeLabelSequence(readLabels) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
+      // Nothing says the figure is compound (no caption labels, no label sequence read: letters such as a
+      // legend's "R" and an axis title's "n" are chart text) and the pieces do not form a grid of similar
+      // panels: most likely one chart split at its legend or axis titles.
       pieces = [{ rect: pieces.reduce((u, p) => rectUnion(u, p.rect), pieces[0]!.rect) }];
     }
     const t2 = performance.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harmoniseCase, labelRank, parseLabel } from './labels.ts';
+import { harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel } from './labels.ts';
 
 describe('panel label parsing', () => {
   it('normalises brackets, punctuation and full-width forms', () => {
@@ -29,5 +29,21 @@ describe('panel label parsing', () => {
     expect(harmoniseCase(['A', 'B', 'c', undefined])).toEqual(['A', 'B', 'C', undefined]);
     expect(labelRank('c')).toBe(2);
     expect(labelRank('iii')).toBe(2);
+  });
+
+  it('tells a panel label sequence from letters of chart text', () => {
+    // Sequences, with a leading or middle label missed, and romans (i, v, x are letters too).
+    expect(looksLikeLabelSequence(['A', 'B', 'C'])).toBe(true);
+    expect(looksLikeLabelSequence(['b', 'c', 'e'])).toBe(true);
+    expect(looksLikeLabelSequence(['i', 'ii', 'iv', 'v'])).toBe(true);
+    expect(looksLikeLabelSequence(['A'])).toBe(true);
+    // Junk beside real labels still leaves a sequence when at least half follow the first closely.
+    expect(looksLikeLabelSequence(['a', 'b', 'c', 'Q'])).toBe(true);
+    // A legend's "R", an axis title's "n" and a tick read as "B"; a lone letter that is not a first label.
+    expect(looksLikeLabelSequence(['n', 'B', 'R'])).toBe(false);
+    expect(looksLikeLabelSequence(['A', 'M', 'G'])).toBe(false);
+    expect(looksLikeLabelSequence(['B'])).toBe(false);
+    expect(looksLikeLabelSequence(['L23', 'P', 'Y'])).toBe(false);
+    expect(looksLikeLabelSequence([])).toBe(false);
   });
 });

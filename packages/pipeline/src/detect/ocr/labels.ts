@@ -65,12 +65,33 @@ export function harmoniseCase(labels: Array<string | undefined>, hints?: readonl
   });
 }
 
+const ROMANS = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
+
 /** Rank of a label in a sequence (a=0, b=1, ..., ii=1), for ordering; NaN when unknown. */
 export function labelRank(label: string): number {
   if (/^[A-Za-z]$/.test(label)) return label.toLowerCase().charCodeAt(0) - 97;
-  const roman = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'].indexOf(label.toLowerCase());
+  const roman = ROMANS.indexOf(label.toLowerCase());
   if (roman >= 0) return roman;
   const m = /^([A-Za-z]?)(\d+)$/.exec(label);
   if (m) return (m[1] ? (m[1].toLowerCase().charCodeAt(0) - 97) * 100 : 0) + Number(m[2]);
   return Number.NaN;
+}
+
+/**
+ * Whether labels read without caption hints look like one figure's panel sequence rather than letters of
+ * chart text (a legend's "REA", an axis title's "n", a tick's "8" read as "B"): the lowest is among the first
+ * three of its series (a leading label can be missed; a label read alone must be the first), and at least
+ * half of them follow it closely (a missed label or two between them). Roman numerals (i, ii, iv) are tried
+ * as such too, since i, v and x are letters.
+ */
+export function looksLikeLabelSequence(labels: readonly string[]): boolean {
+  const n = labels.length;
+  if (n === 0) return false;
+  const plausible = (ranks: number[]): boolean => {
+    const sorted = [...new Set(ranks.filter((r) => r >= 0 && Number.isFinite(r)))].sort((a, b) => a - b);
+    const start = sorted[0];
+    if (start === undefined || start > (n === 1 ? 0 : 2)) return false;
+    return sorted.filter((r) => r <= start + n + 1).length >= Math.ceil(n / 2);
+  };
+  return plausible(labels.map(labelRank)) || plausible(labels.map((l) => ROMANS.indexOf(l.toLowerCase())));
 }
