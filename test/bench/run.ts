@@ -7,11 +7,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const dir = import.meta.dirname;
-const scripts = ['ingest.ts', 'detect.ts', 'captions.ts', 'queues.ts'].filter((name) => existsSync(path.join(dir, name)));
+// The detector runs twice: on the OCR-heavy default mix, and on the sample articles' figures as the
+// detect stage sees them (typical PMC figures, caption labels as hints).
+const runs: Array<[string, ...string[]]> = [
+  ['ingest.ts'],
+  ['detect.ts'],
+  ['detect.ts', '460', '--set', 'sample', '--caption-labels'],
+  ['captions.ts'],
+  ['queues.ts', ...process.argv.slice(2)],
+];
 let failed = 0;
-for (const script of scripts) {
-  process.stdout.write(`\n===== ${script} =====\n`);
-  const args = script === 'queues.ts' ? process.argv.slice(2) : [];
+for (const [script, ...args] of runs.filter(([name]) => existsSync(path.join(dir, name)))) {
+  process.stdout.write(`\n===== ${[script, ...args].join(' ')} =====\n`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, script), ...args], { stdio: 'inherit' });
   if (result.status !== 0) {
     failed += 1;
