@@ -96,6 +96,19 @@ describe('layout+OCR detector', () => {
     expect(s.labelReadCorrect).toBeGreaterThanOrEqual(panels - 1);
   });
 
+  it('reads no more corners once every caption label was read at a top-left corner (real eLife figure)', async () => {
+    const file = new URL('../../../../test/fixtures/articles/elife-30274/fig1.jpg', import.meta.url).pathname;
+    const { image } = await decodeImage(file);
+    const before = det.ocrCrops;
+    const hinted = await det.detect(image, { captionLabels: ['A', 'B'] });
+    const hintedCrops = det.ocrCrops - before;
+    await det.detect(image);
+    const unhintedCrops = det.ocrCrops - before - hintedCrops;
+    expect(hinted.panels.map((p) => p.label?.text)).toEqual(['A', 'B']);
+    // Without the caption the blot's and the charts' fragments get their corners read too.
+    expect(hintedCrops).toBeLessThan(unhintedCrops);
+  });
+
   it('keeps a real bar chart whose legend and axis texts read as letters as one panel (PLOS figure)', async () => {
     // pone.0000010 fig 3: a stacked bar chart with a legend (REA, E, D, A-C) and a rotated axis title; the
     // layout splits off the legend and the axis strip, and OCR reads "n", "B" and "R" there.

@@ -288,45 +288,50 @@ export class LayoutOcrDetector implements SubfigureDetector {
     });
     await round(first);
     assign();
-    // Most figures label the top-left corner; other corners are read only when that convention did not
-    // show up (keeps OCR to a few small crops per figure). Labels read far from the corner (a neighbour's
-    // letter seen through the window's reach into the gutter, a word inside the panel) do not establish it.
-    const found = pieces.filter(settled).length;
-    const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
-    const second: Job[] = [];
-    pieces.forEach((p, i) => {
-      if (settled(p)) return;
-      const tl = candidates(i, 'top-left')[1];
-      if (tl) second.push({ piece: i, candidate: tl });
-      if (!otherCorners) {
-        // A letter tight in the top-right corner is often the next panel's label (see reattachLabels).
-        const tr = candidates(i, 'top-right')[0];
-        if (tr && tr.cost < 0.05) second.push({ piece: i, candidate: tr });
-        return;
-      }
-      for (const corner of ['top-right', 'bottom-left', 'bottom-right'] as const) {
-        const c = candidates(i, corner)[0];
-        if (c) second.push({ piece: i, candidate: c });
-      }
-    });
-    // A budget keeps unlabelled figures (charts split at legends, every corner tried) cheap.
-    const budget = Math.max(0, (this.options.maxOcrCrops ?? 14) - first.length);
-    await round(second.sort((a, b) => a.candidate.cost - b.candidate.cost).slice(0, budget));
-    assign();
-    const dominant = dominantCorner();
-    if (otherCorners && dominant !== 'top-left') {
-      // The figure's labels sit in another corner: read that corner (best three words) of every piece. A
-      // piece can lose its label to a closer reading of that corner (a neighbour's letter seen from its
-      // top-left window), so pieces left unlabelled get a second turn.
-      for (let turn = 0; turn < 2; turn++) {
-        const third: Job[] = [];
-        pieces.forEach((p, i) => {
-          if (settled(p)) return;
-          for (const c of candidates(i, dominant).slice(0, 3)) third.push({ piece: i, candidate: c });
-        });
-        if (third.every((j) => done.has(jobKey(j)))) break;
-        await round(third);
-        assign();
+    // Every label the caption names was read at a top-left corner: the pieces still unlabelled are fragments
+    // that folding will absorb, so reading their corners would spend OCR for nothing.
+    const complete = !!hints && hints.length >= 2 && hints.every((h) => pieces.some((p) => settled(p) && p.label!.text === h));
+    if (!complete) {
+      // Most figures label the top-left corner; other corners are read only when that convention did not
+      // show up (keeps OCR to a few small crops per figure). Labels read far from the corner (a neighbour's
+      // letter seen through the window's reach into the gutter, a word inside the panel) do not establish it.
+      const found = pieces.filter(settled).length;
+      const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
+      const second: Job[] = [];
+      pieces.forEach((p, i) => {
+        if (settled(p)) return;
+        const tl = candidates(i, 'top-left')[1];
+        if (tl) second.push({ piece: i, candidate: tl });
+        if (!otherCorners) {
+          // A letter tight in the top-right corner is often the next panel's label (see reattachLabels).
+          const tr = candidates(i, 'top-right')[0];
+          if (tr && tr.cost < 0.05) second.push({ piece: i, candidate: tr });
+          return;
+        }
+        for (const corner of ['top-right', 'bottom-left', 'bottom-right'] as const) {
+          const c = candidates(i, corner)[0];
+          if (c) second.push({ piece: i, candidate: c });
+        }
+      });
+      // A budget keeps unlabelled figures (charts split at legends, every corner tried) cheap.
+      const budget = Math.max(0, (this.options.maxOcrCrops ?? 14) - first.length);
+      await round(second.sort((a, b) => a.candidate.cost - b.candidate.cost).slice(0, budget));
+      assign();
+      const dominant = dominantCorner();
+      if (otherCorners && dominant !== 'top-left') {
+        // The figure's labels sit in another corner: read that corner (best three words) of every piece. A
+        // piece can lose its label to a closer reading of that corner (a neighbour's letter seen from its
+        // top-left window), so pieces left unlabelled get a second turn.
+        for (let turn = 0; turn < 2; turn++) {
+          const third: Job[] = [];
+          pieces.forEach((p, i) => {
+            if (settled(p)) return;
+            for (const c of candidates(i, dominant).slice(0, 3)) third.push({ piece: i, candidate: c });
+          });
+          if (third.every((j) => done.has(jobKey(j)))) break;
+          await round(third);
+          assign();
+        }
       }
     }
     // Top-right letters are moved to the next panel only where they break the figure's convention.
