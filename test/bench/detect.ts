@@ -5,7 +5,8 @@
  * articles (typical PMC figures, 0.77 MP on average) with their caption labels as hints, as the detect stage
  * runs them. N figures in all (default 1000), one at a time in one process (onnxruntime uses one thread).
  * Prints figures/s with the decode/layout/OCR breakdown and RSS at checkpoints (flat = no leak).
- * `--caption-labels` passes each figure's caption labels as hints, as the pipeline's detect stage does.
+ * `--caption-labels` passes each figure's caption labels as hints, as the pipeline's detect stage does;
+ * `--batch N` detects N figures at a time with detectBatch, as the worker's detect threads do.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +19,8 @@ import { matchGraphicToMedia, parseJats } from '../../packages/pipeline/src/jats
 const args = process.argv.slice(2);
 const withCaptionLabels = args.includes('--caption-labels');
 const set = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'mixed';
-const total = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
+const batchSize = args.includes('--batch') ? Math.max(1, Number(args[args.indexOf('--batch') + 1])) : 1;
+const total = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--batch') ?? 1000);
 const fixtures = path.join(import.meta.dirname, '../fixtures');
 const real = path.join(fixtures, 'figures/exsclaim-ccby');
 
@@ -79,23 +81,31 @@ let decode = 0, layout = 0, ocr = 0, pixels = 0, panels = 0, decodeCpu = 0, dete
 const checkpoints: string[] = [];
 const started = performance.now();
 const startedCpu = cpuMs();
-for (let i = 0; i < total; i++) {
+// --batch N: N figures at a time through detectBatch (their OCR rounds share recognizer calls, as in the
+// worker's detect threads); the layout/OCR split is then not measured.
+for (let i = 0; i < total; i += batchSize) {
   const c0 = cpuMs();
   const t0 = performance.now();
-  const input = inputs[i % inputs.length]!;
-  const d = await decodeImage(input.bytes);
+  const batch = Array.from({ length: Math.min(batchSize, total - i) }, (_, k) => inputs[(i + k) % inputs.length]!);
+  const decoded = [];
+  for (const input of batch) decoded.push(await decodeImage(input.bytes));
   const t1 = performance.now();
   const c1 = cpuMs();
-  const labels = input.captionLabels;
-  const r = await detector.detect(d.image, withCaptionLabels && labels.length > 0 ? { captionLabels: labels } : undefined);
+  const items = decoded.map((d, k) => {
+    const labels = batch[k]!.captionLabels;
+    return { image: d.image, hints: withCaptionLabels && labels.length > 0 ? { captionLabels: labels } : undefined };
+  });
+  const results = batchSize === 1 ? [await detector.detect(items[0]!.image, items[0]!.hints)] : await detector.detectBatch(items);
   detectCpu += cpuMs() - c1;
   decodeCpu += c1 - c0;
   decode += t1 - t0;
   layout += detector.lastTimings.layout;
   ocr += detector.lastTimings.ocr;
-  pixels += d.width * d.height;
-  panels += r.panels.length;
-  if ((i + 1) % Math.max(1, Math.floor(total / 5)) === 0) checkpoints.push(`${i + 1}: rss ${mb(process.memoryUsage().rss)} MB`);
+  for (const d of decoded) pixels += d.width * d.height;
+  for (const r of results) panels += r.panels.length;
+  const done = i + batch.length;
+  const every = Math.max(batchSize, Math.floor(total / 5));
+  if (Math.floor(done / every) > Math.floor(i / every)) checkpoints.push(`${done}: rss ${mb(process.memoryUsage().rss)} MB`);
 }
 const wall = performance.now() - started;
 const crops = detector.ocrCrops;
@@ -106,6 +116,7 @@ console.log(`figures ${total} (set ${set}: cycling ${inputs.length} inputs${with
 console.log(`throughput ${(total / (cpu / 1000)).toFixed(1)} figures per CPU-second (${per(cpu)} CPU ms/figure: decode ${per(decodeCpu)}, detect ${per(detectCpu)})`);
 console.log(`wall clock ${(total / (wall / 1000)).toFixed(1)} figures/s (${per(wall)} ms/figure; includes waiting when the machine is shared)`);
 const detectWall = layout + ocr;
-console.log(`breakdown wall ms/figure: decode ${per(decode)}, layout ${per(layout)}, OCR ${per(ocr)}; detect CPU split by wall share: layout ${per(detectCpu * layout / detectWall)}, OCR ${per(detectCpu * ocr / detectWall)}`);
-console.log(`OCR crops: ${(crops / total).toFixed(1)} per figure`);
+if (batchSize === 1) console.log(`breakdown wall ms/figure: decode ${per(decode)}, layout ${per(layout)}, OCR ${per(ocr)}; detect CPU split by wall share: layout ${per(detectCpu * layout / detectWall)}, OCR ${per(detectCpu * ocr / detectWall)}`);
+else console.log(`breakdown wall ms/figure: decode ${per(decode)}; batches of ${batchSize} through detectBatch (no layout/OCR split)`);
+console.log(`OCR crops: ${(crops / total).toFixed(1)} per figure in ${(detector.ocrCalls / total).toFixed(1)} recognizer calls`);
 console.log(`memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ${checkpoints.join(', ')}`);

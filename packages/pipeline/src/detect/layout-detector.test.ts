@@ -109,6 +109,23 @@ describe('layout+OCR detector', () => {
     expect(hintedCrops).toBeLessThan(unhintedCrops);
   });
 
+  it('detectBatch gives the results of one-at-a-time detection with fewer recognizer calls', async () => {
+    const sources = await loadPanelSources(dir.pathname);
+    const figures = await Promise.all([3, 8, 14, 21].map((seed) => generateSyntheticFigure(seed, sources)));
+    const items = figures.map((f) => ({ image: f.image, hints: { captionLabels: f.captionLabels } }));
+    const calls0 = det.ocrCalls;
+    const oneByOne: DetectionResult[] = [];
+    for (const item of items) oneByOne.push(await det.detect(item.image, item.hints));
+    const calls1 = det.ocrCalls;
+    const batched = await det.detectBatch(items);
+    const calls2 = det.ocrCalls;
+    // Every crop is padded to a width of its own, so a figure reads the same whatever it is batched with.
+    const withoutScores = (rs: DetectionResult[]) => rs.map((r) => ({ ...r, panels: r.panels.map(({ score: _, ...p }) => p) }));
+    expect(withoutScores(batched)).toEqual(withoutScores(oneByOne));
+    batched.forEach((r, i) => r.panels.forEach((p, k) => expect(p.score).toBeCloseTo(oneByOne[i]!.panels[k]!.score, 4)));
+    expect(calls2 - calls1).toBeLessThan(calls1 - calls0);
+  });
+
   it('keeps a real bar chart whose legend and axis texts read as letters as one panel (PLOS figure)', async () => {
     // pone.0000010 fig 3: a stacked bar chart with a legend (REA, E, D, A-C) and a rotated axis title; the
     // layout splits off the legend and the axis strip, and OCR reads "n", "B" and "R" there.

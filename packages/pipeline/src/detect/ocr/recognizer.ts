@@ -29,17 +29,21 @@ export interface RecognizerOptions extends SessionOptions {
   alphabet?: string;
   /** Network input height. PP-OCRv4 uses 48. */
   inputHeight?: number;
-  /** Widest input (pixels at inputHeight); wider crops are squeezed. Default 128 (labels are short). */
-  maxInputWidth?: number;
+  /**
+   * Network input widths (pixels at inputHeight). Each crop is scaled to the input height, squeezed to the
+   * widest when wider, and padded on the right to the narrowest width that holds it, so that its reading does
+   * not depend on the crops it is batched with (within one figure or across a detectBatch). Default
+   * 32, 48, 64, 96, 128: labels are short, and wider inputs cost time without reading them better.
+   */
+  inputWidths?: number[];
   /**
    * Rewrite the graph's spelled-out hard-swish and post-Conv scalar affines into fewer ops before loading
    * (`simplifyGraph`; same outputs up to float rounding, about 10% less CPU per crop). Default true.
    */
   simplifyGraph?: boolean;
-  /** Narrowest network input; narrower crops are padded on the right. Default 8 (no padding: wider inputs cost time and did not read labels better). */
-  minInputWidth?: number;
 }
 
+const DEFAULT_INPUT_WIDTHS = [32, 48, 64, 96, 128];
 // Roman numeral glyphs (NFKC: Ⅲ -> III) win over ii/iii on bold labels, so they are allowed too.
 const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].ⅡⅢⅣ';
 
@@ -57,14 +61,15 @@ export class TextRecognizer {
   readonly provider: string;
   /** Crops recognised so far (for benchmarks). */
   cropsRead = 0;
+  /** Network calls made so far (for benchmarks and tests). */
+  callsMade = 0;
   private readonly allowed: Int32Array;
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly keys: string[],
     alphabet: string,
     private readonly inputHeight: number,
-    private readonly maxInputWidth: number,
-    private readonly minInputWidth: number,
+    private readonly inputWidths: number[],
     provider: string,
   ) {
     this.provider = provider;
@@ -85,37 +90,33 @@ export class TextRecognizer {
     const model = options.simplifyGraph === false ? bytes : simplifiedOrAsIs(bytes);
     const { session, provider } = await createSession(model, options);
     return new TextRecognizer(session, keys, options.alphabet ?? DEFAULT_ALPHABET, options.inputHeight ?? 48,
-      options.maxInputWidth ?? 128, options.minInputWidth ?? 8, provider);
+      [...(options.inputWidths ?? DEFAULT_INPUT_WIDTHS)].sort((x, y) => x - y), provider);
   }
 
   /**
-   * Reads each crop as one text line. Crops of similar width share one network call; mixing a wide crop
-   * with narrow ones would pad all of them to the widest and multiply the cost.
+   * Reads each crop as one text line. Crops padded to the same input width share one network call; mixing a
+   * wide crop with narrow ones would pad all of them to the widest and multiply the cost.
    */
   async recognize(crops: GreyCrop[]): Promise<Recognition[]> {
     if (crops.length === 0) return [];
     this.cropsRead += crops.length;
     const h = this.inputHeight;
-    const widths = crops.map((c) => Math.max(8, Math.min(this.maxInputWidth, Math.ceil((c.width / Math.max(1, c.height)) * h))));
-    const order = crops.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+    const widest = this.inputWidths.at(-1) ?? h;
+    const widths = crops.map((c) => Math.max(1, Math.min(widest, Math.ceil((c.width / Math.max(1, c.height)) * h))));
+    const padded = widths.map((w) => this.inputWidths.find((b) => b >= w) ?? widest);
     const results: Recognition[] = new Array(crops.length);
-    let start = 0;
-    while (start < order.length) {
-      let end = start + 1;
-      while (end < order.length && widths[order[end]!]! <= Math.max(48, widths[order[start]!]! * 1.5)) end++;
-      const group = order.slice(start, end);
-      const out = await this.runBatch(group.map((i) => crops[i]!), group.map((i) => widths[i]!));
+    for (const inputWidth of new Set(padded)) {
+      const group = crops.map((_, i) => i).filter((i) => padded[i] === inputWidth);
+      const out = await this.runBatch(group.map((i) => crops[i]!), group.map((i) => widths[i]!), inputWidth);
       group.forEach((i, k) => { results[i] = out[k]!; });
-      start = end;
     }
     return results;
   }
 
-  private async runBatch(crops: GreyCrop[], widths: number[]): Promise<Recognition[]> {
+  private async runBatch(crops: GreyCrop[], widths: number[], batchWidth: number): Promise<Recognition[]> {
     const h = this.inputHeight;
-    // A single narrow letter still gets a few CTC steps to the right (mid-grey padding, as PaddleOCR's
-    // fixed-width batches have): "ii" needs room for i, blank, i.
-    const batchWidth = Math.max(this.minInputWidth, Math.ceil(Math.max(...widths) / 8) * 8);
+    // A narrow letter gets a few CTC steps of mid-grey padding to its right, as PaddleOCR's fixed-width
+    // batches have: "ii" needs room for i, blank, i.
     const input = new Float32Array(crops.length * 3 * h * batchWidth);
     const plane = h * batchWidth;
     crops.forEach((crop, n) => {
@@ -135,6 +136,7 @@ export class TextRecognizer {
       }
     });
     const feeds = { [this.session.inputNames[0] ?? 'x']: new ort.Tensor('float32', input, [crops.length, 3, h, batchWidth]) };
+    this.callsMade++;
     const outputs = await this.session.run(feeds);
     const out = outputs[this.session.outputNames[0] ?? ''];
     if (!out) throw new Error('recognizer produced no output');
