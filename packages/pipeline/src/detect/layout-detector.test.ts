@@ -54,6 +54,17 @@ describe('layout+OCR detector', () => {
     expect(r.panels.map((p) => p.label?.text)).toEqual(['a', 'c', 'd', 'b', 'e', 'f', 'g']);
   });
 
+  it('folds a piece between two consecutive labels into the panel before it, without caption hints (fig1)', async () => {
+    // Panel a is a schematic whose right half the layout cuts off; b's letter follows a's, so no panel is
+    // missing between them. Panel g's letter is not read, but it is not between consecutive labels (f, h).
+    const fig = truth.find((f) => f.file === 's41467-018-06211-3_fig1.jpg')!;
+    const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+    const r = await det.detect(image);
+    expectInvariants(r, image);
+    const s = scoreFigure(r.panels, fig.panels);
+    expect(s).toMatchObject({ truePositives: 9, falsePositives: 0, falseNegatives: 0 });
+  });
+
   it('folds interleaved fragments of one panel when the caption names fewer panels (real eLife figure)', async () => {
     // elife-30274 fig 3: panel B is a 2x3 grid of forest plots with a column of axis titles; the caption
     // names A and B only. The fragments interleave, so folding any one of them overlaps another.

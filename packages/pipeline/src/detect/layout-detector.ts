@@ -6,11 +6,11 @@ import { LineSumsScratch, lineSums, trimRect, xyCut } from './layout/xycut.ts';
 import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
 import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
-import { harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
+import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
-import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
+import type { Box, DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
 
@@ -93,6 +93,64 @@ function impliedLabels(pieces: Piece[]): string[] {
   return Array.from({ length: max + 1 }, (_, i) => String.fromCharCode(base.charCodeAt(0) + i));
 }
 
+/**
+ * The pieces that merging `p` into `q` also swallows, or null when the merge is not allowed. A union that
+ * overlaps another piece is allowed only when `keepAtLeast` is given: then the unlabelled pieces it overlaps
+ * are swallowed too (fragments of one panel that interleave, such as a column of axis titles beside a grid
+ * of plots), as long as no labelled piece is and at least `keepAtLeast` pieces remain.
+ */
+function swallowedByUnion(out: Piece[], p: Piece, q: Piece, keepAtLeast: number | null): Piece[] | null {
+  let u = rectUnion(p.rect, q.rect);
+  const absorbed: Piece[] = [];
+  for (;;) {
+    const hit = out.filter((o) => o !== p && o !== q && !absorbed.includes(o) && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
+    if (hit.length === 0) return absorbed;
+    if (keepAtLeast === null || hit.some((o) => o.label) || out.length - 1 - absorbed.length - hit.length < keepAtLeast) return null;
+    for (const o of hit) {
+      absorbed.push(o);
+      u = rectUnion(u, o.rect);
+    }
+  }
+}
+
+/** The piece's label sits by its top-left corner (inside it or just outside): the panel starts there. */
+function labelAtTopLeft(p: Piece): boolean {
+  if (!p.label) return false;
+  const [x1, y1, x2, y2] = p.rect;
+  const cx = (p.label.rect[0] + p.label.rect[2]) / 2;
+  const cy = (p.label.rect[1] + p.label.rect[3]) / 2;
+  return cx < x1 + 0.3 * (x2 - x1) && cy < y1 + 0.3 * (y2 - y1);
+}
+
+/**
+ * An unlabelled piece that comes, in reading order, between two consecutive labels (b right after a) at
+ * their panels' top-left corners is part of the panel before it: no label is missing there (between a and c it may be panel b, unread). Applied
+ * when the caption names labels or the labels read form a sequence, so that chart text read as two
+ * neighbouring letters does not swallow a panel.
+ */
+function foldBetweenConsecutiveLabels(pieces: Piece[], captionNamesLabels: boolean): Piece[] {
+  const read = pieces.map((p) => p.label?.text).filter((t): t is string => !!t);
+  if (!captionNamesLabels && !looksLikeLabelSequence(read)) return pieces;
+  const out = pieces.map((p) => ({ ...p }));
+  for (;;) {
+    const order = readingOrder(out.map((p): Box => [p.rect[0], p.rect[1], p.rect[2], p.rect[3]])).map((i) => out[i]!);
+    let merged = false;
+    for (let k = 0; k < order.length && !merged; k++) {
+      const piece = order[k]!;
+      if (piece.label) continue;
+      const prev = order.slice(0, k).reverse().find((q) => q.label);
+      const next = order.slice(k + 1).find((q) => q.label);
+      if (!prev || !next || !labelAtTopLeft(prev) || !labelAtTopLeft(next) || !consecutiveLabels(prev.label!.text, next.label!.text)) continue;
+      const swallowed = swallowedByUnion(out, piece, prev, 1);
+      if (!swallowed) continue;
+      prev.rect = [piece, ...swallowed].reduce((u, o) => rectUnion(u, o.rect), prev.rect);
+      for (const o of [piece, ...swallowed]) out.splice(out.indexOf(o), 1);
+      merged = true;
+    }
+    if (!merged) return out;
+  }
+}
+
 /** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
 function isRegularGrid(pieces: Piece[]): boolean {
   const areas = pieces.map((p) => rectArea(p.rect));
@@ -150,6 +208,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
         await this.readLabels(img, pieces, captionLabels);
         const expected = captionLabels && captionLabels.length >= 2 ? captionLabels : impliedLabels(pieces);
         if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
+        pieces = foldBetweenConsecutiveLabels(pieces, !!captionLabels && captionLabels.length >= 2);
         pieces = this.foldUnlabelled(pieces, captionLabels);
       }
     } finally {
@@ -446,7 +505,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       const others = out.filter((q) => q !== p).sort((a, b) => rectGap(p.rect, a.rect) - rectGap(p.rect, b.rect));
       let merged = false;
       for (const q of others) {
-        const absorbed = this.absorbedByUnion(out, p, q, tooMany ? expected : 0);
+        const absorbed = swallowedByUnion(out, p, q, tooMany ? expected : null);
         if (!absorbed) continue;
         q.rect = [p, ...absorbed].reduce((u, o) => rectUnion(u, o.rect), q.rect);
         for (const o of [p, ...absorbed]) out.splice(out.indexOf(o), 1);
@@ -456,26 +515,5 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (!merged) stuck.add(p);
     }
     return out;
-  }
-
-  /**
-   * The pieces that merging `p` into `q` also swallows, or null when the merge is not allowed. A union that
-   * overlaps another piece is allowed only while the figure has more pieces than the caption has labels
-   * (`expected` > 0): then the unlabelled pieces it overlaps are swallowed too (fragments of one panel that
-   * interleave, such as a column of axis titles beside a grid of plots), as long as no labelled piece is and
-   * the figure keeps at least `expected` pieces.
-   */
-  private absorbedByUnion(out: Piece[], p: Piece, q: Piece, expected: number): Piece[] | null {
-    let u = rectUnion(p.rect, q.rect);
-    const absorbed: Piece[] = [];
-    for (;;) {
-      const hit = out.filter((o) => o !== p && o !== q && !absorbed.includes(o) && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
-      if (hit.length === 0) return absorbed;
-      if (expected === 0 || hit.some((o) => o.label) || out.length - 1 - absorbed.length - hit.length < expected) return null;
-      for (const o of hit) {
-        absorbed.push(o);
-        u = rectUnion(u, o.rect);
-      }
-    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel } from './labels.ts';
+import { consecutiveLabels, harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel } from './labels.ts';
 
 describe('panel label parsing', () => {
   it('normalises brackets, punctuation and full-width forms', () => {
@@ -45,5 +45,16 @@ describe('panel label parsing', () => {
     expect(looksLikeLabelSequence(['B'])).toBe(false);
     expect(looksLikeLabelSequence(['L23', 'P', 'Y'])).toBe(false);
     expect(looksLikeLabelSequence([])).toBe(false);
+  });
+
+  it('knows which label comes right after another', () => {
+    expect(consecutiveLabels('a', 'b')).toBe(true);
+    expect(consecutiveLabels('D', 'E')).toBe(true);
+    expect(consecutiveLabels('ii', 'iii')).toBe(true);
+    expect(consecutiveLabels('iv', 'v')).toBe(true);
+    expect(consecutiveLabels('A1', 'A2')).toBe(true);
+    expect(consecutiveLabels('a', 'c')).toBe(false);
+    expect(consecutiveLabels('b', 'a')).toBe(false);
+    expect(consecutiveLabels('a', 'B')).toBe(false);
   });
 });

@@ -95,3 +95,11 @@ export function looksLikeLabelSequence(labels: readonly string[]): boolean {
   };
   return plausible(labels.map(labelRank)) || plausible(labels.map((l) => ROMANS.indexOf(l.toLowerCase())));
 }
+
+/** Whether `b` is the label right after `a` (a -> b, D -> E, ii -> iii, A1 -> A2). */
+export function consecutiveLabels(a: string, b: string): boolean {
+  const sameCase = (a === a.toLowerCase()) === (b === b.toLowerCase());
+  if (sameCase && labelRank(b) === labelRank(a) + 1) return true;
+  const ra = ROMANS.indexOf(a.toLowerCase());
+  return ra >= 0 && ROMANS.indexOf(b.toLowerCase()) === ra + 1;
+}
