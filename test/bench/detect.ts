@@ -12,9 +12,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { splitCaption } from '../../packages/pipeline/src/captions/index.ts';
-import { captionPanelLabels, decodeImage, generateSyntheticFigure, LayoutOcrDetector, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
+import { captionPanelLabels, decodeImage, generateSyntheticFigure, LayoutOcrDetector, listArticleFigures, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
 import { processImage } from '../../packages/pipeline/src/images/index.ts';
-import { matchGraphicToMedia, parseJats } from '../../packages/pipeline/src/jats/index.ts';
 
 const args = process.argv.slice(2);
 const withCaptionLabels = args.includes('--caption-labels');
@@ -48,27 +47,16 @@ async function mixedInputs(): Promise<BenchInput[]> {
  * ingest stores, and the panel labels of the JATS caption.
  */
 async function sampleInputs(): Promise<BenchInput[]> {
-  const root = path.join(fixtures, 'articles');
   const inputs: BenchInput[] = [];
-  for (const folder of (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    const files = await readdir(path.join(root, folder));
-    const xml = files.find((f) => f.endsWith('.xml'));
-    if (!xml) continue;
-    const article = parseJats(await readFile(path.join(root, folder, xml)));
-    for (const figure of article.figures) {
-      for (const href of figure.graphics) {
-        const media = matchGraphicToMedia(href, files);
-        if (!media) continue;
-        const processed = await processImage(await readFile(path.join(root, folder, media)), media);
-        inputs.push({ bytes: processed.normalized.bytes, captionLabels: captionPanelLabels(figure.caption) });
-      }
-    }
+  for (const figure of await listArticleFigures(path.join(fixtures, 'articles'))) {
+    const processed = await processImage(await readFile(figure.file), figure.name);
+    inputs.push({ bytes: processed.normalized.bytes, captionLabels: captionPanelLabels(figure.caption) });
   }
   return inputs;
 }
 
-const inputs = set === 'sample' ? await sampleInputs() : await mixedInputs();
 if (set !== 'sample' && set !== 'mixed') throw new Error(`--set must be "mixed" or "sample", not "${set}"`);
+const inputs = set === 'sample' ? await sampleInputs() : await mixedInputs();
 
 // One core: libvips and onnxruntime each use a single thread.
 sharp.concurrency(1);

@@ -116,13 +116,20 @@ export interface ArticleCountReport {
   perFigure: Array<{ file: string; captionLabels: string[]; panels: number; labels: string[] }>;
 }
 
+/** One figure image of an article folder: its path and its JATS caption. */
+export interface ArticleFigure {
+  /** "<article folder>/<image file>". */
+  name: string;
+  file: string;
+  caption: string;
+}
+
 /**
- * A ground-truth-free check on real articles (folders of JATS XML plus figure images): the number of panels
- * found against the number of panel labels the caption names, and how many of those labels OCR read.
+ * The figures of a folder of articles (one sub-folder each: JATS XML plus figure images), in name order:
+ * each figure's first graphic matched to an image file. Articles whose XML cannot be parsed are skipped.
  */
-export async function evaluateArticles(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<ArticleCountReport> {
-  const perFigure: ArticleCountReport['perFigure'] = [];
-  let ms = 0;
+export async function listArticleFigures(dir: string): Promise<ArticleFigure[]> {
+  const out: ArticleFigure[] = [];
   for (const article of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     const folder = path.join(dir, article);
     const files = await readdir(folder);
@@ -138,25 +145,37 @@ export async function evaluateArticles(dir: string, detector: SubfigureDetector,
     for (const fig of figures) {
       const href = fig.graphics[0];
       const file = href ? matchGraphicToMedia(href, media) : null;
-      if (!file) continue;
-      const t0 = performance.now();
-      let result;
-      try {
-        const decoded = await decodeImage(path.join(folder, file));
-        const labels = captionPanelLabels(fig.caption);
-        const hints = options.useCaptionHints === false || labels.length < 2 ? undefined : { captionLabels: labels };
-        result = rescaleResult(await detector.detect(decoded.image, hints), decoded.width, decoded.height);
-      } catch {
-        continue;
-      }
-      ms += performance.now() - t0;
-      perFigure.push({
-        file: `${article}/${file}`,
-        captionLabels: captionPanelLabels(fig.caption),
-        panels: result.panels.length,
-        labels: result.panels.filter((p) => p.label && !p.label.inferred).map((p) => p.label!.text),
-      });
+      if (file) out.push({ name: `${article}/${file}`, file: path.join(folder, file), caption: fig.caption });
     }
+  }
+  return out;
+}
+
+/**
+ * A ground-truth-free check on real articles (folders of JATS XML plus figure images): the number of panels
+ * found against the number of panel labels the caption names, and how many of those labels OCR read.
+ */
+export async function evaluateArticles(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<ArticleCountReport> {
+  const perFigure: ArticleCountReport['perFigure'] = [];
+  let ms = 0;
+  for (const fig of await listArticleFigures(dir)) {
+    const t0 = performance.now();
+    let result;
+    try {
+      const decoded = await decodeImage(fig.file);
+      const labels = captionPanelLabels(fig.caption);
+      const hints = options.useCaptionHints === false || labels.length < 2 ? undefined : { captionLabels: labels };
+      result = rescaleResult(await detector.detect(decoded.image, hints), decoded.width, decoded.height);
+    } catch {
+      continue;
+    }
+    ms += performance.now() - t0;
+    perFigure.push({
+      file: fig.name,
+      captionLabels: captionPanelLabels(fig.caption),
+      panels: result.panels.length,
+      labels: result.panels.filter((p) => p.label && !p.label.inferred).map((p) => p.label!.text),
+    });
   }
   const labelled = perFigure.filter((f) => f.captionLabels.length >= 2);
   const unlabelled = perFigure.filter((f) => f.captionLabels.length < 2);
