@@ -10,7 +10,7 @@ import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } 
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
-import type { Box, DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
+import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
 
@@ -113,6 +113,12 @@ function swallowedByUnion(out: Piece[], p: Piece, q: Piece, keepAtLeast: number 
   }
 }
 
+/** Grows `into` over `pieces` and removes them from `out`. */
+function mergeInto(out: Piece[], into: Piece, pieces: Piece[]): void {
+  into.rect = pieces.reduce((u, o) => rectUnion(u, o.rect), into.rect);
+  for (const o of pieces) out.splice(out.indexOf(o), 1);
+}
+
 /** The piece's label sits by its top-left corner (inside it or just outside): the panel starts there. */
 function labelAtTopLeft(p: Piece): boolean {
   if (!p.label) return false;
@@ -124,16 +130,16 @@ function labelAtTopLeft(p: Piece): boolean {
 
 /**
  * An unlabelled piece that comes, in reading order, between two consecutive labels (b right after a) at
- * their panels' top-left corners is part of the panel before it: no label is missing there (between a and c it may be panel b, unread). Applied
- * when the caption names labels or the labels read form a sequence, so that chart text read as two
- * neighbouring letters does not swallow a panel.
+ * their panels' top-left corners is part of the panel before it: no label is missing there (between a and
+ * c it may be panel b, unread). Applied when the caption names labels or the labels read form a sequence,
+ * so that chart text read as two neighbouring letters does not swallow a panel.
  */
 function foldBetweenConsecutiveLabels(pieces: Piece[], captionNamesLabels: boolean): Piece[] {
   const read = pieces.map((p) => p.label?.text).filter((t): t is string => !!t);
   if (!captionNamesLabels && !looksLikeLabelSequence(read)) return pieces;
   const out = pieces.map((p) => ({ ...p }));
   for (;;) {
-    const order = readingOrder(out.map((p): Box => [p.rect[0], p.rect[1], p.rect[2], p.rect[3]])).map((i) => out[i]!);
+    const order = readingOrder(out.map((p) => p.rect)).map((i) => out[i]!);
     let merged = false;
     for (let k = 0; k < order.length && !merged; k++) {
       const piece = order[k]!;
@@ -143,8 +149,7 @@ function foldBetweenConsecutiveLabels(pieces: Piece[], captionNamesLabels: boole
       if (!prev || !next || !labelAtTopLeft(prev) || !labelAtTopLeft(next) || !consecutiveLabels(prev.label!.text, next.label!.text)) continue;
       const swallowed = swallowedByUnion(out, piece, prev, 1);
       if (!swallowed) continue;
-      prev.rect = [piece, ...swallowed].reduce((u, o) => rectUnion(u, o.rect), prev.rect);
-      for (const o of [piece, ...swallowed]) out.splice(out.indexOf(o), 1);
+      mergeInto(out, prev, [piece, ...swallowed]);
       merged = true;
     }
     if (!merged) return out;
@@ -200,22 +205,23 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const sums = lineSums(img, this.scratch);
     let pieces: Piece[];
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
+    const captionNamesLabels = !!captionLabels && captionLabels.length >= 2;
     let t1: number;
     try {
       pieces = xyCut(img, this.options.xycut, sums).map((p) => ({ rect: p.rect }));
       t1 = performance.now();
       if (this.recognizer && pieces.length > 0) {
         await this.readLabels(img, pieces, captionLabels);
-        const expected = captionLabels && captionLabels.length >= 2 ? captionLabels : impliedLabels(pieces);
+        const expected = captionNamesLabels ? captionLabels! : impliedLabels(pieces);
         if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
-        pieces = foldBetweenConsecutiveLabels(pieces, !!captionLabels && captionLabels.length >= 2);
+        pieces = foldBetweenConsecutiveLabels(pieces, captionNamesLabels);
         pieces = this.foldUnlabelled(pieces, captionLabels);
       }
     } finally {
       sums.release();
     }
-    const readLabels = pieces.map((p) => p.label?.text).filter((t): t is string => !!t);
-    if (this.recognizer && pieces.length > 1 && !looksLikeLabelSequence(readLabels) && !(captionLabels && captionLabels.length >= 2) && !isRegularGrid(pieces)) {
+    const labelTexts = pieces.map((p) => p.label?.text).filter((t): t is string => !!t);
+    if (this.recognizer && pieces.length > 1 && !looksLikeLabelSequence(labelTexts) && !captionNamesLabels && !isRegularGrid(pieces)) {
       // Nothing says the figure is compound (no caption labels, no label sequence read: letters such as a
       // legend's "R" and an axis title's "n" are chart text) and the pieces do not form a grid of similar
       // panels: most likely one chart split at its legend or axis titles.
@@ -507,8 +513,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       for (const q of others) {
         const absorbed = swallowedByUnion(out, p, q, tooMany ? expected : null);
         if (!absorbed) continue;
-        q.rect = [p, ...absorbed].reduce((u, o) => rectUnion(u, o.rect), q.rect);
-        for (const o of [p, ...absorbed]) out.splice(out.indexOf(o), 1);
+        mergeInto(out, q, [p, ...absorbed]);
         merged = true;
         break;
       }

@@ -66,11 +66,13 @@ export function harmoniseCase(labels: Array<string | undefined>, hints?: readonl
 }
 
 const ROMANS = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
+/** Rank of a label read as a roman numeral (i=0, ii=1), or -1. */
+const romanRank = (label: string): number => ROMANS.indexOf(label.toLowerCase());
 
 /** Rank of a label in a sequence (a=0, b=1, ..., ii=1), for ordering; NaN when unknown. */
 export function labelRank(label: string): number {
   if (/^[A-Za-z]$/.test(label)) return label.toLowerCase().charCodeAt(0) - 97;
-  const roman = ROMANS.indexOf(label.toLowerCase());
+  const roman = romanRank(label);
   if (roman >= 0) return roman;
   const m = /^([A-Za-z]?)(\d+)$/.exec(label);
   if (m) return (m[1] ? (m[1].toLowerCase().charCodeAt(0) - 97) * 100 : 0) + Number(m[2]);
@@ -93,13 +95,13 @@ export function looksLikeLabelSequence(labels: readonly string[]): boolean {
     if (start === undefined || start > (n === 1 ? 0 : 2)) return false;
     return sorted.filter((r) => r <= start + n + 1).length >= Math.ceil(n / 2);
   };
-  return plausible(labels.map(labelRank)) || plausible(labels.map((l) => ROMANS.indexOf(l.toLowerCase())));
+  return plausible(labels.map(labelRank)) || plausible(labels.map(romanRank));
 }
 
 /** Whether `b` is the label right after `a` (a -> b, D -> E, ii -> iii, A1 -> A2). */
 export function consecutiveLabels(a: string, b: string): boolean {
   const sameCase = (a === a.toLowerCase()) === (b === b.toLowerCase());
   if (sameCase && labelRank(b) === labelRank(a) + 1) return true;
-  const ra = ROMANS.indexOf(a.toLowerCase());
-  return ra >= 0 && ROMANS.indexOf(b.toLowerCase()) === ra + 1;
+  const ra = romanRank(a);
+  return ra >= 0 && romanRank(b) === ra + 1;
 }
