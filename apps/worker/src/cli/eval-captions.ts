@@ -5,8 +5,8 @@ import { SPLITTER_VERSION, calibrationBins, evaluateCaptions } from '@pmc-curato
 export function registerEvalCaptions(program: Command): void {
   program
     .command('eval-captions')
-    .description('evaluate the subcaption splitter against hand-split captions (prostate-subcaptions.json format)')
-    .argument('<file>', 'ground truth JSON: per figure `caption` and `gt_subfigures[].label.text/.caption`')
+    .description('evaluate the subcaption splitter against hand-split captions (prostate-subcaptions.json or zou-panelseg-dev.json format, detected)')
+    .argument('<file>', 'ground truth JSON: per figure `caption` and `gt_subfigures[].label.text/.caption` (Zou format: also `image_path`, `panel.box`)')
     .option('--per-figure', 'also print one line per figure')
     .action(async (file: string, opts: { perFigure?: boolean }) => {
       const data: unknown = JSON.parse(await readFile(file, 'utf8'));
@@ -22,6 +22,7 @@ export function registerEvalCaptions(program: Command): void {
         `${JSON.stringify(
           {
             splitter: SPLITTER_VERSION,
+            format: r.format,
             figures: r.figures,
             trueLabels: r.trueLabels,
             predictedLabels: r.predictedLabels,

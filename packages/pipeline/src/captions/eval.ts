@@ -1,6 +1,10 @@
 /**
- * Evaluation of the splitter against hand-split captions (format of the NLM/PanelSeg prostate set:
- * `{ [figure]: { caption, gt_subfigures: [{ label: { text }, caption }] } }`).
+ * Evaluation of the splitter against hand-split captions. Two ground-truth formats are read, each by its
+ * own reader, and told apart by their fields:
+ * - `prostate` (NLM/PanelSeg caption-splitting set): `{ [figure]: { caption, gt_subfigures: [{ label: { text }, caption }] } }`
+ *   (or an array of such figures with an optional `id`);
+ * - `zou` (NLM/PanelSeg panel-segmentation evaluation set): `{ [image]: { image_path, caption, gt_subfigures:
+ *   [{ panel: { box }, label: { text, box }, caption }] } }` — one entry per panel, so a label may repeat.
  * Labels are compared case-insensitively; subcaptions by bag-of-tokens F1.
  */
 import { labelKey } from './label-sets.ts';
@@ -57,6 +61,7 @@ export interface ScoredPrediction {
 }
 
 export interface CaptionEvalReport {
+  format: GroundTruthFormat;
   figures: number;
   trueLabels: number;
   predictedLabels: number;
@@ -69,25 +74,68 @@ export interface CaptionEvalReport {
   perFigure: CaptionFigureResult[];
 }
 
+export type GroundTruthFormat = 'prostate' | 'zou';
+
 function isFigure(v: unknown): v is GroundTruthFigure {
   return typeof v === 'object' && v !== null && typeof (v as { caption?: unknown }).caption === 'string';
 }
 
-/** Accepts the object-of-figures format or an array of figures (with optional `id`). */
-export function parseGroundTruth(data: unknown): Array<{ id: string; figure: GroundTruthFigure }> {
+function entriesOf(data: unknown): Array<[string, unknown]> {
+  if (Array.isArray(data)) return data.map((v, i): [string, unknown] => [String((v as { id?: unknown } | null)?.id ?? i), v]);
+  if (typeof data === 'object' && data !== null) return Object.entries(data);
+  return [];
+}
+
+/** Zou et al. panel-segmentation entries carry an image path and a panel box per subfigure. */
+function isZouFigure(v: unknown): boolean {
+  if (!isFigure(v) || typeof (v as { image_path?: unknown }).image_path !== 'string') return false;
+  const subs = v.gt_subfigures;
+  return Array.isArray(subs) && subs.length > 0 && subs.every((s) => typeof s === 'object' && s !== null && 'panel' in s);
+}
+
+/** `zou` when every figure looks like a panel-segmentation entry, `prostate` otherwise. */
+export function detectGroundTruthFormat(data: unknown): GroundTruthFormat {
+  const figures = entriesOf(data).filter(([, v]) => isFigure(v));
+  return figures.length > 0 && figures.every(([, v]) => isZouFigure(v)) ? 'zou' : 'prostate';
+}
+
+/** The prostate caption-splitting set: object of figures or an array of figures (with optional `id`). */
+function readProstate(data: unknown): Array<{ id: string; figure: GroundTruthFigure }> {
   const out: Array<{ id: string; figure: GroundTruthFigure }> = [];
-  if (Array.isArray(data)) {
-    data.forEach((v, i) => {
-      if (isFigure(v)) out.push({ id: String((v as { id?: unknown }).id ?? i), figure: v });
-    });
-  } else if (typeof data === 'object' && data !== null) {
-    for (const [id, v] of Object.entries(data)) if (isFigure(v)) out.push({ id, figure: v });
+  for (const [id, v] of entriesOf(data)) if (isFigure(v)) out.push({ id, figure: { caption: v.caption, gt_subfigures: v.gt_subfigures ?? [] } });
+  return out;
+}
+
+/**
+ * The Zou panel-segmentation set: one ground-truth entry per panel. Two panels with the same printed label
+ * ("a" twice) are one label for the splitter: the first panel's subcaption is kept.
+ */
+function readZou(data: unknown): Array<{ id: string; figure: GroundTruthFigure }> {
+  const out: Array<{ id: string; figure: GroundTruthFigure }> = [];
+  for (const [id, v] of entriesOf(data)) {
+    if (!isFigure(v)) continue;
+    const seen = new Set<string>();
+    const subs: NonNullable<GroundTruthFigure['gt_subfigures']> = [];
+    for (const s of v.gt_subfigures ?? []) {
+      const text = s.label?.text ?? '';
+      const key = labelKey(text);
+      if (key.length === 0 || seen.has(key)) continue;
+      seen.add(key);
+      subs.push({ label: { text }, caption: s.caption ?? '' });
+    }
+    out.push({ id, figure: { caption: v.caption, gt_subfigures: subs } });
   }
   return out;
 }
 
+/** Reads either format (detected, or as given). */
+export function parseGroundTruth(data: unknown, format: GroundTruthFormat = detectGroundTruthFormat(data)): Array<{ id: string; figure: GroundTruthFigure }> {
+  return format === 'zou' ? readZou(data) : readProstate(data);
+}
+
 export function evaluateCaptions(data: unknown): CaptionEvalReport {
-  const figures = parseGroundTruth(data);
+  const format = detectGroundTruthFormat(data);
+  const figures = parseGroundTruth(data, format);
   let trueLabels = 0;
   let predictedLabels = 0;
   let matched = 0;
@@ -122,6 +170,7 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
   const precision = predictedLabels === 0 ? 0 : matched / predictedLabels;
   const recall = trueLabels === 0 ? 0 : matched / trueLabels;
   return {
+    format,
     figures: figures.length,
     trueLabels,
     predictedLabels,
