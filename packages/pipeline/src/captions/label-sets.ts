@@ -3,7 +3,8 @@
  * "i-iii", "A1-A3") into single labels.
  */
 
-export type AtomKind = 'letter' | 'roman' | 'positional';
+/** `number`: numbered panels "1. …, 2. …", only read by the label-chain fallback. */
+export type AtomKind = 'letter' | 'roman' | 'positional' | 'number';
 
 export interface Atom {
   text: string;
@@ -73,6 +74,7 @@ export function expandRange(from: Atom, to: Atom): Atom[] | undefined {
 /** Sort key: letters by letter then sub-number, romans by value, positional words keep caption order. */
 export function labelSortKey(label: string, kind: AtomKind): number {
   if (kind === 'roman') return romanValue(label) ?? 0;
+  if (kind === 'number') return Number.parseInt(label, 10) || 0;
   if (kind === 'letter') return (letterIndex(label) ?? 0) * 100 + subNumber(label);
   return 0;
 }

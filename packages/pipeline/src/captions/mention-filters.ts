@@ -7,6 +7,10 @@ import { type Atom, labelSortKey, letterIndex } from './label-sets.ts';
 /** Position of a label in its sequence: A/a -> 0, B2 -> 1, ii -> 1. */
 export function seqIndex(a: Atom): number | undefined {
   if (a.kind === 'letter') return letterIndex(a.text);
+  if (a.kind === 'number') {
+    const v = Number.parseInt(a.text, 10);
+    return v > 0 ? v - 1 : undefined;
+  }
   if (a.kind === 'roman') {
     const v = labelSortKey(a.text, 'roman');
     return v > 0 ? v - 1 : undefined;

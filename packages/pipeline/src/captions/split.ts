@@ -13,6 +13,7 @@ import { type Mention, type MentionForm, type MentionRole, scanLabelMentions } f
 import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
 import { type Span, splitSentences } from './sentences.ts';
 import { distributeClauses } from './clauses.ts';
+import { chainMentions } from './chain.ts';
 import { dropAbbreviationLegends, dropDetachedWeakMentions, seqIndex } from './mention-filters.ts';
 
 export type SplitMode = 'none' | 'prefix' | 'postfix' | 'inline';
@@ -61,6 +62,17 @@ const FORM_CONFIDENCE: Record<MentionForm, number> = {
 // Trailing sentences about the whole figure (methods, scale, statistics) are shared, not the last panel's.
 const GENERIC_SENTENCE_RE =
   /\b(?:scale ?bars?|bars?\b ?(?:[=:,]|represents?|indicates?)|magnifications?|magnified|original|objectives?|all (?:the )?(?:panels|images|sections|cores|figures|photos|photographs|micrographs|samples|fields|scale|data)|(?:in|for|of) (?:all|each|both)\b|each (?:panel|image|core|group|bar|point|dot)|insets?\b|arrows?\b|arrowheads?|asterisks?|data (?:are|is|represent|shown)|error bars?|means? ?(?:±|\+\/-|\+)|p ?[<=>≤]|n ?=|respectively|h ?& ?e\b|h and e\b|ha?ematoxylin|eosin|counterstain|immunohistochemistry with|stain(?:ed|ing) (?:with|by|for)|original magnification|x ?\d{2,4}\b|\d+ ?[x×*] ?(?:magnification|objective)?\b|[µμ]m\b)/i;
+
+// Legends and notes about the whole figure: "Abbreviations: ac, acetabulum; …", "LA, left atrium; RA, right atrium.",
+// "Blots are representative of three independent experiments.", "Reproduced from …".
+const LEGEND_SENTENCE_RE =
+  /^(?:[Aa]bbreviations?\b|[\p{L}\p{N}.'′-]{1,8}(?:,| ?=| ?:) [^;]{1,80}(?:; ?[\p{L}\p{N}.'′-]{1,8}(?:,| ?=| ?:) [^;]{1,80})+[.;]?$|[A-Z][A-Za-z]{0,3}[A-Z][A-Za-z0-9]{0,4}, [a-z][^;,]{2,60}\.?$)/u;
+const FIGURE_NOTE_RE =
+  /\b(?:representative (?:of|from)|independent experiments|loading control|(?:tests?|analysis) (?:was|were) used|as (?:previously )?described|reproduced (?:from|with)|adapted from|doi:|courtesy of|drawings? by)/i;
+
+function isSharedTrailer(sentence: string): boolean {
+  return GENERIC_SENTENCE_RE.test(sentence) || FIGURE_NOTE_RE.test(sentence) || LEGEND_SENTENCE_RE.test(sentence.trim());
+}
 
 function joinText(parts: string[]): string {
   return parts
@@ -262,6 +274,51 @@ function resolveTentative(mentions: Mention[]): Mention[] {
   return out;
 }
 
+const MAX_ITEM_CHARS = 90;
+const LEADING_CONJUNCTION_RE = /^[\s,;]*(?:(?:and|or|as well as)\s+)?/;
+// The last preposition, determiner or separator before the first item of an enumeration ends its lead-in.
+const LEAD_END_RE =
+  /(?:^|[\s(])(?:in|of|for|on|at|with|from|to|by|against|between|under|after|before|during|using|via|through|within|without|the|a|an|showing|shows|show|demonstrates?|reveals?)\s|[,:;]\s/gi;
+
+/**
+ * Number of leading postfix mentions of the sentence that form one enumeration: at least two, each after a
+ * short item ("dorsal (B)", ", and medial (C)") that holds no sentence break.
+ */
+function postfixRun(text: string, bounds: Mention[], sp: Span): number {
+  let k = 0;
+  let from = sp.start;
+  for (const m of bounds) {
+    if (m.role !== 'postfix') break;
+    if (k > 0) {
+      const gap = text.slice(from, m.start);
+      if (gap.length > MAX_ITEM_CHARS || /[.!?:]\s/.test(gap) || !/^[\s,;]*(?:and |or )?\S/.test(gap) || !/[\p{L}\p{N}]/u.test(gap)) break;
+      if (!/^\s*[,;]|^\s*(?:and|or)\s/.test(gap)) break;
+    }
+    k++;
+    from = m.end;
+  }
+  return k;
+}
+
+/** Where the first item of an enumeration starts inside the text before its label. */
+function itemStart(piece: string): number {
+  let cut = 0;
+  LEAD_END_RE.lastIndex = 0;
+  for (let m = LEAD_END_RE.exec(piece); m; m = LEAD_END_RE.exec(piece)) {
+    if (m.index + m[0].length < piece.trimEnd().length) cut = m.index + m[0].length;
+  }
+  return cut;
+}
+
+/** A sentence opening that leads into labels: a few words, not a full clause of its own. */
+function isLeadIn(piece: string): boolean {
+  const t = piece.trim();
+  if (t.length === 0 || t.length > 160 || /[.!?]$/.test(t)) return false;
+  const words = t.split(' ').length;
+  // "Positive immunostains; (B) S100" leads in; a whole clause before ";" ("…caused the false-positive result; (b) …") does not.
+  return /[;:,]$/.test(t) ? words <= 6 : words <= 20;
+}
+
 interface Assignment {
   head: string[];
   tail: string[];
@@ -302,7 +359,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
     }
     const sentence = text.slice(sp.start, sp.end);
     if (ms.length === 0) {
-      if (si > lastSentence && segments.length > 0 && (genericStarted || GENERIC_SENTENCE_RE.test(sentence))) {
+      if (si > lastSentence && segments.length > 0 && (genericStarted || isSharedTrailer(sentence))) {
         genericStarted = true;
         tail.push(sentence);
       } else give(owner, sentence);
@@ -320,12 +377,44 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
     let cursor = sp.start;
     let lastWasPostfix = false;
     let sentenceOwner: string[] | undefined;
-    for (const m of bounds) {
+    const segStart = segments.length;
+    // "Staining for X in (D) normal ovary; (E) endometrioid.": the words before the sentence's first prefix label
+    // lead into every label the sentence introduces (in the first labelled sentence they are the title: shared).
+    let leadIn: string | undefined;
+    const leadLabels: string[] = [];
+    // "… of X in rostral (A), dorsal (B) and medial (C) views.": each label gets the lead-in, its own item and
+    // the words after the last item.
+    const run = refs.length === 0 ? postfixRun(text, bounds, sp) : 0;
+    if (run >= 2) {
+      const first = bounds[0];
+      const last = bounds[run - 1];
+      if (first && last) {
+        const piece0 = text.slice(sp.start, first.start);
+        const cut = itemStart(piece0);
+        const lead = piece0.slice(0, cut);
+        const trailing = run === bounds.length ? text.slice(last.end, sp.end) : '';
+        let from = sp.start + cut;
+        const runLabels: string[] = [];
+        for (let k = 0; k < run; k++) {
+          const m = bounds[k];
+          if (!m) continue;
+          const item = text.slice(from, m.start).replace(LEADING_CONJUNCTION_RE, '');
+          give(labelsOf(m), joinText([lead, item, trailing]));
+          runLabels.push(...labelsOf(m));
+          from = m.end;
+        }
+        owner = runLabels;
+        cursor = run === bounds.length ? sp.end : last.end;
+        lastWasPostfix = true;
+      }
+    }
+    for (const m of run >= 2 ? bounds.slice(run) : bounds) {
       const piece = text.slice(cursor, m.start);
       const hasText = /[\p{L}\p{N}]/u.test(piece);
       if (m.role === 'prefix') {
         if (hasText) {
-          give(owner, piece);
+          if (cursor === sp.start && refs.length === 0 && segments.length > 0 && isLeadIn(piece)) leadIn = piece;
+          else give(owner, piece);
           owner = labelsOf(m);
         } else {
           // "(A) (B) text" / "A: B: text": adjacent labels share the text that follows.
@@ -333,6 +422,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
         }
         sentenceOwner = owner;
         lastWasPostfix = false;
+        if (leadIn !== undefined) leadLabels.push(...labelsOf(m));
       } else {
         const labels = labelsOf(m);
         if (sentenceOwner && !lastWasPostfix && hasText) give([...sentenceOwner, ...labels], piece);
@@ -345,6 +435,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
     }
     const rest = text.slice(cursor, sp.end);
     give(owner, rest);
+    if (leadIn !== undefined && leadLabels.length > 0) segments.splice(segStart, 0, { labels: [...new Set(leadLabels)], text: leadIn.trim() });
   }
   return { head, tail, segments };
 }
@@ -364,6 +455,32 @@ function emptyResult(caption: string, flags: string[], confidence: number): Spli
   return { labels: [], shared: caption, subcaptions: [], confidence, uncertain: confidence < UNCERTAIN_BELOW, mode: 'none', flags, caption };
 }
 
+/**
+ * "Staining for X in (B) normal kidney; (C) tumour kidney": a bracketed label read as a reference because a
+ * word precedes it starts a run of prefix labels when the next label of the same sentence continues its
+ * sequence after a clause break.
+ */
+function promoteEnumerationStarts(mentions: Mention[]): Mention[] {
+  return mentions.map((m, k) => {
+    const next = mentions[k + 1];
+    if (m.role !== 'inline' || m.form !== 'paren' || !next || next.role !== 'prefix' || (next.prev !== 'clause' && next.prev !== 'comma')) return m;
+    if (m.prev !== 'word-ref' && m.prev !== 'none' && m.prev !== 'and') return m;
+    const last = m.atoms[m.atoms.length - 1];
+    const first = next.atoms[0];
+    const a = last ? seqIndex(last) : undefined;
+    const b = first ? seqIndex(first) : undefined;
+    if (a === undefined || b !== a + 1) return m;
+    return { ...m, role: 'prefix', weak: true, tentative: false };
+  });
+}
+
+/** "A 40-year-old woman with …": a bare "A"/"a" before a word is the article unless a "B"/"b" label follows. */
+function dropLoneArticle(mentions: Mention[], text: string): Mention[] {
+  const hasB = mentions.some((m) => m.atoms.some((a) => a.kind === 'letter' && (letterIndex(a.text) ?? 0) >= 1));
+  if (hasB) return mentions;
+  return mentions.filter((m) => !(m.form === 'bare-space' && m.atoms.length === 1 && /^[Aa]$/.test(m.atoms[0]?.text ?? '') && text[m.end] === ' '));
+}
+
 /** Splits a caption into per-label subcaptions. Never throws on any string input. */
 export function splitCaption(caption: string, options: SplitOptions = {}): SplitCaption {
   const { text, truncated } = normalizeCaption(caption);
@@ -374,7 +491,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
   const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
-  let mentions = family.mentions;
+  let mentions = promoteEnumerationStarts(dropLoneArticle(family.mentions, text));
   mentions = resolveTentative(mentions);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
   mentions = dropDetachedWeakMentions(mentions);
@@ -396,10 +513,10 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
     if (keys.length === 1) for (const k of keys) introducedSingly.add(k);
     return m;
   });
-  const boundary = mentions.filter((m) => m.role !== 'inline');
+  let boundary = mentions.filter((m) => m.role !== 'inline');
   // References to labels that no prefix/postfix mention introduces ("antisense (b) and sense (c) probes").
   // "( F , J , K , L )" after "( A – J )": the new labels K and L are still described by that sentence.
-  const inlineNew = mentions
+  let inlineNew = mentions
     .filter((m) => m.role === 'inline' && m.atoms.some((a) => !introduced.has(labelKey(a.text))))
     .map((m) => (m.atoms.every((a) => !introduced.has(labelKey(a.text))) ? m : { ...m, atoms: m.atoms.filter((a) => !introduced.has(labelKey(a.text))) }));
   const distinct = (ms: Mention[]): number => new Set(ms.flatMap((m) => m.atoms.map((a) => labelKey(a.text)))).size;
@@ -421,9 +538,21 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   // Labels only referenced in running text must at least start a sequence: "Tumours (T) and normal (N)" is not.
   if (mode === 'inline' && family.kind !== 'positional' && !inlineNew.some((m) => m.atoms.some((x) => seqIndex(x) === 0))) mode = 'none';
 
+  let kind = family.kind;
+  let chainPenalty = 0;
   if (mode === 'none') {
-    if (all.length > 0) flags.push('unused-label-candidates');
-    return emptyResult(text, flags, all.length > 0 ? 0.6 : 0.9);
+    // Labels without brackets in running text ("A segments IX-X, lateral B …", "1. … 2. …"): a counted chain.
+    const chain = chainMentions(text);
+    if (chain.length === 0) {
+      if (all.length > 0) flags.push('unused-label-candidates');
+      return emptyResult(text, flags, all.length > 0 ? 0.6 : 0.9);
+    }
+    boundary = chain;
+    inlineNew = [];
+    mode = 'prefix';
+    kind = chain[0]?.atoms[0]?.kind;
+    flags.push('label-chain');
+    chainPenalty = 0.1;
   }
 
   const sentences = splitSentences(text);
@@ -449,13 +578,13 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
     }
   }
   const entries = [...evidence.values()];
-  if (family.kind !== 'positional') {
+  if (kind !== 'positional') {
     entries.sort((x, y) => labelSortKey(x.label, x.kind) - labelSortKey(y.label, y.kind) || x.order - y.order);
   } else entries.sort((x, y) => x.order - y.order);
 
   // Sequence sanity: gaps and a start other than a/A/i lower the confidence.
-  let penalty = 0;
-  if (family.kind === 'letter') {
+  let penalty = chainPenalty;
+  if (kind === 'letter') {
     const letters = [...new Set(entries.map((e) => letterIndex(e.label) ?? 0))].sort((a, b) => a - b);
     const first = letters[0] ?? 0;
     if (first > 0) {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { splitCaption } from './index.ts';
+import { chainMentions } from './chain.ts';
+
+const specific = (caption: string): Record<string, string> =>
+  Object.fromEntries(splitCaption(caption).subcaptions.map((s) => [s.label, s.specific]));
+const text = (caption: string): Record<string, string> => Object.fromEntries(splitCaption(caption).subcaptions.map((s) => [s.label, s.text]));
+
+describe('label chains without brackets', () => {
+  it('reads bare letters in running text when they count A, B, C…', () => {
+    const r = splitCaption('Beetle, holotype male: A head, frontal view B pronotum, dorsal C elytra, lateral view D aedeagus, ventral.');
+    expect(r.labels).toEqual(['A', 'B', 'C', 'D']);
+    expect(r.flags).toContain('label-chain');
+    expect(r.subcaptions[1]?.specific).toBe('pronotum, dorsal');
+  });
+
+  it('reads numbered panels, also glued to the previous word', () => {
+    expect(splitCaption('Surgical steps. 1. Incision of the skin 2. Opening of the capsule 3. Closure').labels).toEqual(['1', '2', '3']);
+    expect(splitCaption('Two views of the stained sections1. Staining of the cortex. 2. Staining of the medulla.').labels).toEqual(['1', '2']);
+  });
+
+  it('reads figure number + letter labels and half brackets before a full stop', () => {
+    expect(splitCaption('Moth species. 3A Wing, dorsal. 3B Wing, ventral. 3C Antenna.').labels).toEqual(['A', 'B', 'C']);
+    expect(splitCaption('Scan before surgery shows A). Large cyst, B). Small nodule.').labels).toEqual(['A', 'B']);
+  });
+
+  it('reads several labels inside one bracket', () => {
+    expect(splitCaption('Forest plots of the trials (a: drug vs placebo; b: drug vs surgery)').labels).toEqual(['a', 'b']);
+  });
+
+  it('does not read a chain from prose numbers, articles or a lone letter', () => {
+    expect(splitCaption('A 45-year-old man with 2 lesions and 3 cysts in a kidney.').labels).toEqual([]);
+    expect(splitCaption('Growth over 3 days in 2 media at 37 degrees.').labels).toEqual([]);
+    expect(chainMentions('a b')).toEqual([]);
+  });
+});
+
+describe('shared text', () => {
+  it('shares trailing abbreviation lists and figure notes with every label', () => {
+    const t = text('Skull. (A) Dorsal view. (B) Ventral view. Abbreviations: fr, frontal; pa, parietal.');
+    expect(t.A).toContain('Abbreviations: fr, frontal; pa, parietal.');
+    expect(t.B).toContain('Abbreviations: fr, frontal; pa, parietal.');
+    const u = text('Western blots. (A) Lysates of cells. (B) Lysates of tissue. Blots are representative of three independent experiments.');
+    expect(u.A).toContain('representative of three');
+  });
+
+  it('gives the words leading into a sentence of labels to every label of that sentence', () => {
+    const s = specific('Staining of tissues. (A) Liver. Staining for the marker in (B) normal kidney; (C) tumour kidney.');
+    expect(s.B).toBe('Staining for the marker in normal kidney;');
+    expect(s.C).toBe('Staining for the marker in tumour kidney.');
+    expect(s.A).toBe('Liver.');
+  });
+
+  it('gives each label that follows its noun the lead-in, its own noun phrase and the trailing words', () => {
+    const s = specific('Bones of the hand in palmar (A), dorsal (B), and lateral (C) views.');
+    expect(s).toEqual({ A: 'Bones of the hand in palmar views.', B: 'Bones of the hand in dorsal views.', C: 'Bones of the hand in lateral views.' });
+    const p = specific('Levels of glucose (a), insulin (b) and leptin (c) in treated mice.');
+    expect(p.b).toBe('Levels of insulin in treated mice.');
+  });
+});
+
+describe('hostile inputs stay fast', () => {
+  it('splits long chains and long enumerations quickly', () => {
+    const letters = Array.from({ length: 26 }, (_, k) => `${String.fromCharCode(65 + k)} part, view`).join(' ');
+    const long = `${letters} `.repeat(400);
+    const enumeration = `Levels of ${'x (A), '.repeat(5000)}and y (B) in mice.`;
+    const nested = `${'('.repeat(3000)}a: x; b: y${')'.repeat(3000)}`;
+    const t0 = Date.now();
+    for (const c of [long, enumeration, nested, '1. '.repeat(20_000), 'sections1. A'.repeat(5000)]) splitCaption(c);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
