@@ -70,3 +70,24 @@ describe('hostile inputs stay fast', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('sub-labels and legends', () => {
+  it('reports sub-labels under their letter when the letter is named alone (configurable)', () => {
+    const caption = 'Leg bones. A, tibia in lateral view; B, femur in dorsal (B1) and ventral (B2) views; C, fibula.';
+    const r = splitCaption(caption);
+    expect(r.labels).toEqual(['A', 'B', 'C']);
+    expect(r.flags).toContain('sublabels-merged');
+    expect(r.subcaptions[1]?.specific).toContain('dorsal');
+    expect(r.subcaptions[1]?.specific).toContain('ventral');
+    expect(splitCaption(caption, { subLabels: 'keep' }).labels).toEqual(['A', 'B', 'B1', 'B2', 'C']);
+  });
+
+  it('keeps sub-labels whose letter never appears alone', () => {
+    expect(splitCaption('Staining. (A) Overview. (B1) Normal gland; (B2) tumour gland. (C) Stroma.').labels).toEqual(['A', 'B1', 'B2', 'C']);
+  });
+
+  it('does not read abbreviation legends as labels', () => {
+    expect(splitCaption('Foot skeleton in dorsal view. Abbreviations: f, femur; t, tibia; p1-p3, phalanges.').labels).toEqual([]);
+    expect(splitCaption('Hind limb. (A) Lateral view. (B) Medial view. f, femur; t, tibia; m, metatarsal.').labels).toEqual(['A', 'B']);
+  });
+});

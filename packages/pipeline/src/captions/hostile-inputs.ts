@@ -36,6 +36,14 @@ export const HOSTILE_INPUTS: Record<string, () => string> = {
   groupClauses: () => `T. a, b X (a) ${'word, and ((( '.repeat(9_000)}Y (b) end.`,
   abbreviationLegend: () => `T. (A) x. ${'D: dorsal; V: ventral; '.repeat(4_000)}(B) y.`,
   panelPhrases: () => 'Left panel shows '.repeat(5_000),
+  // Label chains, numbered panels, long enumerations and legends (splitter 1.2).
+  bareChain: () => Array.from({ length: 26 }, (_, k) => `${String.fromCharCode(65 + k)} part, dorsal view `).join('').repeat(200),
+  numberedGlued: () => 'sections1. Staining '.repeat(6_000),
+  numberRanges: () => '1-2 x: 1 y 2 z '.repeat(8_000),
+  longEnumeration: () => `Levels of ${'item (A), '.repeat(8_000)}and last (B) in mice.`,
+  bracketLabelLists: () => `${'(a: x; b: y; '.repeat(4_000)}${')'.repeat(4_000)}`,
+  abbreviationSentences: () => 'Abbreviations: f, femur; t, tibia; (A) x. '.repeat(3_000),
+  leadIns: () => 'Staining for x in (A) y; (B) z. '.repeat(4_000),
   manySubLabels: () => {
     const parts: string[] = [];
     for (let c = 0; c < 26; c++) for (let k = 1; k < 100; k++) parts.push(`(${String.fromCharCode(65 + c)}${k}) cells`);

@@ -18,6 +18,8 @@ export function seqIndex(a: Atom): number | undefined {
   return undefined;
 }
 
+const MAX_LEGENDS = 4;
+const ABBREVIATIONS_RE = /\b[Aa]bbreviations?(?: used)?\s*[:.-]/g;
 const LEGEND_GAP_RE = /^[\s;,]*[\p{L}\p{N}-]+(?:\s+[\p{L}\p{N}-]+){0,2}[\s;,]*$/u;
 
 /**
@@ -25,7 +27,9 @@ const LEGEND_GAP_RE = /^[\s;,]*[\p{L}\p{N}-]+(?:\s+[\p{L}\p{N}-]+){0,2}[\s;,]*$/
  * more "X:" prefixes, each followed by at most three words, whose letters do not follow each other.
  */
 export function dropAbbreviationLegends(mentions: Mention[], text: string): Mention[] {
-  const isColonPrefix = (m: Mention): boolean => m.role === 'prefix' && m.form === 'bare-punct' && m.atoms.length === 1 && text[m.end - 1] === ':';
+  // "D: dorsal", "f, femur", "t = tibia".
+  const isColonPrefix = (m: Mention): boolean =>
+    m.role === 'prefix' && m.form === 'bare-punct' && m.atoms.length === 1 && (text[m.end - 1] === ':' || text[m.end - 1] === ',' || text[m.end - 1] === '=');
   const drop = new Set<Mention>();
   let run: Mention[] = [];
   const closeRun = (): void => {
@@ -46,6 +50,15 @@ export function dropAbbreviationLegends(mentions: Mention[], text: string): Ment
     run.push(m);
   }
   closeRun();
+  // Everything in an "Abbreviations: …" sentence is a legend entry.
+  ABBREVIATIONS_RE.lastIndex = 0;
+  let legends = 0;
+  for (let a = ABBREVIATIONS_RE.exec(text); a && legends < MAX_LEGENDS; a = ABBREVIATIONS_RE.exec(text), legends++) {
+    const from = a.index;
+    const stop = text.indexOf('. ', from);
+    const to = stop < 0 ? text.length : stop;
+    for (const m of mentions) if (m.start > from && m.start < to) drop.add(m);
+  }
   return drop.size === 0 ? mentions : mentions.filter((m) => !drop.has(m));
 }
 

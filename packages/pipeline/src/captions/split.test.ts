@@ -210,7 +210,7 @@ describe('robustness', () => {
 
 describe('sub-label runs and positional phrases', () => {
   it('keeps numbered sub-label runs that continue from A: "A1-A3, …; B1-B3, …"', () => {
-    const split = splitCaption('Serial sections. A1–A3, sections of the tumour; B1–B3, control sections.');
+    const split = splitCaption('Serial sections. A1–A3, sections of the tumour; B1–B3, control sections.', { subLabels: 'keep' });
     expect(split.labels).toEqual(['A1', 'A2', 'A3', 'B1', 'B2', 'B3']);
     expect(split.subcaptions.find((s) => s.label === 'B2')?.specific).toBe('control sections.');
   });

@@ -45,6 +45,11 @@ export interface SplitCaption {
 export interface SplitOptions {
   /** Texts of the caption's <bold> spans (JATS); bold single letters are trusted as labels. */
   boldLabels?: string[];
+  /**
+   * Sub-labels "B1", "B2" when the caption also names letters: `letter` (default) reports them under their letter
+   * "B" (panels are detected at the letter level; the sub-label stays in the text), `keep` reports each one.
+   */
+  subLabels?: 'letter' | 'keep';
 }
 
 const UNCERTAIN_BELOW = 0.6;
@@ -275,6 +280,7 @@ function resolveTentative(mentions: Mention[]): Mention[] {
 }
 
 const MAX_ITEM_CHARS = 90;
+const MAX_SHARED_CHARS = 300;
 const LEADING_CONJUNCTION_RE = /^[\s,;]*(?:(?:and|or|as well as)\s+)?/;
 // The last preposition, determiner or separator before the first item of an enumeration ends its lead-in.
 const LEAD_END_RE =
@@ -391,8 +397,10 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
       if (first && last) {
         const piece0 = text.slice(sp.start, first.start);
         const cut = itemStart(piece0);
-        const lead = piece0.slice(0, cut);
-        const trailing = run === bounds.length ? text.slice(last.end, sp.end) : '';
+        // Long lead-ins and trailers are not copied into every item (bounded work on hostile input).
+        const lead = cut <= MAX_SHARED_CHARS ? piece0.slice(0, cut) : '';
+        const after = text.slice(last.end, sp.end);
+        const trailing = run === bounds.length && after.length <= MAX_SHARED_CHARS ? after : '';
         let from = sp.start + cut;
         const runLabels: string[] = [];
         for (let k = 0; k < run; k++) {
@@ -404,7 +412,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
           from = m.end;
         }
         owner = runLabels;
-        cursor = run === bounds.length ? sp.end : last.end;
+        cursor = trailing.length > 0 ? sp.end : last.end;
         lastWasPostfix = true;
       }
     }
@@ -559,7 +567,16 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const used = [...boundary, ...inlineNew].sort((a, b) => a.start - b.start);
   const assigned = assign(text, sentences, boundary, inlineNew);
   const { head: headParts, tail: tailParts } = assigned;
-  const segments = assigned.segments.flatMap(distributeClauses);
+  let segments = assigned.segments.flatMap(distributeClauses);
+  // "B, femur in dorsal (B1) and medial (B2) views": B1 and B2 are parts of panel B.
+  // Only letters that are also named alone ("B, femur …") are known to be panels; "(B1) … (B2) …" alone may be printed so.
+  const plainLetters = new Set(used.flatMap((m) => m.atoms.filter((a) => a.kind === 'letter' && a.text.length === 1).map((a) => a.text)));
+  const collapse = options.subLabels !== 'keep' && kind === 'letter' && used.some((m) => m.atoms.some((a) => a.text.length > 1 && plainLetters.has(a.text.charAt(0))));
+  const baseOf = (label: string): string => (collapse && label.length > 1 && plainLetters.has(label.charAt(0)) ? label.charAt(0) : label);
+  if (collapse) {
+    segments = segments.map((sg) => ({ ...sg, labels: [...new Set(sg.labels.map(baseOf))] }));
+    flags.push('sublabels-merged');
+  }
   const head = joinText(headParts);
   const sharedRest = tailParts;
 
@@ -568,12 +585,13 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   let order = 0;
   for (const m of used) {
     for (const a of m.atoms) {
-      const key = labelKey(a.text);
+      const text = baseOf(a.text);
+      const key = labelKey(text);
       let conf = m.role === 'inline' ? 0.55 : (FORM_CONFIDENCE[m.form] ?? 0.6);
       if (m.weak) conf -= 0.15;
       if (boldKeys?.has(a.text)) conf = Math.min(0.99, conf + 0.1);
       const prev = evidence.get(key);
-      if (!prev) evidence.set(key, { label: a.text, conf, order: order++, kind: a.kind });
+      if (!prev) evidence.set(key, { label: text, conf, order: order++, kind: a.kind });
       else if (conf > prev.conf) prev.conf = conf;
     }
   }
