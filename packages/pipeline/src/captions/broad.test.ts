@@ -91,3 +91,10 @@ describe('sub-labels and legends', () => {
     expect(splitCaption('Hind limb. (A) Lateral view. (B) Medial view. f, femur; t, tibia; m, metatarsal.').labels).toEqual(['A', 'B']);
   });
 });
+
+describe('two-item enumerations', () => {
+  it('splits "X of a (A) and b (B)" into one item per label', () => {
+    const s = specific('The structure of glucose (A) and fructose (B).');
+    expect(s).toEqual({ A: 'The structure of glucose.', B: 'The structure of fructose.' });
+  });
+});

@@ -407,7 +407,8 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
           const m = bounds[k];
           if (!m) continue;
           const item = text.slice(from, m.start).replace(LEADING_CONJUNCTION_RE, '');
-          give(labelsOf(m), joinText([lead, item, trailing]));
+          const own = joinText([lead, item]);
+          give(labelsOf(m), /^[.,;:)\]]/.test(trailing.trim()) ? `${own}${trailing.trim()}` : joinText([own, trailing]));
           runLabels.push(...labelsOf(m));
           from = m.end;
         }
@@ -468,9 +469,21 @@ function emptyResult(caption: string, flags: string[], confidence: number): Spli
  * word precedes it starts a run of prefix labels when the next label of the same sentence continues its
  * sequence after a clause break.
  */
-function promoteEnumerationStarts(mentions: Mention[]): Mention[] {
+function promoteEnumerationStarts(mentions: Mention[], text: string): Mention[] {
   return mentions.map((m, k) => {
     const next = mentions[k + 1];
+    // "The structure of curcumin (A) and borneol (B).": a reference followed, after a short item, by a postfix
+    // label continuing its sequence closes its item too.
+    if (m.role === 'inline' && m.form === 'paren' && next?.role === 'postfix' && next.form === 'paren') {
+      const gap = text.slice(m.end, next.start);
+      const last = m.atoms[m.atoms.length - 1];
+      const a = last ? seqIndex(last) : undefined;
+      const first = next.atoms[0];
+      const b = first ? seqIndex(first) : undefined;
+      if (a !== undefined && b === a + 1 && gap.length <= MAX_ITEM_CHARS && /^\s*(?:,\s*)?(?:and|or|,)\s/.test(gap) && !/[.;:!?]/.test(gap)) {
+        return { ...m, role: 'postfix', tentative: false };
+      }
+    }
     if (m.role !== 'inline' || m.form !== 'paren' || !next || next.role !== 'prefix' || (next.prev !== 'clause' && next.prev !== 'comma')) return m;
     if (m.prev !== 'word-ref' && m.prev !== 'none' && m.prev !== 'and') return m;
     const last = m.atoms[m.atoms.length - 1];
@@ -499,7 +512,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
   const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
-  let mentions = promoteEnumerationStarts(dropLoneArticle(family.mentions, text));
+  let mentions = promoteEnumerationStarts(dropLoneArticle(family.mentions, text), text);
   mentions = resolveTentative(mentions);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
   mentions = dropDetachedWeakMentions(mentions);
