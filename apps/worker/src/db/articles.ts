@@ -29,8 +29,9 @@ export interface PersistIngestInput {
 }
 
 /**
- * Writes an ingested article and its figures in one transaction, keyed by (article key) and
- * (article, JATS figure id), so re-running it rewrites the same rows and never adds new ones.
+ * Writes an ingested article and its figure rows in one transaction, keyed by (article key) and
+ * (article, JATS figure id, graphic index) — one row per graphic of a `<fig>` — so re-running it rewrites
+ * the same rows and never adds new ones; rows whose (figure, graphic) is no longer produced are deleted.
  * Returns the article id.
  */
 export async function persistIngestedArticle(db: Db, input: PersistIngestInput): Promise<string> {
@@ -57,15 +58,18 @@ export async function persistIngestedArticle(db: Db, input: PersistIngestInput):
         figureCount: input.figures.length,
       },
     });
-    const jatsIds = input.figures.map(({ ingested }) => ingested.figure.id);
-    await tx.figure.deleteMany({ where: { articleId: article.id, jatsId: { notIn: jatsIds } } });
-    const existing = await tx.figure.findMany({ where: { articleId: article.id }, select: { jatsId: true, sha256: true } });
-    const previousSha = new Map(existing.map((figure) => [figure.jatsId, figure.sha256]));
+    const rowKey = (jatsId: string, graphicIndex: number) => `${graphicIndex}\u0000${jatsId}`;
+    const wanted = new Set(input.figures.map(({ ingested }) => rowKey(ingested.figure.id, ingested.graphicIndex)));
+    const existing = await tx.figure.findMany({ where: { articleId: article.id }, select: { id: true, jatsId: true, graphicIndex: true, sha256: true } });
+    const stale = existing.filter((row) => !wanted.has(rowKey(row.jatsId, row.graphicIndex))).map((row) => row.id);
+    if (stale.length > 0) await tx.figure.deleteMany({ where: { id: { in: stale } } });
+    const previousSha = new Map(existing.map((row) => [rowKey(row.jatsId, row.graphicIndex), row.sha256]));
     for (const { ingested, keys } of input.figures) {
-      const { figure, image } = ingested;
+      const { figure, image, graphicIndex } = ingested;
       const columns = {
         parentJatsId: figure.parentId,
         ordinal: ingested.ordinal,
+        graphicHref: ingested.graphicHref,
         label: figure.label,
         caption: figure.caption,
         boldSpans: figure.boldSpans,
@@ -85,10 +89,11 @@ export async function persistIngestedArticle(db: Db, input: PersistIngestInput):
         detectStatus: image ? ('pending' as const) : ('skipped' as const),
         alignStatus: image ? ('pending' as const) : ('skipped' as const),
       };
-      const unchangedImage = previousSha.has(figure.id) && previousSha.get(figure.id) === (image?.sha256 ?? null);
+      const key = rowKey(figure.id, graphicIndex);
+      const unchangedImage = previousSha.has(key) && previousSha.get(key) === (image?.sha256 ?? null);
       await tx.figure.upsert({
-        where: { articleId_jatsId: { articleId: article.id, jatsId: figure.id } },
-        create: { articleId: article.id, jatsId: figure.id, ...columns, ...downstream },
+        where: { articleId_jatsId_graphicIndex: { articleId: article.id, jatsId: figure.id, graphicIndex } },
+        create: { articleId: article.id, jatsId: figure.id, graphicIndex, ...columns, ...downstream },
         update: unchangedImage ? columns : { ...columns, ...downstream },
       });
     }

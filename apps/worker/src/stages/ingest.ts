@@ -6,6 +6,7 @@ import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
 import type { Db } from '../db/client.ts';
 import { markArticleFailed, persistIngestedArticle, persistSkippedArticle, type StoredImageKeys } from '../db/articles.ts';
 import { recordFailure, resolveFailures } from '../db/failures.ts';
+import { exclusionReason, ingestFilters } from '../run/lifecycle.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 
 export interface IngestStageDeps {
@@ -48,8 +49,10 @@ export async function runIngestStage(deps: IngestStageDeps, input: IngestStageIn
   let articleKey = input.ref.key;
   const ledger = { stage: 'ingest' as const, attempt: input.attempt ?? 1, worker: deps.worker ?? null, runId: input.runId ?? null };
   if (!input.force) {
-    const existing = await db.article.findUnique({ where: { key: articleKey }, select: { ingestStatus: true, ingestVersion: true } });
-    if (existing && existing.ingestVersion === INGEST_VERSION && (existing.ingestStatus === 'done' || existing.ingestStatus === 'skipped')) {
+    const existing = await db.article.findUnique({ where: { key: articleKey }, select: { ingestStatus: true, ingestVersion: true, licenseGroup: true, retracted: true } });
+    // An exclusion is a decision of the run that made it: this run's filters may admit the article.
+    const excludedHere = existing?.ingestStatus === 'skipped' && exclusionReason(existing, ingestFilters(deps.options)) !== null;
+    if (existing && existing.ingestVersion === INGEST_VERSION && (existing.ingestStatus === 'done' || excludedHere)) {
       return { status: 'unchanged', articleKey };
     }
   }
@@ -81,7 +84,8 @@ export async function runIngestStage(deps: IngestStageDeps, input: IngestStageIn
     const dbStart = performance.now();
     const articleId = await persistIngestedArticle(db, { ref, facts: result.article, figures, ingestVersion: INGEST_VERSION, runId: input.runId ?? null });
     for (const failure of result.failures) {
-      await recordFailure(db, { ...ledger, articleKey, subject: failure.subject ?? '', figureJatsId: failure.subject ?? null, error: failure });
+      // The subject names the graphic when a fig has several ("fig3/gr3b"); figureJatsId stays the fig's id.
+      await recordFailure(db, { ...ledger, articleKey, subject: failure.subject ?? '', figureJatsId: failure.figureId, error: failure });
     }
     await resolveFailures(db, articleKey, 'ingest', result.failures.map((failure) => failure.subject ?? ''));
     return {

@@ -1,4 +1,6 @@
 export {
+  FigureFailure,
+  graphicSubject,
   ingestArticle,
   INGEST_VERSION,
   type ArticleFacts,

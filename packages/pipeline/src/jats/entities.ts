@@ -31,17 +31,3 @@ export function replaceNamedEntities(xml: string): string {
     return out;
   });
 }
-
-/**
- * True when the DOCTYPE's internal subset declares entities. Nothing in PMC needs them and they are the
- * vehicle of entity-expansion ("billion laughs") and external-entity attacks, so such input is refused.
- */
-export function declaresEntities(xml: string): boolean {
-  const doctype = xml.search(/<!DOCTYPE/i);
-  if (doctype < 0) return false;
-  const head = xml.slice(doctype, doctype + 1_000_000);
-  const subsetStart = head.indexOf('[');
-  const close = head.indexOf('>');
-  if (subsetStart < 0 || (close >= 0 && close < subsetStart)) return false;
-  return /<!ENTITY/i.test(head.slice(subsetStart));
-}

@@ -50,6 +50,13 @@ describe('figure extraction (synthetic cases)', () => {
     expect(figs[0]?.graphics).toEqual(['one.tif', 'two.jpg']);
   });
 
+  it('keeps every graphic of a fig in order, but one of the renderings inside <alternatives>', () => {
+    const figs = figuresOf(
+      '<fig id="x"><graphic xlink:href="gr3a"/><graphic xlink:href="gr3b"/><alternatives><graphic xlink:href="gr3c.tif"/><graphic xlink:href="gr3c.jpg"/></alternatives></fig>',
+    );
+    expect(figs[0]?.graphics).toEqual(['gr3a', 'gr3b', 'gr3c.tif']);
+  });
+
   it('ignores graphics inside the caption', () => {
     const figs = figuresOf('<fig id="x"><caption><p>Key: <graphic xlink:href="key"/></p></caption><graphic xlink:href="main"/></fig>');
     expect(figs[0]?.graphics).toEqual(['main']);

@@ -112,12 +112,20 @@ function endsSentence(text: string): boolean {
   return /[.!?:;][\s"'’”)\]]*$/.test(text);
 }
 
-/** `<graphic>` hrefs of this figure (not of nested figures nor of the caption), deduplicated. */
+/**
+ * `<graphic>` hrefs of this figure (not of nested figures nor of the caption), deduplicated, in document order.
+ * Several graphics are several images (panels delivered as gr3a + gr3b); graphics inside one `<alternatives>`
+ * are renderings of the same image, of which the first is kept.
+ */
 function graphicsOf(fig: Element): string[] {
   const hrefs = descendants(fig, 'graphic', (el) => {
     const name = nameOf(el);
     return name === 'fig' || name === 'caption' || name === 'fig-group';
   })
+    .filter((graphic) => {
+      const parent = graphic.parentNode;
+      return !(isElement(parent) && nameOf(parent) === 'alternatives' && firstChildElement(parent, 'graphic') !== graphic);
+    })
     .map((graphic) => hrefOf(graphic))
     .filter((href): href is string => href !== null);
   return [...new Set(hrefs)];

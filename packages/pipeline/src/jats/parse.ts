@@ -3,7 +3,8 @@ import type { Document, Element } from '@xmldom/xmldom';
 import { CurationError } from '../errors.ts';
 import type { JatsArticle } from './types.ts';
 import { attr, childElements, descendants, firstChildElement, nameOf } from './dom.ts';
-import { declaresEntities, replaceNamedEntities } from './entities.ts';
+import { applyInternalSubset, DEFAULT_ENTITY_LIMITS, type EntityLimits } from './doctype.ts';
+import { replaceNamedEntities } from './entities.ts';
 import { extractFigures } from './figures.ts';
 import { applyMetadataLicense, extractLicense } from './license.ts';
 import { decodeXml } from './decode.ts';
@@ -20,6 +21,8 @@ export interface ParseJatsOptions {
    * when undefined the code is read from the XML.
    */
   metadataLicenseCode?: string | null;
+  /** Bounds on expanding the entities a DOCTYPE internal subset declares. @defaultValue DEFAULT_ENTITY_LIMITS */
+  entityLimits?: EntityLimits;
 }
 
 export const DEFAULT_MAX_JATS_BYTES = 50 * 1024 * 1024;
@@ -28,8 +31,9 @@ export const DEFAULT_MAX_JATS_BYTES = 50 * 1024 * 1024;
 const TOLERATED_ERRORS = /^(entity not found|EntityRef: expecting ;|entity not matching Reference production)/;
 
 /**
- * Parses one JATS / NLM article. Throws `CurationError` `MalformedXml` for input that is not a well-formed
- * JATS article (truncated, garbage, entity declarations) and `InvalidInput` for oversized input.
+ * Parses one JATS / NLM article. Internal general entities of the DOCTYPE are expanded (bounded); throws
+ * `CurationError` `MalformedXml` for input that is not a well-formed JATS article (truncated, garbage, external
+ * or parameter entities, entity bombs) and `InvalidInput` for oversized input.
  */
 export function parseJats(xml: string | Uint8Array, options: ParseJatsOptions = {}): JatsArticle {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_JATS_BYTES;
@@ -38,7 +42,7 @@ export function parseJats(xml: string | Uint8Array, options: ParseJatsOptions = 
     throw new CurationError('InvalidInput', `JATS XML is ${size} bytes, over the ${maxBytes}-byte limit`);
   }
   const source = (typeof xml === 'string' ? xml : decodeXml(xml)).replace(/^\uFEFF/, '');
-  const article = findArticle(parseDocument(source));
+  const article = findArticle(parseDocument(source, options.entityLimits ?? DEFAULT_ENTITY_LIMITS));
   try {
     const meta = articleMetaOf(article);
     const ids = meta ? articleIds(meta) : { pmcid: null, pmid: null, doi: null };
@@ -59,11 +63,9 @@ export function parseJats(xml: string | Uint8Array, options: ParseJatsOptions = 
   }
 }
 
-function parseDocument(source: string): Document {
-  if (!source.trim()) throw new CurationError('MalformedXml', 'JATS XML is empty');
-  if (declaresEntities(source)) {
-    throw new CurationError('MalformedXml', 'JATS XML declares entities in its DOCTYPE; refused (entity expansion is not supported)');
-  }
+function parseDocument(original: string, entityLimits: EntityLimits): Document {
+  if (!original.trim()) throw new CurationError('MalformedXml', 'JATS XML is empty');
+  const source = applyInternalSubset(original, entityLimits);
   let firstProblem = null as string | null;
   const parser = new DOMParser({
     onError(level, message) {

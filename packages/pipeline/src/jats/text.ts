@@ -1,5 +1,6 @@
 import type { Element, Node } from '@xmldom/xmldom';
 import { childElements, isElement, isText, nameOf } from './dom.ts';
+import { mathText, texText } from './math.ts';
 
 /** Elements whose text never belongs to the prose around them. */
 const ALWAYS_SKIP = new Set([
@@ -24,9 +25,15 @@ export function normalizeWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim().normalize('NFC');
 }
 
-/** The text of a node with inline markup (italic, xref, MathML, ...) flattened and whitespace normalised. */
+/** What a formula that exists only as an image (PLOS `<inline-formula><inline-graphic/>`) reads as. */
+export const FORMULA_PLACEHOLDER = '[formula]';
+
+/**
+ * The text of a node with inline markup (italic, xref, ...) flattened and whitespace normalised. Formulas
+ * stay as text (see math.ts); one that is only an image becomes {@link FORMULA_PLACEHOLDER}.
+ */
 export function flattenText(node: Node, options: FlattenOptions = {}): string {
-  const walk: Walk = { parts: [], skip: options.skip, inMath: false };
+  const walk: Walk = { parts: [], skip: options.skip, inFormula: false };
   collect(node, walk);
   return normalizeWhitespace(walk.parts.join(''));
 }
@@ -34,15 +41,14 @@ export function flattenText(node: Node, options: FlattenOptions = {}): string {
 interface Walk {
   parts: string[];
   skip: ReadonlySet<string> | undefined;
-  /** Inside MathML, whitespace between tokens is layout, not text. */
-  inMath: boolean;
+  /** Inside `<inline-formula>` / `<disp-formula>`, where a graphic is the formula itself. */
+  inFormula: boolean;
 }
 
 function collect(node: Node, walk: Walk): void {
   for (let child = node.firstChild; child; child = child.nextSibling) {
     if (isText(child)) {
-      const text = child.nodeValue ?? '';
-      if (!walk.inMath || text.trim()) walk.parts.push(text);
+      walk.parts.push(child.nodeValue ?? '');
     } else if (isElement(child)) {
       collectElement(child, walk);
     }
@@ -62,8 +68,15 @@ function collectElement(el: Element, walk: Walk): void {
       children.find((c) => nameOf(c) === 'tex-math') ??
       children.find((c) => nameOf(c) !== 'graphic' && nameOf(c) !== 'inline-graphic');
     if (chosen) collectElement(chosen, walk);
-  } else if (name === 'math' && !walk.inMath) {
-    collect(el, { ...walk, inMath: true });
+    else if (walk.inFormula && children.length > 0) walk.parts.push(FORMULA_PLACEHOLDER);
+  } else if (name === 'math') {
+    walk.parts.push(mathText(el));
+  } else if (name === 'tex-math') {
+    walk.parts.push(texText(el));
+  } else if (name === 'inline-formula' || name === 'disp-formula') {
+    collect(el, { ...walk, inFormula: true });
+  } else if ((name === 'inline-graphic' || name === 'graphic') && walk.inFormula) {
+    walk.parts.push(FORMULA_PLACEHOLDER);
   } else {
     collect(el, walk);
   }
