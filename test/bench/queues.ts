@@ -29,7 +29,7 @@ import { SAMPLE_DIR } from '../../apps/worker/src/sample/sample-articles.ts';
 import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-server.ts';
 import { runAlignStage } from '../../apps/worker/src/stages/align.ts';
 import { runDetectStage } from '../../apps/worker/src/stages/detect.ts';
-import { runExportStage } from '../../apps/worker/src/stages/export.ts';
+import { finalizeArticle } from '../../apps/worker/src/run/lifecycle.ts';
 import { runIngestStage } from '../../apps/worker/src/stages/ingest.ts';
 import { configToEnv } from '../../apps/worker/src/workers/config-env.ts';
 import { createHandler as createDetectHandler } from '../../apps/worker/src/workers/detect-thread.ts';
@@ -226,7 +226,7 @@ async function loopCurate(runtime: Runtime, dir: string): Promise<{ ms: number; 
       await runAlignStage(db, data);
       figures += 1;
     }
-    await runExportStage(db, { articleKey: article.key, articleId: article.id, runId: run.id });
+    await finalizeArticle(db, article.id);
   }
   return { ms: performance.now() - t, figures };
 }

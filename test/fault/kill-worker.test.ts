@@ -33,7 +33,7 @@ beforeAll(async () => {
   events.on('stalled', ({ jobId }) => stalled.push(jobId));
   await events.waitUntilReady();
   // Ingest, align and the article stage run here; detection only in the worker processes under test.
-  pool = await startInProcessPool(config, { db, store }, ['ingest', 'align', 'export']);
+  pool = await startInProcessPool(config, { db, store }, ['ingest', 'align']);
 });
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe('worker processes dying or stopping mid-job', () => {
     children.push(rescuer);
 
     const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
-    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
     expect(stalled.length).toBeGreaterThan(0);
     const counts = await curatedCounts(db, store);
     expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });

@@ -54,7 +54,7 @@ describe('Postgres unreachable and S3 failing or slow', () => {
     s3Proxy.outage = false;
 
     const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
-    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
     expect(pgProxy.cuts).toBeGreaterThan(0);
     expect(s3Proxy.failures).toBeGreaterThan(0);
     expect(s3Proxy.delayed).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ describe('Redis restarting during a run (data kept)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.start();
     const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
-    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
     expect(pool.stats.detect.completed).toBeGreaterThan(before);
     const counts = await curatedCounts(db, store);
     expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });

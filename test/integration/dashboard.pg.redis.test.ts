@@ -108,7 +108,7 @@ beforeAll(async () => {
     data: { articleKey: 'dir:elife-43154', stage: 'detect', subject: 'fig1', errorClass: 'Timeout', kind: 'transient', message: 'old', resolved: true, resolvedAt: new Date() },
   });
 
-  queues = ['ingest', 'detect', 'align', 'export'].map((name) => new Queue(name, { connection: { url: config.REDIS_URL }, prefix }));
+  queues = ['ingest', 'detect', 'align'].map((name) => new Queue(name, { connection: { url: config.REDIS_URL }, prefix }));
   await queues[0]!.add('article', { key: 'dir:waiting' });
   await queues[0]!.add('article', { key: 'dir:later' }, { delay: 3_600_000 });
 
@@ -271,7 +271,7 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect(lines).toContain('pmc_curator_failures{stage="ingest",error_class="CorruptImage",resolved="false"} 1');
     expect(lines).toContain('pmc_curator_failures{stage="detect",error_class="Timeout",resolved="true"} 1');
     expect(lines).toContain('pmc_curator_queue_jobs{queue="ingest",state="waiting"} 1');
-    expect(lines).toContain('pmc_curator_queue_up{queue="export"} 1');
+    expect(lines).toContain('pmc_curator_queue_up{queue="align"} 1');
   });
 
   it('reports health of Postgres and Redis', async () => {
@@ -316,6 +316,6 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect(ui.text).toMatch(/<div id="root">/);
     const api = await getJson('/queues/api/queues');
     const names = (api.body.queues as Array<{ name: string }>).map((queue) => queue.name).sort();
-    expect(names).toEqual(['align', 'detect', 'export', 'ingest']);
+    expect(names).toEqual(['align', 'detect', 'ingest']);
   });
 });

@@ -35,7 +35,7 @@ describe('distributed curation through the queues', () => {
     const summary = await enqueueSample(db, queues, config, spec);
     expect(summary).toMatchObject({ listed: SAMPLE_ARTICLES, enqueued: SAMPLE_ARTICLES, skipped: 0 });
     const progress = await waitForRun(db, summary.runId, { timeoutMs: 150_000 });
-    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
     const counts = await curatedCounts(db, store);
     expect(counts.figures).toBe(SAMPLE_FIGURES);
     expect(counts.detectedFigures).toBe(SAMPLE_FIGURES);
@@ -48,7 +48,7 @@ describe('distributed curation through the queues', () => {
     expect(figure.alignVersion).toBe(STAGE_VERSIONS.align);
     expect(figure.subfigures.every((s) => s.x2 <= figure.width! && s.y2 <= figure.height!)).toBe(true);
     const status = await getStatus(db, queues, { runId: summary.runId });
-    expect(status.articles).toEqual({ total: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failed: 0 });
+    expect(status.articles).toEqual({ total: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, partial: 0, failed: 0, excluded: 0, unfinished: 0 });
     expect(status.stages.find((s) => s.stage === 'detect')!.rows.done).toBe(SAMPLE_FIGURES);
   });
 

@@ -20,7 +20,7 @@ describe('curator run --sample', () => {
     await resetDatabase(db);
     await db.$disconnect();
     run = await runSample({ config, dashboardPort: 0, log: () => {}, timeoutMs: 150_000 });
-    expect(run.summary).toMatchObject({ articles: SAMPLE_ARTICLES, complete: SAMPLE_ARTICLES, failedArticles: 0, figures: SAMPLE_FIGURES, failuresByClass: {} });
+    expect(run.summary).toMatchObject({ status: 'finished', articles: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failedArticles: 0, unfinished: 0, figures: SAMPLE_FIGURES, failuresByClass: {} });
     expect(run.summary.pairs).toBe(run.summary.subfigures);
     expect(run.summary.subfigures).toBeGreaterThan(SAMPLE_FIGURES);
     expect(run.stageRates.detect).toBeGreaterThan(0);

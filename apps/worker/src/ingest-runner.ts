@@ -4,6 +4,7 @@ import type { IngestOptions } from '@pmc-curator/pipeline/ingest';
 import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
 import { withTransientRetries } from './cli/support/retry.ts';
 import type { Runtime } from './runtime.ts';
+import { settleArticle } from './run/lifecycle.ts';
 import { recordExhaustedIngest, runIngestStage, type IngestOutcome } from './stages/ingest.ts';
 
 export interface DirectIngestOptions {
@@ -93,8 +94,11 @@ export async function ingestDirect(runtime: Runtime, options: DirectIngestOption
           summary.timingsMs.store += outcome.timings.storeMs;
           summary.timingsMs.db += outcome.timings.dbMs;
         } else if (outcome.status === 'unchanged') summary.unchanged += 1;
-        else if (outcome.status === 'skipped') summary.skipped += 1;
-        else {
+        else if (outcome.status === 'skipped') {
+          summary.skipped += 1;
+          await settleArticle(runtime.db, outcome.articleKey, 'excluded');
+        } else {
+          await settleArticle(runtime.db, outcome.articleKey, 'failed');
           summary.failedArticles += 1;
           count(outcome.error.errorClass);
         }

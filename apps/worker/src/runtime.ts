@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Config } from './config.ts';
 import { createDb, type Db } from './db/client.ts';
+import { requireMigratedDatabase } from './db/migrations.ts';
 import { S3ObjectStore } from './storage/object-store.ts';
 import { createS3Client } from './storage/s3-client.ts';
 
@@ -15,6 +16,10 @@ export interface Runtime {
 
 export async function createRuntime(config: Config): Promise<Runtime> {
   const db = createDb(config.DATABASE_URL);
+  await requireMigratedDatabase(db, config.DATABASE_URL).catch(async (error: unknown) => {
+    await db.$disconnect();
+    throw error;
+  });
   const client = createS3Client({
     endpoint: config.S3_ENDPOINT,
     region: config.S3_REGION,

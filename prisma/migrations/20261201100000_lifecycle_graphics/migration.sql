@@ -8,7 +8,8 @@ CREATE TYPE "ArticleOutcome" AS ENUM ('curated', 'partial', 'failed', 'excluded'
 DROP INDEX "Figure_articleId_jatsId_key";
 
 -- AlterTable
-ALTER TABLE "Run" ADD COLUMN     "status" "RunStatus" NOT NULL DEFAULT 'running';
+ALTER TABLE "Run" ADD COLUMN     "listedAt" TIMESTAMP(3),
+ADD COLUMN     "status" "RunStatus" NOT NULL DEFAULT 'running';
 
 -- AlterTable
 ALTER TABLE "Article" ADD COLUMN     "finishedAt" TIMESTAMP(3),

@@ -53,7 +53,7 @@ export async function curatedCounts(db: Db, store: S3ObjectStore) {
   ]);
   const crops = await listAll(store, 'crops/');
   const distinctCropShas = (await db.subfigure.findMany({ select: { cropSha256: true }, distinct: ['cropSha256'] })).length;
-  const doneArticles = await db.article.count({ where: { alignStatus: 'done' } });
+  const doneArticles = await db.article.count({ where: { outcome: 'curated' } });
   const detectedFigures = await db.figure.count({ where: { detectStatus: 'done' } });
   return { articles, doneArticles, figures, detectedFigures, subfigures, subcaptions, pairs, failures, crops: crops.length, distinctCropShas };
 }

@@ -1,5 +1,6 @@
 import { Prisma } from '@prisma/client';
 import type { Db } from '../../../worker/src/db/client.ts';
+import { runProgress } from '../../../worker/src/run/lifecycle.ts';
 import { emptyStageCounts, foldStageRows, type StageStatusRow } from './counts.ts';
 import { failureClasses } from './failures.ts';
 import type { RunDetail, RunSummary } from './types.ts';
@@ -18,7 +19,9 @@ async function summarise(db: Db, runs: RunRow[]): Promise<RunSummary[]> {
     GROUP BY 1, 2, 3`;
   const failures = await db.failure.groupBy({ by: ['runId'], where: { runId: { in: ids }, resolved: false }, _count: { _all: true } });
   const openFailures = new Map(failures.map((row) => [row.runId, row._count._all]));
+  const progress = new Map(await Promise.all(ids.map(async (id) => [id, await runProgress(db, id)] as const)));
   return runs.map((run) => {
+    const p = progress.get(run.id)!;
     const mine = rows.filter((row) => row.runId === run.id);
     return {
       id: run.id,
@@ -32,6 +35,8 @@ async function summarise(db: Db, runs: RunRow[]): Promise<RunSummary[]> {
       skipped: run.skipped,
       articles: run._count.runArticles,
       stages: mine.length > 0 ? foldStageRows(mine) : emptyStageCounts(),
+      status: run.status,
+      outcomes: { curated: p.curated, partial: p.partial, failed: p.failed, excluded: p.excluded, unfinished: p.listed - p.finished },
       openFailures: openFailures.get(run.id) ?? 0,
     };
   });

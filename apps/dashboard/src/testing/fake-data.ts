@@ -46,6 +46,8 @@ export function run(): RunSummary {
     skipped: 0,
     articles: 4,
     stages,
+    status: 'running',
+    outcomes: { curated: 3, partial: 0, failed: 1, excluded: 0, unfinished: 0 },
     openFailures: 1,
   };
 }

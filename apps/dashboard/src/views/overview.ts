@@ -39,11 +39,11 @@ export function sourceSummary(source: string): string {
 
 export function runsTable(runs: RunSummary[]): SafeHtml {
   if (runs.length === 0) return html`<p class="muted">No runs yet.</p>`;
-  return html`<table class="runs"><thead><tr><th>run</th><th>source</th><th>created</th><th>finished</th><th class="num">listed</th><th class="num">enqueued</th><th class="num">skipped</th><th class="num">articles</th>${ROW_STAGES.map(
+  return html`<table class="runs"><thead><tr><th>run</th><th>source</th><th>created</th><th>status</th><th>finished</th><th class="num">listed</th><th class="num">enqueued</th><th class="num">skipped</th><th class="num">articles</th>${ROW_STAGES.map(
     (stage) => html`<th>${stage}</th>`,
   )}<th class="num">open failures</th></tr></thead><tbody>${runs.map(
     (run) =>
-      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td><code class="clip small" title="${run.source}">${sourceSummary(run.source)}</code></td><td>${when(run.createdAt)}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${ROW_STAGES.map(
+      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td><code class="clip small" title="${run.source}">${sourceSummary(run.source)}</code></td><td>${when(run.createdAt)}</td><td>${run.status}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${ROW_STAGES.map(
         (stage) => html`<td>${progressBar(run.stages[stage])}</td>`,
       )}<td class="num"><a href="/failures${queryString({ run: run.id })}">${run.openFailures}</a></td></tr>`,
   )}</tbody></table>`;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
+import { createDb } from '../db/client.ts';
+import { requireMigratedDatabase } from '../db/migrations.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { STAGES } from '../queues/stage-versions.ts';
 
@@ -36,14 +38,17 @@ export function registerDashboard(program: Command): void {
       const config = loadConfig();
       const { startDashboard } = await import('../../../dashboard/src/index.ts');
       // Producer-side handles on the stage queues: the dashboard reads counts, bull-board can retry/clean jobs.
+      const db = createDb(config.DATABASE_URL);
+      await requireMigratedDatabase(db, config.DATABASE_URL);
       const queueSet = createQueueSet(config, { maxRetriesPerRequest: 3 });
       try {
-        const dashboard = await startDashboard({ config, queues: STAGES.map((stage) => queueSet.queues[stage]), ...flags });
+        const dashboard = await startDashboard({ config, db, queues: STAGES.map((stage) => queueSet.queues[stage]), ...flags });
         process.stdout.write(`dashboard at ${dashboard.url}/ (bull-board at ${dashboard.url}/queues/); Ctrl-C to stop\n`);
         await untilSignal();
         await dashboard.close();
       } finally {
         await queueSet.close();
+        await db.$disconnect();
       }
     });
 }

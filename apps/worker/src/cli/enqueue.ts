@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
+import { requireMigratedDatabase } from '../db/migrations.ts';
 import { checkEvictionPolicy } from '../queues/connection.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { enqueueRun } from '../run/enqueue.ts';
@@ -31,6 +32,7 @@ export function registerEnqueue(program: Command): void {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit takes a positive integer, not "${flags.limit}"`);
     const spec = await sourceSpecFromFlags(flags);
     const db = createDb(config.DATABASE_URL);
+    await requireMigratedDatabase(db, config.DATABASE_URL);
     const queues = createQueueSet(config, { maxRetriesPerRequest: 3 });
     try {
       const check = await checkEvictionPolicy(queues.connection);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
+import { requireMigratedDatabase } from '../db/migrations.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { isStageName, type StageName } from '../queues/stage-versions.ts';
 import { parseStageVersion, reprocessBelowVersion, reprocessFailed, type ReprocessSummary } from '../run/reprocess.ts';
@@ -32,6 +33,7 @@ export function registerReprocess(program: Command): void {
       if (flags.since && Number.isNaN(Date.parse(flags.since))) throw new Error(`--since takes a date like 2026-01-31, not "${flags.since}"`);
       const config = loadConfig();
       const db = createDb(config.DATABASE_URL);
+      await requireMigratedDatabase(db, config.DATABASE_URL);
       const queues = createQueueSet(config, { maxRetriesPerRequest: 3 });
       try {
         let summary: ReprocessSummary;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDb } from '../db/client.ts';
+import { requireMigratedDatabase } from '../db/migrations.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { formatStatus, getStatus } from '../run/status.ts';
 
@@ -14,6 +15,7 @@ export function registerStatus(program: Command): void {
     .action(async (flags: { run?: string; window: string; json?: boolean }) => {
       const config = loadConfig();
       const db = createDb(config.DATABASE_URL);
+      await requireMigratedDatabase(db, config.DATABASE_URL);
       const queues = createQueueSet(config, { maxRetriesPerRequest: 3 });
       try {
         if (flags.run && !(await db.run.findUnique({ where: { id: flags.run } }))) throw new Error(`no run ${flags.run}; list runs with: curator status --json`);

@@ -1,7 +1,7 @@
 import type { CurationError } from '@pmc-curator/pipeline/errors';
 import type { Db } from './client.ts';
 
-export type Stage = 'ingest' | 'detect' | 'align' | 'export';
+export type Stage = 'ingest' | 'detect' | 'align';
 
 export interface FailureRecord {
   articleKey: string;

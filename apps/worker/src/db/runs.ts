@@ -1,3 +1,4 @@
+import type { ArticleOutcome } from '@prisma/client';
 import type { Db } from './client.ts';
 
 /** Links an article to a run (idempotent); ingest calls it whatever the outcome, so failed articles count too. */
@@ -5,24 +6,6 @@ export async function linkRunArticle(db: Db, runId: string, articleKey: string):
   const article = await db.article.findUnique({ where: { key: articleKey }, select: { id: true } });
   if (!article) return;
   await db.runArticle.createMany({ data: [{ runId, articleId: article.id }], skipDuplicates: true });
-}
-
-export interface RunProgress {
-  listed: number;
-  /** Articles with nothing left to do: curated, failed, or excluded by the filters. */
-  finished: number;
-  complete: number;
-  failed: number;
-}
-
-export async function runProgress(db: Db, runId: string): Promise<RunProgress> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { articles: true } });
-  const inRun = { runArticles: { some: { runId } } };
-  const [complete, failed] = await Promise.all([
-    db.article.count({ where: { ...inRun, OR: [{ ingestStatus: 'skipped' }, { ingestStatus: 'done', alignStatus: 'done' }] } }),
-    db.article.count({ where: { ...inRun, OR: [{ ingestStatus: 'failed' }, { ingestStatus: 'done', alignStatus: 'failed' }] } }),
-  ]);
-  return { listed: run?.articles ?? 0, finished: complete + failed, complete, failed };
 }
 
 export interface RunMemberInput {
@@ -39,6 +22,9 @@ export interface RunMemberRow {
   ingestStatus: string;
   ingestVersion: number | null;
   alignStatus: string;
+  outcome: ArticleOutcome | null;
+  licenseGroup: string;
+  retracted: boolean;
   detectVersion: number | null;
   alignVersion: number | null;
 }
@@ -59,7 +45,8 @@ export async function linkRunMembers(db: Db, runId: string, members: RunMemberIn
     ON CONFLICT ("key") DO NOTHING`;
   return db.$queryRaw<RunMemberRow[]>`
     WITH rows AS (
-      SELECT "id", "key", "ingestStatus"::text AS "ingestStatus", "ingestVersion", "alignStatus"::text AS "alignStatus", "detectVersion", "alignVersion"
+      SELECT "id", "key", "ingestStatus"::text AS "ingestStatus", "ingestVersion", "alignStatus"::text AS "alignStatus",
+             "outcome"::text AS "outcome", "licenseGroup", "retracted", "detectVersion", "alignVersion"
       FROM "Article" WHERE "key" = ANY(${keys}::text[])
     ), linked AS (
       INSERT INTO "RunArticle" ("runId", "articleId") SELECT ${runId}, "id" FROM rows ON CONFLICT DO NOTHING

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { articleJobId, jobId, sanitizeIdPart } from './job-ids.ts';
+import { finalizeJobId, jobId, sanitizeIdPart } from './job-ids.ts';
 import { STAGE_VERSIONS } from './stage-versions.ts';
 
 describe('job ids', () => {
@@ -17,8 +17,8 @@ describe('job ids', () => {
   });
 
   it('gives reprocessing generations and new versions new ids', () => {
-    const base = articleJobId('PMC9.2');
-    expect(articleJobId('PMC9.2', 'r1')).not.toBe(base);
-    expect(articleJobId('PMC9.2')).toBe(base);
+    const base = finalizeJobId('PMC9.2');
+    expect(finalizeJobId('PMC9.2', 'r1')).not.toBe(base);
+    expect(finalizeJobId('PMC9.2')).toBe(base);
   });
 });

@@ -7,7 +7,7 @@ export function sanitizeIdPart(part: string): string {
 
 export interface JobIdParts {
   articleKey: string;
-  stage: StageName;
+  stage: StageName | 'finalize';
   /** Figure ordinal for figure-level jobs. */
   figure?: number;
   /** Stage version; defaults to the current one. */
@@ -29,12 +29,12 @@ export function jobId(parts: JobIdParts): string {
   return segments.join('__');
 }
 
-/** The article-level (flow parent) id carries the detect and align versions its children ran with. */
-export function articleJobId(articleKey: string, generation?: string): string {
+/** The article's finalising job (flow parent) id carries the detect and align versions its children ran with. */
+export function finalizeJobId(articleKey: string, generation?: string): string {
   return jobId({
     articleKey,
-    stage: 'export',
-    version: Number(`${STAGE_VERSIONS.export}${STAGE_VERSIONS.detect}${STAGE_VERSIONS.align}`),
+    stage: 'finalize',
+    version: Number(`${STAGE_VERSIONS.finalize}${STAGE_VERSIONS.detect}${STAGE_VERSIONS.align}`),
     ...(generation ? { generation } : {}),
   });
 }

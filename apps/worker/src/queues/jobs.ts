@@ -1,7 +1,7 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import type { ArticleRef } from '@pmc-curator/pipeline/sources';
 import type { Config } from '../config.ts';
-import { articleJobId, jobId } from './job-ids.ts';
+import { finalizeJobId, jobId } from './job-ids.ts';
 import { defaultJobOptions } from './policy.ts';
 import { QUEUE_NAMES } from './queues.ts';
 
@@ -29,6 +29,9 @@ export interface FigureJobData {
   ordinal: number;
   runId: string | null;
 }
+
+/** The job name of an article's finalising job, which waits in the align queue for the figure jobs. */
+export const FINALIZE_JOB = 'finalize';
 
 export interface ArticleJobData {
   articleKey: string;
@@ -63,19 +66,20 @@ export interface ArticleFlowInput {
 }
 
 /**
- * One article as a BullMQ flow: the article job (export queue) waits for one align job per figure, each of
+ * One article as a BullMQ flow: the article's finalising job waits for one align job per figure, each of
  * which waits for that figure's detect job. Failed children are recorded as ignored dependencies, so one bad
- * figure never blocks its article; the article job reads the outcome from Postgres.
+ * figure never blocks its article; the finalising job reads the outcome from Postgres. It lives in the align
+ * queue, so every deployment that aligns also finalises: no pool of its own is needed.
  */
 export function articleFlow(config: Config, input: ArticleFlowInput): FlowJob {
   const options = defaultJobOptions(config);
   const generation = input.generation ? { generation: input.generation } : {};
   const child = { ...options, ignoreDependencyOnFailure: true };
   return {
-    name: 'article',
-    queueName: QUEUE_NAMES.export,
+    name: FINALIZE_JOB,
+    queueName: QUEUE_NAMES.align,
     data: { articleKey: input.articleKey, articleId: input.articleId, runId: input.runId } satisfies ArticleJobData,
-    opts: { ...options, jobId: articleJobId(input.articleKey, input.generation) },
+    opts: { ...options, jobId: finalizeJobId(input.articleKey, input.generation) },
     children: input.figures.map((figure) => {
       const data: FigureJobData = { articleKey: input.articleKey, articleId: input.articleId, figureId: figure.id, ordinal: figure.ordinal, runId: input.runId };
       return {

@@ -10,7 +10,6 @@ export const QUEUE_NAMES: Record<StageName, string> = {
   ingest: 'ingest',
   detect: 'detect',
   align: 'align',
-  export: 'export',
 };
 
 /** Producer side: one Queue per stage and a FlowProducer, sharing one connection. */

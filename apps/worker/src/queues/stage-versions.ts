@@ -11,12 +11,13 @@ export const STAGE_VERSIONS = {
   detect: 2,
   /** Bump when the caption splitter or the aligner change. */
   align: 2,
-  /** Article finalisation + export hook. */
-  export: 1,
+  /** The article's finalising job (outcome, run completion); it runs in the align queue and pool. */
+  finalize: 2,
 } as const;
 
-export type StageName = keyof typeof STAGE_VERSIONS;
-export const STAGES: readonly StageName[] = ['ingest', 'detect', 'align', 'export'];
+/** The stages, each with its queue and worker pool; finalising an article is a job of the align pool. */
+export type StageName = 'ingest' | 'detect' | 'align';
+export const STAGES: readonly StageName[] = ['ingest', 'detect', 'align'];
 
 export function isStageName(value: string): value is StageName {
   return (STAGES as readonly string[]).includes(value);

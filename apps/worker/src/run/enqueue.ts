@@ -4,9 +4,9 @@ import type { Db } from '../db/client.ts';
 import { linkRunMembers } from '../db/runs.ts';
 import { ingestJob, refToData } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
 import { removeStaleFinishedJobs } from '../queues/stale-jobs.ts';
 import type { SourceSpec } from '../sources.ts';
+import { isArticleComplete, markRunListed, reopenArticles } from './lifecycle.ts';
 import { createRun, type RunFilters } from './runs.ts';
 
 export interface EnqueueOptions {
@@ -28,20 +28,6 @@ export interface EnqueueSummary {
   seconds: number;
 }
 
-type CompletionColumns = { ingestStatus: string; ingestVersion: number | null; alignStatus: string; detectVersion: number | null; alignVersion: number | null };
-
-/** Complete = nothing left to do at the current stage versions (curated, or excluded by the filters). */
-export function isComplete(article: CompletionColumns): boolean {
-  if (article.ingestVersion !== STAGE_VERSIONS.ingest) return false;
-  if (article.ingestStatus === 'skipped') return true;
-  return (
-    article.ingestStatus === 'done' &&
-    article.alignStatus === 'done' &&
-    article.detectVersion === STAGE_VERSIONS.detect &&
-    article.alignVersion === STAGE_VERSIONS.align
-  );
-}
-
 /** Adds ingest jobs for refs in one addBulk; ids are content-derived, so refs already queued are no-ops. */
 export async function addIngestJobs(queues: QueueSet, config: Config, refs: ArticleRef[], runId: string | null): Promise<void> {
   if (refs.length === 0) return;
@@ -52,7 +38,8 @@ export async function addIngestJobs(queues: QueueSet, config: Config, refs: Arti
 
 /**
  * Creates a run and enqueues its articles in chunks: per chunk, a few queries link the articles to the run and
- * find those already complete at the current stage versions (skipped), and one addBulk queues the rest.
+ * find those already complete for this run (lifecycle.ts: curated at the current stage versions, or excluded by
+ * filters this run also applies), and one addBulk queues the rest. Once all are listed the run may finish.
  */
 export async function enqueueRun(db: Db, queues: QueueSet, config: Config, options: EnqueueOptions): Promise<EnqueueSummary> {
   const started = Date.now();
@@ -70,8 +57,10 @@ export async function enqueueRun(db: Db, queues: QueueSet, config: Config, optio
       run.id,
       refs.map((ref) => ({ key: ref.key, sourceKind: ref.sourceKind, location: ref.location, pmcid: ref.pmcid ?? null, version: ref.version ?? null })),
     );
-    const complete = new Set(existing.filter(isComplete).map((article) => article.key));
+    const complete = new Set(existing.filter((article) => isArticleComplete(article, options.filters)).map((article) => article.key));
     const todo = refs.filter((ref) => !complete.has(ref.key));
+    // Work is due for these: unfinished again until their jobs settle them (a failed or excluded article too).
+    await reopenArticles(db, existing.filter((article) => !complete.has(article.key)).map((article) => article.id));
     await addIngestJobs(queues, config, todo, run.id);
     summary.enqueued += todo.length;
     summary.skipped += complete.size;
@@ -84,7 +73,7 @@ export async function enqueueRun(db: Db, queues: QueueSet, config: Config, optio
     if (chunk.length >= chunkSize) await flush();
   }
   if (chunk.length > 0) await flush();
-  await db.run.update({ where: { id: run.id }, data: { articles: summary.listed, enqueued: summary.enqueued, skipped: summary.skipped } });
+  await markRunListed(db, run.id, { articles: summary.listed, enqueued: summary.enqueued, skipped: summary.skipped });
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { articleFlow, ingestJob } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS, type StageName } from '../queues/stage-versions.ts';
+import { reopenArticles } from './lifecycle.ts';
 
 export interface ReprocessFailedFilter {
   stage?: StageName;
@@ -44,6 +45,7 @@ async function latestRunOf(db: Db, articleId: string): Promise<string | null> {
 
 async function addFlows({ db, queues, config }: ReprocessContext, targets: Map<string, Target>, generation?: string): Promise<{ flows: number; figures: number }> {
   let figures = 0;
+  await reopenArticles(db, [...targets.values()].map((target) => target.articleId));
   for (const target of targets.values()) {
     const runId = target.runId ?? (await latestRunOf(db, target.articleId));
     const list = [...target.figures.entries()].map(([id, ordinal]) => ({ id, ordinal }));
@@ -60,6 +62,7 @@ async function addIngests(
   articles: Array<{ id: string; key: string; sourceKind: string; sourceRef: string; pmcid: string | null; version: number | null; runId: string | null }>,
   generation?: string,
 ): Promise<void> {
+  await reopenArticles(db, articles.map((article) => article.id));
   for (const article of articles) {
     const runId = article.runId ?? (await latestRunOf(db, article.id));
     const job = ingestJob(config, {
@@ -80,7 +83,8 @@ async function addIngests(
 
 /**
  * Re-enqueues exactly what the unresolved ledger rows matching the filter name: failed ingests as forced
- * ingest jobs, failed figures (detect/align) and articles (export) as article flows over just those figures.
+ * ingest jobs, failed figures (detect/align) and finalising jobs as article flows over just those figures; the
+ * articles and their runs are unfinished again until those jobs settle them.
  * Jobs get a new generation in their ids, so they run even while the failed jobs are still kept in Redis.
  */
 export async function reprocessFailed(
@@ -115,7 +119,8 @@ export async function reprocessFailed(
     }
     const target = targets.get(article.key) ?? { articleId: article.id, articleKey: article.key, runId: failure.runId, figures: new Map<string, number>() };
     targets.set(article.key, target);
-    if (failure.stage === 'export') continue;
+    // An article-level align failure is its finalising job: the flow re-runs it (with no figures when none failed).
+    if (failure.subject === '') continue;
     const figure = article.figures.find((f) => f.jatsId === failure.subject || f.id === failure.subject);
     if (figure) target.figures.set(figure.id, figure.ordinal);
   }

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { isPortOpen, startLocalS3Server, type LocalS3Server } from '../storage/local-s3-server.ts';
 import { S3ObjectStore } from '../storage/object-store.ts';
 import { createS3Client } from '../storage/s3-client.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { migrateDatabase } from '../db/migrations.ts';
+import { createRuntime } from '../runtime.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../sample/sample-articles.ts';
 import { createSource, type SourceSpec } from '../sources.ts';
 import { startWorkerPool, type WorkerPool } from '../workers/pool.ts';
@@ -50,27 +51,11 @@ export async function ensureObjectStore(config: Config, log: (line: string) => v
   return startLocalS3Server({ directory: path.join(REPO_ROOT, '.tmp', 's3'), port: local.port, host: local.host });
 }
 
-async function checkDatabase(runtime: Runtime): Promise<void> {
-  try {
-    await runtime.db.$queryRawUnsafe('SELECT 1 FROM "Run" LIMIT 1');
-  } catch (error) {
-    const message = (error as Error).message;
-    if (/does not exist|relation/i.test(message)) {
-      throw new Error(`the database at DATABASE_URL is not migrated; run: DATABASE_URL=${runtime.config.DATABASE_URL} npm run db:migrate`);
-    }
-    throw new Error(`cannot reach PostgreSQL at DATABASE_URL (${message.split('\n')[0]}); start it or set DATABASE_URL`);
-  }
-}
-
 type StartDashboard = (options: { config: Config; queues?: unknown[]; db?: unknown; store?: unknown; port?: number }) => Promise<{ url: string; close(): Promise<void> }>;
 
-async function loadDashboard(): Promise<StartDashboard | null> {
-  try {
-    const mod = (await import(path.join(REPO_ROOT, 'apps/dashboard/src/index.ts'))) as { startDashboard?: StartDashboard };
-    return mod.startDashboard ?? null;
-  } catch {
-    return null;
-  }
+async function loadDashboard(): Promise<StartDashboard> {
+  const mod = await import('../../../dashboard/src/index.ts');
+  return mod.startDashboard as StartDashboard;
 }
 
 /**
@@ -87,9 +72,10 @@ export async function runSample(options: SampleRunOptions): Promise<SampleRun> {
     for (const closer of closers.reverse()) await closer().catch(() => {});
   };
   try {
+    // The main job sets itself up: the database is created and migrated when it is not.
+    await migrateDatabase(config.DATABASE_URL, log);
     const runtime = await createRuntime(config);
     closers.push(() => runtime.close());
-    await checkDatabase(runtime);
     const sourceEndpoint = config.PMC_SOURCE_ENDPOINT || config.S3_ENDPOINT;
     const sourceClient = createS3Client({
       endpoint: sourceEndpoint,
@@ -109,14 +95,10 @@ export async function runSample(options: SampleRunOptions): Promise<SampleRun> {
     let dashboardUrl: string | null = null;
     if (options.dashboard !== false) {
       const start = await loadDashboard();
-      if (start) {
-        const port = options.dashboardPort ?? config.DASHBOARD_PORT;
-        const handle = await start({ config, queues: Object.values(pool.queues.queues), db: runtime.db, store: runtime.store, port });
-        dashboardUrl = handle.url;
-        closers.push(() => handle.close());
-      } else {
-        log('dashboard not available (apps/dashboard has no startDashboard yet); continuing without it');
-      }
+      const port = options.dashboardPort ?? config.DASHBOARD_PORT;
+      const handle = await start({ config, queues: Object.values(pool.queues.queues), db: runtime.db, store: runtime.store, port });
+      dashboardUrl = handle.url;
+      closers.push(() => handle.close());
     }
     const spec: SourceSpec = { kind: 'pmc-s3', bucket: config.PMC_SOURCE_BUCKET, endpoint: sourceEndpoint, inventory: INVENTORY_MANIFEST_KEY(config.PMC_SOURCE_BUCKET) };
     const started = Date.now();
@@ -131,7 +113,7 @@ export async function runSample(options: SampleRunOptions): Promise<SampleRun> {
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       onProgress: (p) => {
         const s = pool.stats;
-        const line = `articles ${p.finished}/${p.listed} finished (${p.failed} failed) | jobs done: ingest ${s.ingest?.completed ?? 0}, detect ${s.detect?.completed ?? 0}, align ${s.align?.completed ?? 0}, article ${s.export?.completed ?? 0}`;
+        const line = `articles ${p.finished}/${p.listed} finished (${p.failed} failed) | jobs done: ingest ${s.ingest?.completed ?? 0}, detect ${s.detect?.completed ?? 0}, align ${s.align?.completed ?? 0} (incl. finalising)`;
         if (line !== last) log(line);
         last = line;
       },

@@ -1,11 +1,16 @@
+import { articleWhere, runProgress } from './lifecycle.ts';
 import type { Db } from '../db/client.ts';
 
 export interface RunSummary {
   runId: string;
+  status: 'running' | 'finished';
+  finishedAt: Date | null;
   articles: number;
-  complete: number;
+  curated: number;
+  partial: number;
   failedArticles: number;
-  skippedArticles: number;
+  excludedArticles: number;
+  unfinished: number;
   figures: number;
   subfigures: number;
   pairs: number;
@@ -14,13 +19,9 @@ export interface RunSummary {
 
 /** What a run produced, from Postgres. */
 export async function summarizeRun(db: Db, runId: string): Promise<RunSummary> {
-  const inRun = { runArticles: { some: { runId } } };
-  const figureInRun = { article: inRun };
-  const [articles, complete, failedArticles, skippedArticles, figures, subfigures, pairs, failures] = await Promise.all([
-    db.article.count({ where: inRun }),
-    db.article.count({ where: { ...inRun, ingestStatus: 'done', alignStatus: 'done' } }),
-    db.article.count({ where: { ...inRun, OR: [{ ingestStatus: 'failed' }, { alignStatus: 'failed' }] } }),
-    db.article.count({ where: { ...inRun, ingestStatus: 'skipped' } }),
+  const figureInRun = { article: articleWhere.inRun(runId) };
+  const [progress, figures, subfigures, pairs, failures] = await Promise.all([
+    runProgress(db, runId),
     db.figure.count({ where: figureInRun }),
     db.subfigure.count({ where: { figure: figureInRun } }),
     db.pair.count({ where: { figure: figureInRun } }),
@@ -28,10 +29,14 @@ export async function summarizeRun(db: Db, runId: string): Promise<RunSummary> {
   ]);
   return {
     runId,
-    articles,
-    complete,
-    failedArticles,
-    skippedArticles,
+    status: progress.status,
+    finishedAt: progress.finishedAt,
+    articles: progress.listed,
+    curated: progress.curated,
+    partial: progress.partial,
+    failedArticles: progress.failed,
+    excludedArticles: progress.excluded,
+    unfinished: progress.listed - progress.finished,
     figures,
     subfigures,
     pairs,
@@ -42,8 +47,9 @@ export async function summarizeRun(db: Db, runId: string): Promise<RunSummary> {
 export function formatRunSummary(summary: RunSummary): string {
   const failures = Object.entries(summary.failuresByClass).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(', ');
   return [
-    `run ${summary.runId}`,
-    `articles ${summary.articles}: complete ${summary.complete}, failed ${summary.failedArticles}, excluded by filters ${summary.skippedArticles}`,
+    `run ${summary.runId} ${summary.status === 'finished' ? `finished ${summary.finishedAt?.toISOString() ?? ''}` : 'running'}`,
+    `articles ${summary.articles}: curated ${summary.curated}, partial ${summary.partial}, failed ${summary.failedArticles}, excluded by filters ${summary.excludedArticles}` +
+      (summary.unfinished > 0 ? `, unfinished ${summary.unfinished}` : ''),
     `figures ${summary.figures}, subfigures ${summary.subfigures}, pairs ${summary.pairs}`,
     `failures by class: ${failures || 'none'}`,
   ].join('\n');

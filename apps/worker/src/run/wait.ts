@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { runProgress, type RunProgress } from '../db/runs.ts';
+import { runProgress, type RunProgress } from './lifecycle.ts';
 
 export interface WaitOptions {
   /** Give up after this long. @defaultValue no limit */
@@ -10,14 +10,14 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-/** Resolves when every article the run listed is finished (curated, failed or skipped). */
+/** Resolves when the run is finished: every article it lists is curated, partial, failed or excluded (see lifecycle.ts). */
 export async function waitForRun(db: Db, runId: string, options: WaitOptions = {}): Promise<RunProgress> {
   const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Infinity;
   for (;;) {
     const progress = await runProgress(db, runId).catch(() => null);
     if (progress) {
       options.onProgress?.(progress);
-      if (progress.listed > 0 && progress.finished >= progress.listed) return progress;
+      if (progress.status === 'finished') return progress;
     }
     if (options.signal?.aborted) throw new Error('stopped waiting for the run');
     if (Date.now() > deadline) {

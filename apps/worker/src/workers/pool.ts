@@ -4,16 +4,16 @@ import type { Config } from '../config.ts';
 import { checkEvictionPolicy, createRedis } from '../queues/connection.ts';
 import { backoffDelay } from '../queues/policy.ts';
 import { createQueueSet, QUEUE_NAMES, type QueueSet } from '../queues/queues.ts';
-import type { StageName } from '../queues/stage-versions.ts';
+import { STAGES, type StageName } from '../queues/stage-versions.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { SHUTDOWN_REASON } from './guard.ts';
-import { alignProcessor, detectProcessor, exportProcessor, ingestProcessor, type StageProcessor } from './processors.ts';
+import { alignProcessor, detectProcessor, ingestProcessor, type StageProcessor } from './processors.ts';
 
 export interface WorkerPoolOptions {
   config: Config;
-  /** Stages this process works on. @defaultValue all four */
+  /** Stages this process works on. @defaultValue all three */
   stages?: StageName[];
-  /** Jobs in flight per stage. Defaults: ingest 2×INGEST_THREADS, detect DETECT_MAX_BATCH×DETECT_THREADS, align 8, export 8. */
+  /** Jobs in flight per stage. Defaults: ingest 2×INGEST_THREADS, detect DETECT_MAX_BATCH×DETECT_THREADS, align 8 (figure alignments and article finalising jobs). */
   concurrency?: Partial<Record<StageName, number>>;
   /** Reuse connections (tests, `curator run`); otherwise the pool builds and closes its own. */
   runtime?: Runtime;
@@ -39,7 +39,7 @@ export interface WorkerPool {
 }
 
 export function defaultConcurrency(config: Config): Record<StageName, number> {
-  return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8, export: 8 };
+  return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8 };
 }
 
 /** BullMQ worker settings for a stage: own connection, locks, stall checks, metrics, backoff, ingest rate limit. */
@@ -63,7 +63,7 @@ export function workerOptions(config: Config, stage: StageName, concurrency: num
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { config } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stages = options.stages ?? ['ingest', 'detect', 'align', 'export'];
+  const stages = options.stages ?? [...STAGES];
   const runtime = options.runtime ?? (await createRuntime(config));
   const queues = createQueueSet(config);
   const check = await checkEvictionPolicy(queues.connection);
@@ -73,7 +73,7 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   for (const stage of stages) {
     processors.set(
       stage,
-      stage === 'ingest' ? ingestProcessor(runtime, queues) : stage === 'detect' ? detectProcessor(runtime) : stage === 'align' ? alignProcessor(runtime) : exportProcessor(runtime),
+      stage === 'ingest' ? ingestProcessor(runtime, queues) : stage === 'detect' ? detectProcessor(runtime) : alignProcessor(runtime),
     );
   }
   await Promise.all([...processors.values()].map((processor) => processor.ready()));

@@ -1,18 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import type { Job } from 'bullmq';
 import { CurationError } from '@pmc-curator/pipeline/errors';
-import { markArticleFailed } from '../db/articles.ts';
 import { setFigureStatus } from '../db/figures.ts';
 import { linkRunArticle } from '../db/runs.ts';
 import { removeStaleFlowJobs } from '../queues/stale-jobs.ts';
-import { articleFlow, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
+import { articleFlow, FINALIZE_JOB, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
 import type { Runtime } from '../runtime.ts';
 import { runAlignStage } from '../stages/align.ts';
 import { runDetectStage, toCurationError } from '../stages/detect.ts';
-import { runExportStage } from '../stages/export.ts';
+import { finalizeArticle, isArticleComplete, LIFECYCLE_SELECT, reopenArticles, settleArticle } from '../run/lifecycle.ts';
+import { readRunSettings } from '../run/runs.ts';
 import { recordExhaustedIngest } from '../stages/ingest.ts';
+import { markArticleFailed } from '../db/articles.ts';
 import { DynamicBatcher } from './batcher.ts';
 import { configToEnv } from './config-env.ts';
 import type { DetectItem, DetectItemResult, DetectTask, DetectThreadInit } from './detect-thread.ts';
@@ -33,7 +34,8 @@ const moduleOf = (name: string) => fileURLToPath(new URL(`./${name}`, import.met
 
 /**
  * After ingest, the article continues as a flow over the figures that are not done at the current detect and
- * align versions (all of them for a new article; none when it is complete, then nothing is added).
+ * align versions (all of them for a new article). With none left, the article is finalised at once (its
+ * outcome and its runs), so an article without figures to work on never waits for a job.
  */
 export async function continueArticle(
   runtime: Runtime,
@@ -45,10 +47,7 @@ export async function continueArticle(
     where: { key: articleKey },
     select: {
       id: true,
-      ingestStatus: true,
-      alignStatus: true,
-      detectVersion: true,
-      alignVersion: true,
+      ...LIFECYCLE_SELECT,
       figures: { where: { ingestStatus: 'done' }, select: { id: true, ordinal: true, detectStatus: true, detectVersion: true, alignStatus: true, alignVersion: true } },
     },
   });
@@ -56,8 +55,11 @@ export async function continueArticle(
   const figures = article.figures.filter(
     (f) => !(f.detectStatus === 'done' && f.detectVersion === STAGE_VERSIONS.detect && f.alignStatus === 'done' && f.alignVersion === STAGE_VERSIONS.align),
   );
-  const complete = article.alignStatus === 'done' && article.detectVersion === STAGE_VERSIONS.detect && article.alignVersion === STAGE_VERSIONS.align;
-  if (figures.length === 0 && complete) return 0;
+  if (figures.length === 0) {
+    await finalizeArticle(runtime.db, article.id);
+    return 0;
+  }
+  await reopenArticles(runtime.db, [article.id]);
   const flow = articleFlow(runtime.config, {
     articleKey,
     articleId: article.id,
@@ -100,6 +102,7 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
             if (error.permanent) await markArticleFailed(runtime.db, data.ref, 'ingest');
             else await recordExhaustedIngest(runtime.db, data.ref, { error, attempt: currentAttempt(job), runId: data.runId });
             if (data.runId) await linkRunArticle(runtime.db, data.runId, data.ref.key);
+            await settleArticle(runtime.db, data.ref.key, 'failed');
           },
         },
         async () => {
@@ -108,12 +111,24 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
           await linkRunArticle(runtime.db, data.runId, result.articleKey);
           // Permanent: already in the ledger; rethrown so the guard fails the job without retrying (the upsert is idempotent).
           if (result.status === 'failed') throw toCurationError(result.errorClass, result.message);
-          const figures = result.status === 'skipped' ? 0 : await continueArticle(runtime, queues, { key: result.articleKey, runId: data.runId, generation: data.generation });
+          if (result.status === 'skipped' || (await isExcludedByRun(runtime, result.articleKey, data.runId))) {
+            await settleArticle(runtime.db, result.articleKey, 'excluded');
+            return { ...result, queuedFigures: 0 };
+          }
+          const figures = await continueArticle(runtime, queues, { key: result.articleKey, runId: data.runId, generation: data.generation });
           return { ...result, queuedFigures: figures };
         },
       );
     },
   };
+}
+
+/** An article left unchanged by ingest may be one an earlier run excluded, which this run's filters also exclude. */
+async function isExcludedByRun(runtime: Runtime, articleKey: string, runId: string): Promise<boolean> {
+  const article = await runtime.db.article.findUnique({ where: { key: articleKey }, select: LIFECYCLE_SELECT });
+  if (article?.ingestStatus !== 'skipped') return false;
+  const { filters } = await readRunSettings(runtime.db, runId);
+  return isArticleComplete(article, filters);
 }
 
 export function detectProcessor(runtime: Runtime): StageProcessor {
@@ -171,38 +186,32 @@ async function guardFigureJob(
   );
 }
 
+/** The align pool runs the figures' align jobs and, in the same queue, each article's finalising job. */
 export function alignProcessor(runtime: Runtime): StageProcessor {
   return {
     ready: async () => {},
     close: async () => {},
-    process: (job, token, signal) => guardFigureJob(runtime, 'align', { job, token, signal }, (data) => runAlignStage(runtime.db, data)),
+    process: (job, token, signal) =>
+      job.name === FINALIZE_JOB
+        ? finalizeJob(runtime, { job, token, signal })
+        : guardFigureJob(runtime, 'align', { job, token, signal }, (data) => runAlignStage(runtime.db, data)),
   };
 }
 
-export function exportProcessor(runtime: Runtime): StageProcessor {
-  return {
-    ready: async () => {},
-    close: async () => {},
-    process: async (job, token, signal) => {
-      const data = job.data as ArticleJobData;
-      return guard(
-        {
-          db: runtime.db,
-          stage: 'export',
-          job,
-          token,
-          signal,
-          worker: runtime.workerName,
-          articleKey: data.articleKey,
-          subject: '',
-          runId: data.runId,
-          markFailed: async () => {
-            await runtime.db.article.update({ where: { id: data.articleId }, data: { alignStatus: 'failed' } });
-          },
-        },
-        () => runExportStage(runtime.db, data),
-      );
+/** Runs when every figure job of the article is over: the article's outcome, then its runs (lifecycle.ts). */
+function finalizeJob(runtime: Runtime, call: { job: Job; token: string | undefined; signal: AbortSignal | undefined }): Promise<unknown> {
+  const data = call.job.data as ArticleJobData;
+  return guard(
+    {
+      db: runtime.db,
+      stage: 'align',
+      ...call,
+      worker: runtime.workerName,
+      articleKey: data.articleKey,
+      subject: '',
+      runId: data.runId,
+      markFailed: () => settleArticle(runtime.db, data.articleKey, 'failed'),
     },
-  };
+    async () => ({ outcome: await finalizeArticle(runtime.db, data.articleId) }),
+  );
 }
-
