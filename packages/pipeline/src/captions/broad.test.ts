@@ -98,3 +98,12 @@ describe('two-item enumerations', () => {
     expect(s).toEqual({ A: 'The structure of glucose.', B: 'The structure of fructose.' });
   });
 });
+
+describe('figure title prefix', () => {
+  it('drops "Figure N." from the shared title', () => {
+    const r = splitCaption('Figure 2. Effect of the drug. (A) Liver. (B) Kidney.');
+    expect(r.shared).toBe('Effect of the drug.');
+    expect(r.subcaptions[0]?.text).toBe('Effect of the drug. Liver.');
+    expect(splitCaption('Fig. S3: Growth curves. (a) Day 1. (b) Day 2.').shared).toBe('Growth curves.');
+  });
+});

@@ -503,8 +503,13 @@ function dropLoneArticle(mentions: Mention[], text: string): Mention[] {
 }
 
 /** Splits a caption into per-label subcaptions. Never throws on any string input. */
+// "Figure 3. Effect of …", "Fig. S2: …": the figure's own label is not part of any subcaption.
+const FIGURE_PREFIX_RE = /^(?:(?:supplementary|suppl\.?|additional) )?(?:fig(?:ure)?s?\.?|plate) ?S?\d{1,3}[.:|] +(?=\S)/i;
+
 export function splitCaption(caption: string, options: SplitOptions = {}): SplitCaption {
-  const { text, truncated } = normalizeCaption(caption);
+  const normalized = normalizeCaption(caption);
+  const { truncated } = normalized;
+  const text = normalized.text.replace(FIGURE_PREFIX_RE, '');
   const flags: string[] = [];
   if (truncated) flags.push('truncated');
   if (text.length === 0) return emptyResult('', [...flags, 'empty-caption'], 1);
