@@ -14,6 +14,7 @@ const runs: Array<[string, ...string[]]> = [
   ['detect.ts'],
   ['detect.ts', '460', '--set', 'sample', '--caption-labels'],
   ['captions.ts'],
+  ['export.ts'],
   ['queues.ts', ...process.argv.slice(2)],
 ];
 let failed = 0;

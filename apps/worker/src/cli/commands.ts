@@ -9,6 +9,7 @@ import { registerEvalCaptions } from './eval-captions.ts';
 import { registerEvalAlign } from './eval-align.ts';
 import { registerQueueCommands } from './queue-commands.ts';
 import { registerDashboard } from './dashboard.ts';
+import { registerExport } from './export.ts';
 import { registerMigrate } from './migrate.ts';
 
 /** Every subcommand, one file each. */
@@ -23,5 +24,6 @@ export function registerCommands(program: Command): void {
   registerEvalAlign(program);
   registerQueueCommands(program);
   registerDashboard(program);
+  registerExport(program);
   registerMigrate(program);
 }
