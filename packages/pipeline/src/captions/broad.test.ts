@@ -107,3 +107,45 @@ describe('figure title prefix', () => {
     expect(splitCaption('Fig. S3: Growth curves. (a) Day 1. (b) Day 2.').shared).toBe('Growth curves.');
   });
 });
+
+describe('split-1.3.0 rules (invented captions)', () => {
+  it('labels after a preposition: each label gets the lead-in, its item and the shared trailing word', () => {
+    const r = splitCaption('Skull bones of a new rodent. Mandible in (A) dorsal and (B) ventral views. Maxilla in (C) lateral and (D) medial views.');
+    expect(r.labels).toEqual(['A', 'B', 'C', 'D']);
+    expect(specific('Skull bones of a new rodent. Mandible in (A) dorsal and (B) ventral views. Maxilla in (C) lateral and (D) medial views.')).toEqual({
+      A: 'Mandible in dorsal views.',
+      B: 'Mandible in ventral views.',
+      C: 'Maxilla in lateral views.',
+      D: 'Maxilla in medial views.',
+    });
+  });
+
+  it('colon-then-label items close their label', () => {
+    const s = specific('The jaw of a fossil shark. Lateral view : A, medial view : B, dorsal view: C, ventral view : D).');
+    expect(Object.keys(s)).toEqual(['A', 'B', 'C', 'D']);
+    expect(s.B).toBe('medial view :');
+    // A single "X: A, word" is still a prefix label.
+    expect(specific('Brain sections: A, control mice; B, treated mice.')).toEqual({ A: 'control mice;', B: 'treated mice.' });
+  });
+
+  it('a label range closed by ";" continues the sequence', () => {
+    const s = specific('Hindlimb bones of a crocodile. A-B, femur in lateral and medial views; C-D; tibia in anterior and posterior views.');
+    expect(Object.keys(s)).toEqual(['A', 'B', 'C', 'D']);
+    expect(s.C).toBe('tibia in anterior and posterior views.');
+    expect(s.A).toBe('femur in lateral and medial views;');
+  });
+
+  it('a positional word in brackets after a letter label stays in its text', () => {
+    expect(specific('Tumour growth. a (Left): control mice. b (Right): treated mice.')).toEqual({ a: '(Left): control mice.', b: '(Right): treated mice.' });
+  });
+
+  it('a roman numeral before a bare label does not swallow it', () => {
+    expect(splitCaption('Kidney sections: A) normal kidney, B) grade II, C) grade III tumours.').labels).toEqual(['A', 'B', 'C']);
+  });
+
+  it('a legend of lower-case abbreviations after the last panel is shared', () => {
+    const r = splitCaption('Skull of a shrew. (A) Lateral view. (B) Ventral view. ju, jugal; mx, maxilla; sq, squamosal.');
+    expect(r.subcaptions[0]?.text).toContain('ju, jugal');
+    expect(r.subcaptions[1]?.specific).toBe('Ventral view.');
+  });
+});

@@ -72,6 +72,7 @@ const SEPARATOR_RE = /(?: ?, ?(?:and |or )?| (?:and|or) | ?\/ ?)/y;
 const BARE_SEPARATOR_RE = /(?: ?, ?(?:and )?| and | ?\/ ?)/y;
 const RANGE_RE = / ?(?:-|to |through ) ?/y;
 const PANEL_WORD_RE = /(?:panels?|images?) /iy;
+const POSITIONAL_PAREN_RE = /\((?:(?:upper|lower|top|bottom) )?(?:left|right|top|bottom|upper|lower|middle|cent(?:er|re))(?: panels?)?\) ?[:,.-]? ?(?=\S)/iy;
 
 interface AtomRead {
   atom: Atom;
@@ -149,6 +150,8 @@ function parseGroup(text: string, pos: number, bare = false): Group | undefined 
     q = sticky(PANEL_WORD_RE, text, q) ?? q;
     const a = readAtom(text, q);
     if (!a) break;
+    // A bare list keeps one kind: in "grade II, F) normal", "F)" starts its own label.
+    if (bare && items > 0 && a.atom.kind !== atoms[0]?.kind) break;
     q = a.end;
     let itemAtoms: Atom[] = [a.atom];
     const r = sticky(RANGE_RE, text, q);
@@ -346,6 +349,14 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
     return { ...base, end: e + 1, form: 'bare-punct', weak: weakCtx, tentative: tentative || prev === 'and' };
   }
   if (roman) return undefined;
+  // "A-B, humerus …; C-D; radius …": a label closed by ";" continues the sequence or is dropped.
+  if (t === ';' && text[e + 1] === ' ' && isAsciiLetter(text[after]) && !readAtom(text, after)) {
+    return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
+  }
+  // "a (Left): control; b (Right): treated": a positional word in brackets after the letter stays in the text.
+  if (t === ' ' && sticky(POSITIONAL_PAREN_RE, text, after) !== undefined && boundary) {
+    return { ...base, end: e, form: 'bare-space', weak: weakCtx, tentative: weakCtx };
+  }
   if (t === ',' && text[e + 1] === ' ') {
     if (!isAsciiLetter(text[after]) || readAtom(text, after)) return undefined;
     return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: weakCtx && !bold };
@@ -359,6 +370,30 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
     return { ...base, end: e, form: 'bare-space', weak: weakCtx, tentative: lowerNext || weakCtx };
   }
   return undefined;
+}
+
+const MAX_COLON_ITEM = 40;
+const NEXT_COLON_ITEM_RE = /\)?[,;] ?[^,;:.()]{1,40}: ?[A-Za-z](?![A-Za-z0-9])/y;
+
+/**
+ * "Frontal view : A, internal view : B, lateral view: C": a single letter after a short phrase and a colon, closed
+ * by ",", ";", ")" or the end, ends its item (postfix). Kept by the splitter only as a run of two or more.
+ */
+function colonPostfix(text: string, g: Group, prev: PrevContext, last: Mention | undefined): Mention | undefined {
+  if (prev !== 'clause' || g.atoms.length !== 1 || g.closes > 1 || g.atoms[0]?.kind !== 'letter' || (g.atoms[0]?.text.length ?? 0) > 1) return undefined;
+  let k = g.start - 1;
+  while (k >= 0 && text[k] === ' ') k--;
+  if (text[k] !== ':') return undefined;
+  const after = text[g.end];
+  if (!(g.end >= text.length || after === ',' || after === ';' || after === '.' || (g.closes === 1 && after === ' '))) return undefined;
+  // The phrase before the colon: a few words since the last separator.
+  let b = k - 1;
+  while (b >= 0 && k - b <= MAX_COLON_ITEM && !/[,;.:()]/.test(text[b] ?? '')) b--;
+  if (k - b > MAX_COLON_ITEM || !/[\p{L}]/u.test(text.slice(b + 1, k))) return undefined;
+  // One of a run: the next item has the same shape, or the previous label was one ("A, control; B, treated" is not).
+  const continues = last !== undefined && last.role === 'postfix' && last.form === 'bare-punct' && g.start - last.end <= MAX_COLON_ITEM + 4;
+  if (!continues && sticky(NEXT_COLON_ITEM_RE, text, g.end) === undefined) return undefined;
+  return { start: g.start, end: g.end, atoms: g.atoms, form: 'bare-punct', role: 'postfix', weak: true, ranged: false, prev, tentative: false };
 }
 
 /** "(D and E, red dashed lines)", "(anti-CD34, E-H)": a label list as the first or last comma part. */
@@ -496,6 +531,12 @@ export function scanLabelMentions(text: string, options: ScanOptions = {}): Ment
         const g = parseGroup(text, i, true);
         if (g && g.firstOpens === 0) {
           // "Panel A shows ...; panel B ...": the word "panel" makes a bare letter as sure as bold type.
+          const post = colonPostfix(text, g, prev, out[out.length - 1]);
+          if (post) {
+            out.push(post);
+            i = Math.max(post.end, i + 1);
+            continue;
+          }
           const panelWord = sticky(PANEL_WORD_RE, text, i) !== undefined;
           const m = classifyBare(text, g, prev, panelWord ? new Set(g.atoms.map((a) => a.text)) : options.boldKeys);
           if (m) {

@@ -10,6 +10,9 @@ const ABBREVIATIONS = new Set([
   'orig', 'magn', 'obj', 'suppl', 'supp', 'ext',
 ]);
 
+// An abbreviation, ", " or " = ", a short gloss and a ";": the first entry of a legend.
+const LEGEND_START_RE = /[a-z][\p{L}\p{N}'′-]{0,7}(?:,| ?=) [^;.]{1,60};/uy;
+
 function isUpper(c: string | undefined): boolean {
   return c !== undefined && c >= 'A' && c <= 'Z';
 }
@@ -72,7 +75,9 @@ export function splitSentences(text: string): Span[] {
       // "tissues.Immunostaining": lower-case word glued to a capitalised one.
       if (!(isLower(text[i - 1]) && isUpper(next) && !isUpper(text[k + 1]) && !isDigit(text[k + 1]))) continue;
     } else if (!(isUpper(next) || isDigit(next) || next === '(' || next === '[' || next === '"' || !isWordChar(next))) {
-      continue;
+      // "… basiocranium. bo, basioccipital; bs, basisphenoid": a legend of lower-case abbreviations starts a sentence.
+      LEGEND_START_RE.lastIndex = k;
+      if (!LEGEND_START_RE.test(text)) continue;
     }
     spans.push({ start, end: j });
     start = k;

@@ -306,6 +306,28 @@ function postfixRun(text: string, bounds: Mention[], sp: Span): number {
   return k;
 }
 
+// "(A) dorsal and (B) ventral views": between two bracketed labels, one to three lower-case words and a conjunction.
+const PREFIX_ITEM_GAP_RE = /^ [a-z][\p{L}\p{N}-]*(?: [a-z][\p{L}\p{N}-]*){0,2}(?:,? and|,? or|,) $/u;
+const PREFIX_LAST_ITEM_RE = /^ ([a-z][\p{L}\p{N}-]*(?: [a-z][\p{L}\p{N}-]*){0,5})([.;]?)$/u;
+const LEAD_PREPOSITION_RE = /\b(?:in|of|for|from|at|on|with|showing|shows?|under|after|before|during)\s*$/i;
+
+/** Leading bracketed labels (all of the sentence's labels, two or more) that each take a short lower-case item. */
+function isPrefixEnumeration(text: string, bounds: Mention[], sp: Span): boolean {
+  if (bounds.length < 2 || bounds.some((m) => m.role !== 'prefix' || m.form !== 'paren')) return false;
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const a = bounds[k];
+    const b = bounds[k + 1];
+    if (!a || !b) return false;
+    const x = a.atoms[a.atoms.length - 1];
+    const y = b.atoms[0];
+    const xi = x ? seqIndex(x) : undefined;
+    const yi = y ? seqIndex(y) : undefined;
+    if (xi === undefined || yi !== xi + 1 || !PREFIX_ITEM_GAP_RE.test(text.slice(a.end, b.start))) return false;
+  }
+  const last = bounds[bounds.length - 1];
+  return last !== undefined && PREFIX_LAST_ITEM_RE.test(text.slice(last.end, sp.end));
+}
+
 /** Where the first item of an enumeration starts inside the text before its label. */
 function itemStart(piece: string): number {
   let cut = 0;
@@ -391,6 +413,30 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
     // "… of X in rostral (A), dorsal (B) and medial (C) views.": each label gets the lead-in, its own item and
     // the words after the last item.
     const run = refs.length === 0 ? postfixRun(text, bounds, sp) : 0;
+    // "Mandible in (A) dorsal and (B) ventral views.": labels first, each with a short item; the words after the
+    // last item beyond the length of the others ("views") are shared by the run, and so is a lead-in ending in a
+    // preposition.
+    if (refs.length === 0 && run < 2 && isPrefixEnumeration(text, bounds, sp)) {
+      const first = bounds[0] as Mention;
+      const last = bounds[bounds.length - 1] as Mention;
+      const lead = text.slice(sp.start, first.start);
+      const ownLead = lead.length <= MAX_SHARED_CHARS && LEAD_PREPOSITION_RE.test(lead);
+      if (!ownLead) give(owner, lead);
+      const items: string[] = [];
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        items.push(text.slice(bounds[k]?.end ?? 0, bounds[k + 1]?.start ?? 0).replace(/,? (?:and|or) $|, $/, '').trim());
+      }
+      const m = PREFIX_LAST_ITEM_RE.exec(text.slice(last.end, sp.end));
+      const words = (m?.[1] ?? '').split(' ');
+      const n = Math.max(...items.map((it) => it.split(' ').length));
+      const own = words.length > n && words.length - n <= 3 ? words.slice(0, n).join(' ') : words.join(' ');
+      const trailer = words.length > n && words.length - n <= 3 ? words.slice(n).join(' ') : '';
+      items.push(own);
+      const end = m?.[2] ?? '';
+      bounds.forEach((b, k) => give(labelsOf(b), `${joinText([ownLead ? lead : '', items[k] ?? '', trailer])}${end}`));
+      owner = bounds.flatMap(labelsOf);
+      continue;
+    }
     if (run >= 2) {
       const first = bounds[0];
       const last = bounds[run - 1];
@@ -495,6 +541,30 @@ function promoteEnumerationStarts(mentions: Mention[], text: string): Mention[] 
   });
 }
 
+/**
+ * "Mandible in (A) dorsal and (B) ventral views": bracketed labels read as references (a word precedes them) that
+ * follow each other in sequence, each before a short lower-case item, introduce those items.
+ */
+function promoteLabelEnumerations(mentions: Mention[], text: string): Mention[] {
+  const promote = new Set<number>();
+  for (let k = 0; k + 1 < mentions.length; k++) {
+    const a = mentions[k];
+    const b = mentions[k + 1];
+    if (!a || !b || a.form !== 'paren' || b.form !== 'paren' || a.role === 'postfix' || b.role === 'postfix') continue;
+    if (a.role === 'prefix' && b.role === 'prefix') continue;
+    const x = a.atoms[a.atoms.length - 1];
+    const y = b.atoms[0];
+    const xi = x ? seqIndex(x) : undefined;
+    const yi = y ? seqIndex(y) : undefined;
+    if (xi === undefined || yi !== xi + 1 || !PREFIX_ITEM_GAP_RE.test(text.slice(a.end, b.start))) continue;
+    if (!/^ [a-z]/.test(text.slice(b.end, b.end + 2))) continue;
+    promote.add(k);
+    promote.add(k + 1);
+  }
+  if (promote.size === 0) return mentions;
+  return mentions.map((m, k) => (promote.has(k) && m.role !== 'prefix' ? { ...m, role: 'prefix' as const, weak: true, tentative: false } : m));
+}
+
 /** "A 40-year-old woman with …": a bare "A"/"a" before a word is the article unless a "B"/"b" label follows. */
 function dropLoneArticle(mentions: Mention[], text: string): Mention[] {
   const hasB = mentions.some((m) => m.atoms.some((a) => a.kind === 'letter' && (letterIndex(a.text) ?? 0) >= 1));
@@ -517,7 +587,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
   const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
-  let mentions = promoteEnumerationStarts(dropLoneArticle(family.mentions, text), text);
+  let mentions = promoteEnumerationStarts(promoteLabelEnumerations(dropLoneArticle(family.mentions, text), text), text);
   mentions = resolveTentative(mentions);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
   mentions = dropDetachedWeakMentions(mentions);
