@@ -32,6 +32,16 @@ const configSchema = z.object({
   MIN_IMAGE_SIDE: z.coerce.number().int().positive().default(32),
   MAX_IMAGE_SIDE: z.coerce.number().int().positive().default(20_000),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(200_000_000),
+  /** Longest side, in pixels, at which detection analyses an image (layout + OCR); boxes come back in original pixels. */
+  ANALYSIS_MAX_SIDE: z.coerce.number().int().min(256).default(2000),
+  /** Largest file read from a source (XML, metadata, media, a legacy package); checked before and while reading. */
+  MAX_SOURCE_FILE_BYTES: z.coerce.number().int().positive().default(256 * 2 ** 20),
+  /** Largest total a legacy tar.gz may expand to; past it the package is refused as a DecompressionBomb at once. */
+  MAX_ARCHIVE_BYTES: z.coerce.number().int().positive().default(1024 * 2 ** 20),
+  /** Longest figure caption accepted (characters); a longer one is a CaptionTooLong failure of its figure. */
+  MAX_CAPTION_CHARS: z.coerce.number().int().positive().default(20_000),
+  /** Resident memory of one ingest/detect child process, in MiB; over it the child is killed and its task fails (MemoryLimitExceeded). 0 = no limit. */
+  WORKER_MAX_RSS_MB: z.coerce.number().int().nonnegative().default(3072),
   /** Licence groups to keep: comm, noncomm, other (comma-separated). */
   LICENSE_GROUPS: z.string().default('comm'),
   SKIP_RETRACTED: booleanFlag.default(true),
@@ -40,12 +50,22 @@ const configSchema = z.object({
   /** Basic auth for the dashboard; when unset the dashboard only binds to a loopback address. */
   DASHBOARD_USER: z.string().min(1).optional(),
   DASHBOARD_PASSWORD: z.string().min(1).optional(),
+  /** Host headers the dashboard answers (others get 421): comma-separated `name` (any port) or `name:port`; empty = the bound address, localhost, 127.0.0.1 and [::1] on the bound port. */
+  DASHBOARD_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.split(',').every((entry) => entry.trim() === '' || /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?)(:\d{1,5})?$/.test(entry.trim())),
+      'comma-separated host names or host:port pairs, e.g. dashboard.example.org,localhost:3000',
+    ),
+  /** A dashboard for shared screens: no route changes anything (bull-board read-only, every mutation 405). */
+  DASHBOARD_READ_ONLY: booleanFlag.default(false),
   WORKER_NAME: z.string().optional(),
   /** Attempts per queue job before it lands in the failure ledger as exhausted. */
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
   /** First retry delay of the exponential backoff (with jitter), in ms. */
   JOB_BACKOFF_MS: z.coerce.number().int().nonnegative().default(2000),
-  /** Per-job timeout; the work is stopped (worker thread terminated) and retried as a transient Timeout. */
+  /** Per-job timeout; the work is stopped (its child process killed) and retried as a transient Timeout. */
   JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   /** Completed jobs kept in Redis (newest N, at most this many seconds old); Postgres holds the durable history. */
   KEEP_COMPLETED_COUNT: z.coerce.number().int().nonnegative().default(1000),
@@ -68,9 +88,9 @@ const configSchema = z.object({
   DETECT_MAX_BATCH: z.coerce.number().int().positive().default(8),
   /** ...waiting at most this long for a batch to fill. */
   DETECT_MAX_WAIT_MS: z.coerce.number().int().nonnegative().default(20),
-  /** Worker threads running detection (each loads its own models). */
+  /** Child processes running detection (each loads its own models). */
   DETECT_THREADS: z.coerce.number().int().positive().default(1),
-  /** Worker threads running ingest (XML parsing and image normalisation off the event loop). */
+  /** Child processes running ingest (XML parsing and image normalisation off the event loop). */
   INGEST_THREADS: z.coerce.number().int().positive().default(2),
   /** On SIGTERM, how long in-flight jobs may run before they are handed back to the queue. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().nonnegative().default(20_000),

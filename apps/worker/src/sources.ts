@@ -39,11 +39,13 @@ export function createSource(spec: SourceSpec, config: Config): ArticleSource {
   switch (spec.kind) {
     case 'dir':
       if (!spec.location) throw new Error('--source dir needs --location DIR (a directory of article folders)');
-      return new DirectorySource({ root: spec.location });
+      return new DirectorySource({ root: spec.location, maxFileBytes: config.MAX_SOURCE_FILE_BYTES });
     case 'legacy':
       if (!spec.location) throw new Error('--source legacy needs --location DIR|URL (where PMCnnn.tar.gz packages are)');
       return new LegacyPackageSource({
         location: spec.location,
+        maxFileBytes: config.MAX_SOURCE_FILE_BYTES,
+        maxArchiveBytes: config.MAX_ARCHIVE_BYTES,
         ...(spec.ids ? { names: spec.ids } : {}),
         ...(spec.fileList ? { fileList: parseOaFileList(readFileSync(spec.fileList)) } : {}),
       });

@@ -17,12 +17,20 @@ export const ERROR_CLASSES = {
   ImageTooSmall: 'permanent',
   ImageTooLarge: 'permanent',
   UnsafeArchive: 'permanent',
+  /** A source file that is not a regular file inside the source (FIFO, device, socket, a link leading out). */
+  UnsafeFile: 'permanent',
+  /** A source file (or archive entry) over the size limit. */
+  FileTooLarge: 'permanent',
+  /** A figure caption over the length limit. */
+  CaptionTooLong: 'permanent',
   CorruptArchive: 'permanent',
   ArticleNotFound: 'permanent',
   LicenseExcluded: 'permanent',
   Retracted: 'permanent',
   InvalidInput: 'permanent',
   Timeout: 'transient',
+  /** A task's process went over its memory limit and was killed (it may have shared it with others: retried). */
+  MemoryLimitExceeded: 'transient',
   SourceUnavailable: 'transient',
   ObjectVanished: 'transient',
   StorageUnavailable: 'transient',

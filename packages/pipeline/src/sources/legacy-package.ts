@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CurationError } from '../errors.ts';
 import type { OaFileListEntry } from './oa-file-list.ts';
-import { readTarArchive } from './tar-archive.ts';
+import { DEFAULT_MAX_FILE_BYTES, readSafeFile } from './safe-file.ts';
+import { readTarContents } from './tar-archive.ts';
 import type { ArticleBundle, ArticleRef, ArticleSource, ListOptions } from './types.ts';
 
 export interface LegacyPackageSourceOptions {
@@ -16,6 +17,10 @@ export interface LegacyPackageSourceOptions {
   fetch?: typeof fetch;
   /** Per-request timeout for the mirror. @defaultValue 60 s */
   timeoutMs?: number;
+  /** Largest package (compressed) and largest entry kept (expanded). @defaultValue 256 MiB */
+  maxFileBytes?: number;
+  /** Largest total a package may expand to; past it the package is a DecompressionBomb. @defaultValue 1 GiB */
+  maxArchiveBytes?: number;
 }
 
 const PACKAGE_FILE = /^(PMC\d+|[^/]+?)\.tar\.gz$/;
@@ -64,21 +69,36 @@ export class LegacyPackageSource implements ArticleSource {
     return entries.filter((entry) => PACKAGE_FILE.test(entry)).sort();
   }
 
+  private get maxFileBytes(): number {
+    return this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
   async open(ref: ArticleRef): Promise<ArticleBundle> {
-    const bytes = this.isHttp ? await this.download(ref.location) : await readLocal(ref.location);
-    const files = await readTarArchive(bytes, ref.location);
+    const bytes = this.isHttp
+      ? await this.download(ref.location)
+      : await readSafeFile(ref.location, { root: this.options.location, maxBytes: this.maxFileBytes });
+    const { files, oversized } = await readTarContents(bytes, ref.location, {
+      maxEntryBytes: this.maxFileBytes,
+      maxTotalBytes: this.options.maxArchiveBytes ?? 1024 * 2 ** 20,
+    });
     const xmlNames = [...files.keys()].filter((name) => XML_FILE.test(name));
     const xmlName = xmlNames.find((name) => name.toLowerCase().endsWith('.nxml')) ?? xmlNames[0];
     if (!xmlName) throw new CurationError('ArticleNotFound', `${ref.location} contains no .nxml or .xml file`);
     const media = new Map<string, Uint8Array>();
+    if (oversized.has(xmlName)) throw new CurationError('FileTooLarge', `${ref.location}: ${xmlName} is over the ${this.maxFileBytes}-byte limit`);
     for (const [name, content] of files) if (name !== xmlName) media.set(path.posix.basename(name), content);
+    const tooLarge = new Map([...oversized].map(([name, size]) => [path.posix.basename(name), size]));
     return {
       ref,
       metadata: null,
       xml: files.get(xmlName) as Uint8Array,
       media: {
-        names: [...media.keys()],
+        names: [...media.keys(), ...tooLarge.keys()],
         read: async (name) => {
+          const size = tooLarge.get(name);
+          if (size !== undefined) {
+            throw new CurationError('FileTooLarge', `${name} in ${ref.location} is ${size} bytes, over the ${this.maxFileBytes}-byte limit`, { subject: name });
+          }
           const content = media.get(name);
           if (!content) throw new CurationError('MissingImage', `${name} is not in ${ref.location}`, { subject: name });
           return content;
@@ -98,17 +118,28 @@ export class LegacyPackageSource implements ArticleSource {
     if (response.status === 404 || response.status === 410) throw new CurationError('ArticleNotFound', `${url} answered ${response.status}`);
     if (response.status === 429) throw new CurationError('Throttled', `${url} answered 429 Too Many Requests`);
     if (!response.ok) throw new CurationError('SourceUnavailable', `${url} answered ${response.status}`);
+    const limit = this.maxFileBytes;
+    const tooLarge = (size: string) => new CurationError('FileTooLarge', `${url} is ${size} bytes, over the ${limit}-byte limit`);
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await response.body?.cancel().catch(() => {});
+      throw tooLarge(String(declared));
+    }
+    // Read with a running total: a mirror that sends more than it declared (or declares nothing) is cut off.
+    const chunks: Uint8Array[] = [];
+    let length = 0;
     try {
-      return new Uint8Array(await response.arrayBuffer());
+      if (response.body) {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          length += chunk.byteLength;
+          if (length > limit) break;
+          chunks.push(chunk);
+        }
+      }
     } catch (error) {
       throw new CurationError('SourceUnavailable', `reading ${url} failed mid-transfer: ${(error as Error).message}`, { cause: error });
     }
+    if (length > limit) throw tooLarge(`more than ${limit}`);
+    return Buffer.concat(chunks, length);
   }
-}
-
-async function readLocal(file: string): Promise<Uint8Array> {
-  return readFile(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new CurationError('ArticleNotFound', `${file} does not exist`);
-    throw new CurationError('SourceUnavailable', `cannot read ${file}: ${error.message}`);
-  });
 }

@@ -33,7 +33,7 @@ describe('readTarArchive', () => {
 
   it('refuses archives that expand beyond the limit', async () => {
     const big = makeTarGz([{ path: 'a.bin', body: 'x'.repeat(10_000) }]);
-    expect((await errorOf(readTarArchive(big, 'big.tar.gz', { maxTotalBytes: 1000 }))).errorClass).toBe('UnsafeArchive');
+    expect((await errorOf(readTarArchive(big, 'big.tar.gz', { maxTotalBytes: 1000 }))).errorClass).toBe('DecompressionBomb');
   });
 
   it('classifies damaged archives as CorruptArchive', async () => {
