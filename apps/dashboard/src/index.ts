@@ -10,6 +10,7 @@ import { createS3Client } from '../../worker/src/storage/s3-client.ts';
 import { assertSafeBinding, authFromConfig } from './auth.ts';
 import { prismaData } from './data/index.ts';
 import type { DashboardDeps } from './handlers/types.ts';
+import { HostAllowList } from './security.ts';
 import { createExpressApp } from './server.ts';
 
 export interface DashboardOptions {
@@ -26,6 +27,11 @@ export interface DashboardOptions {
 
 export interface DashboardApp {
   app: Express;
+  /**
+   * Tells the app where it listens, for the default Host allow-list (the bound address, localhost, 127.0.0.1
+   * and [::1] on the bound port). Until then the defaults allow those names on any port.
+   */
+  bound(address: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
@@ -64,16 +70,22 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const objects = options.store ?? new S3ObjectStore(s3!, config.S3_BUCKET);
   const redis = redisPinger(options);
   const queues = options.queues ?? [];
+  let allowedHosts = HostAllowList.fromConfig(config.DASHBOARD_ALLOWED_HOSTS, { host: config.DASHBOARD_HOST, port: 0 });
   const app = createExpressApp({
     deps: { data: prismaData(db), objects, queues, pingRedis: () => redis.ping() },
     auth,
     bullQueues: queues,
+    allowedHosts: () => allowedHosts,
+    readOnly: config.DASHBOARD_READ_ONLY,
     onError:
       options.onError ??
       ((error, request) => process.stderr.write(`dashboard: ${request.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)),
   });
   return {
     app,
+    bound: (address) => {
+      allowedHosts = HostAllowList.fromConfig(config.DASHBOARD_ALLOWED_HOSTS, address);
+    },
     close: async () => {
       await redis.close();
       s3?.destroy();
@@ -108,6 +120,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     throw new Error(`dashboard cannot listen on ${host}:${port} (${error.message})`);
   });
   const address = server.address() as AddressInfo;
+  dashboard.bound({ host, port: address.port });
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${shownHost}:${address.port}`,

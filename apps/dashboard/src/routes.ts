@@ -9,7 +9,8 @@ import { pairsPage } from './views/pairs.ts';
 import { runPage } from './views/run.ts';
 
 export interface RouteDef {
-  method: 'get';
+  /** Anything but 'get' changes something: it needs a same-origin request and is not mounted read-only. */
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express 5 path syntax (`:param`, `*splat`). */
   path: string;
   handler: Handler;

@@ -22,11 +22,18 @@ export function parseSince(value: string, now: Date = new Date()): Date | null {
   if (relative) {
     const amount = Number(relative[1]);
     const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as 'm' | 'h' | 'd'];
-    return new Date(now.getTime() - amount * unit);
+    return inRange(new Date(now.getTime() - amount * unit));
   }
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return inRange(new Date(value));
+}
+
+/** Dates the ledger can be asked about: 1970 to 9999 (999999d back is no date at all, 0001-01-01 none Postgres keeps). */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10_000, 0, 1) - 1;
+function inRange(date: Date): Date | null {
+  const time = date.getTime();
+  return Number.isNaN(time) || time < EARLIEST || time > LATEST ? null : date;
 }
 
 const since = z.preprocess(
@@ -38,7 +45,7 @@ const since = z.preprocess(
       if (value === undefined) return undefined;
       const date = parseSince(value);
       if (!date) {
-        ctx.addIssue({ code: 'custom', message: 'since must be an ISO date (2026-01-31 or 2026-01-31T12:00:00Z) or a duration like 30m, 24h, 7d' });
+        ctx.addIssue({ code: 'custom', message: 'since must be an ISO date from 1970 on (2026-01-31 or 2026-01-31T12:00:00Z) or a duration like 30m, 24h, 7d back to 1970' });
         return z.NEVER;
       }
       return date;
@@ -68,8 +75,16 @@ export type PairsQuery = z.infer<typeof pairsQuery>;
 
 export const noQuery = z.strictObject({});
 
-export const runParams = z.strictObject({ id: z.string().min(1).max(200) });
-export const articleParams = z.strictObject({ key: z.string().min(1).max(500) });
+/** Path text as Postgres can store and compare it: no NUL or other control characters. */
+const pathText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'no control characters');
+
+export const runParams = z.strictObject({ id: pathText(200) });
+export const articleParams = z.strictObject({ key: pathText(500) });
 
 /** Object keys as the curator writes them: content-addressed, no traversal, no odd characters. */
 export const objectParams = z.strictObject({
