@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SPLITTER_VERSION, splitCaption } from '@pmc-curator/pipeline/captions';
 import { ALIGNER_VERSION, alignPanels, type Alignment } from '@pmc-curator/pipeline/align';
-import { createDetector, decodeImage, rescaleResult, type SubfigureDetector } from '@pmc-curator/pipeline/detect';
+import { captionPanelLabels, createDetector, decodeImage, rescaleResult, type SubfigureDetector } from '@pmc-curator/pipeline/detect';
 
 interface AlignOptions {
   captionFile?: string;
@@ -16,15 +16,19 @@ interface AlignOptions {
 async function alignOne(detector: SubfigureDetector, image: string, caption: string): Promise<Alignment & { detector: string }> {
   const split = splitCaption(caption);
   const decoded = await decodeImage(image);
-  const raw = await detector.detect(decoded.image, split.labels.length > 0 ? { captionLabels: split.labels } : undefined);
+  // The same hints as the detect stage (captionPanelLabels): the splitter's labels may be positional words or
+  // sub-labels, and the detector drops every label it reads that is not among its hints.
+  const hints = captionPanelLabels(caption);
+  const raw = await detector.detect(decoded.image, hints.length > 0 ? { captionLabels: hints } : undefined);
   const result = rescaleResult(raw, decoded.width, decoded.height);
   return { ...alignPanels(result.panels, split), detector: `${result.method}@${result.modelVersion}` };
 }
 
 function view(a: Alignment & { detector: string }): object {
   return {
-    pairs: a.pairs.map((p) => ({ box: p.box, label: p.label, subcaption: p.subcaption, confidence: p.confidence, method: p.method })),
+    pairs: a.pairs.map((p) => ({ box: p.box, label: p.label, panelLabel: p.panelLabel, subcaption: p.subcaption, confidence: p.confidence, method: p.method })),
     mismatch: a.mismatch,
+    flags: a.flags,
     unknownPanelLabels: a.unknownPanelLabels,
     detector: a.detector,
     splitter: SPLITTER_VERSION,
@@ -35,7 +39,7 @@ function view(a: Alignment & { detector: string }): object {
 export function registerAlign(program: Command): void {
   program
     .command('align')
-    .description('detect the panels of a figure and pair each with its subcaption; prints {pairs:[{box,label,subcaption,confidence,method}]}')
+    .description('detect the panels of a figure and pair each with its subcaption; prints {pairs:[{box,label,panelLabel,subcaption,confidence,method}], mismatch, flags}')
     .argument('[image]', 'figure image; with --jsonl, a JSON-lines file or "-" for stdin')
     .option('--caption-file <file>', 'the figure caption (text)')
     .option('--jsonl', 'read {"id","image","caption"} lines, write {"id", pairs} (or {"id", error}) lines')

@@ -10,8 +10,8 @@ import {
   withReviewedSubcaptions,
   type PanelSource,
 } from '@pmc-curator/pipeline/align';
-import { SPLITTER_VERSION, splitCaption } from '@pmc-curator/pipeline/captions';
-import { createDetector, decodeImage, rescaleResult } from '@pmc-curator/pipeline/detect';
+import { SPLITTER_VERSION } from '@pmc-curator/pipeline/captions';
+import { captionPanelLabels, createDetector, decodeImage, rescaleResult } from '@pmc-curator/pipeline/detect';
 
 interface EvalAlignOptions {
   gtBoxes?: boolean;
@@ -52,7 +52,8 @@ export function registerEvalAlign(program: Command): void {
         close = async () => detector.close?.();
         panelsFrom = `detector ${detector.name}@${detector.version}`;
         source = async (fig) => {
-          const labels = splitCaption(fig.caption).labels;
+          // The detect stage's hints, so that the score is what the pipeline delivers.
+          const labels = captionPanelLabels(fig.caption);
           const decoded = await decodeImage(join(dir, fig.id));
           const raw = await detector.detect(decoded.image, labels.length > 0 ? { captionLabels: labels } : undefined);
           return rescaleResult(raw, decoded.width, decoded.height).panels;
@@ -63,7 +64,7 @@ export function registerEvalAlign(program: Command): void {
         const round = (x: number): number => Math.round(x * 10000) / 10000;
         if (opts.perFigure) {
           for (const f of r.perFigure) {
-            process.stdout.write(`${JSON.stringify({ id: f.id, panels: f.panels, subfigures: f.subfigures, tokenF1: f.specificF1.map(round), mismatch: f.alignment.mismatch })}\n`);
+            process.stdout.write(`${JSON.stringify({ id: f.id, panels: f.panels, subfigures: f.subfigures, tokenF1: f.specificF1.map(round), mismatch: f.alignment.mismatch, flags: f.alignment.flags })}\n`);
           }
         }
         process.stdout.write(

@@ -31,6 +31,9 @@ export function registerEvalCaptions(program: Command): void {
             labelRecall: round(r.labelRecall),
             labelF1: round(r.labelF1),
             meanSubcaptionTokenF1: round(r.meanSubcaptionTokenF1),
+            // What the pipeline delivers: a figure whose caption has no label found gets the whole caption on every panel.
+            meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: round(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelled),
+            unlabelledFigures: r.unlabelledFigures,
             // Is the confidence meaningful? Label precision and token F1 per confidence range.
             calibration: calibrationBins(r.perFigure.flatMap((f) => f.predictions)).map((b) => ({
               confidence: `${b.from}-${b.to}`,

@@ -163,3 +163,53 @@ describe('alignment on the real EXSCLAIM figures (ground-truth boxes, no detecto
     expect(labelled.perFigure.every((f) => f.alignment.pairs.every((p) => p.method === 'label'))).toBe(true);
   });
 });
+
+describe('alignment by label position (invented figures)', () => {
+  // Two columns of two panels, labelled down the columns: A C / B D.
+  const box = (x: number, y: number): Box => [x * 110, y * 110, x * 110 + 100, y * 110 + 100];
+  const p = (x: number, y: number, label?: string, score = 0.9): Panel =>
+    label ? { box: box(x, y), score, label: { text: label, box: box(x, y) } } : { box: box(x, y), score };
+  const split = splitCaption('Muscle fibres. (A) Control. (B) Injured. (C) Day 3. (D) Day 7.');
+
+  it('pairs unlabelled panels down the columns when the read labels run that way', () => {
+    // Three rows, two columns, labelled down the columns (A B C | D E F); the detector lists them by rows.
+    // Read: A (0,0), E (1,1), C (0,2).
+    const six = splitCaption('Leaves. (A) Day 1. (B) Day 2. (C) Day 3. (D) Day 4. (E) Day 5. (F) Day 6.');
+    const a = alignPanels([p(0, 0, 'A'), p(1, 0), p(0, 1), p(1, 1, 'E'), p(0, 2, 'C'), p(1, 2)], six);
+    expect(a.pairs.map((x) => x.label)).toEqual(['A', 'D', 'B', 'E', 'C', 'F']);
+    expect(a.flags).toContain('column-order');
+  });
+
+  it('keeps row order when the read labels follow the rows', () => {
+    const a = alignPanels([p(0, 0, 'A'), p(1, 0), p(0, 1, 'C'), p(1, 1)], split);
+    expect(a.pairs.map((x) => x.label)).toEqual(['A', 'B', 'C', 'D']);
+    expect(a.flags).not.toContain('column-order');
+  });
+
+  it('gives a label read twice to the panel whose position fits the other labels', () => {
+    // One row of four panels; "C" was read on the second panel (wrongly, with a higher score) and on the third.
+    const a = alignPanels([p(0, 0, 'A'), p(1, 0, 'C', 0.99), p(2, 0, 'C', 0.8), p(3, 0, 'D')], split);
+    expect(a.pairs.map((x) => [x.label, x.method])).toEqual([
+      ['A', 'label'],
+      ['B', 'order'],
+      ['C', 'label'],
+      ['D', 'label'],
+    ]);
+  });
+
+  it('flags a caption without labels for several panels and keeps the labels the detector read', () => {
+    const a = alignPanels([p(0, 0, 'a'), p(1, 0, 'b')], splitCaption('Expression of a gene in two tissues.'));
+    expect(a.flags).toEqual(['caption-without-labels']);
+    expect(a.pairs.map((x) => [x.method, x.label, x.panelLabel, x.confidence])).toEqual([
+      ['whole-caption', null, 'a', 0.5],
+      ['whole-caption', null, 'b', 0.5],
+    ]);
+    expect(a.pairs[0]?.subcaption).toBe('Expression of a gene in two tissues.');
+    expect(alignPanels([p(0, 0)], splitCaption('One photograph.')).flags).toEqual([]);
+  });
+
+  it('does not report an inferred label as read', () => {
+    const inferred: Panel = { box: box(0, 0), score: 0.5, label: { text: 'A', box: box(0, 0), inferred: true } };
+    expect(alignPanels([inferred, p(1, 0, 'B')], split).pairs[0]?.panelLabel).toBeNull();
+  });
+});

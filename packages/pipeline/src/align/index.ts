@@ -1,5 +1,5 @@
 /** Subfigure–subcaption alignment: pairs detected panels with the caption splitter's subcaptions. */
-export const ALIGNER_VERSION = 'align-1.1.0';
+export const ALIGNER_VERSION = 'align-1.2.0';
 
 export { alignPanels } from './align.ts';
 export type { AlignedPair, AlignMethod, Alignment, CountMismatch } from './align.ts';

@@ -71,6 +71,15 @@ export interface CaptionEvalReport {
   labelF1: number;
   /** Mean over true labels of token F1(predicted subcaption for that label, true subcaption); 0 when the label was missed. */
   meanSubcaptionTokenF1: number;
+  /**
+   * The same mean as the pipeline delivers it: where the splitter finds no label at all, the aligner pairs every
+   * panel with the whole caption (method `whole-caption`, low confidence, flagged), so each true subcaption of such
+   * a figure is scored against the whole caption instead of 0. Figures where some labels were found are scored as
+   * in the strict mean (a missed label there still scores 0). Label precision and recall are not changed.
+   */
+  meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: number;
+  /** Figures with true labels for which the splitter found none (scored against the whole caption above). */
+  unlabelledFigures: number;
   perFigure: CaptionFigureResult[];
 }
 
@@ -140,6 +149,8 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
   let predictedLabels = 0;
   let matched = 0;
   let f1Sum = 0;
+  let wholeSum = 0;
+  let unlabelledFigures = 0;
   const perFigure: CaptionFigureResult[] = [];
   for (const { id, figure } of figures) {
     const split = splitCaption(figure.caption);
@@ -153,11 +164,14 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     predictedLabels += predicted.size;
     for (const k of predicted.keys()) if (truthKeys.has(k)) matched++;
     const f1s: number[] = [];
+    const unlabelled = split.subcaptions.length === 0 && truth.length > 0;
+    if (unlabelled) unlabelledFigures++;
     for (const t of truth) {
       const p = predicted.get(t.key);
       const f = p === undefined ? 0 : tokenF1(p, t.caption);
       f1s.push(f);
       f1Sum += f;
+      wholeSum += unlabelled ? tokenF1(split.caption, t.caption) : f;
     }
     const truthText = new Map(truth.map((t) => [t.key, t.caption]));
     const predictions = split.subcaptions.map((sub): ScoredPrediction => {
@@ -179,6 +193,8 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     labelRecall: recall,
     labelF1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     meanSubcaptionTokenF1: totalTruthSubfigures === 0 ? 0 : f1Sum / totalTruthSubfigures,
+    meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: totalTruthSubfigures === 0 ? 0 : wholeSum / totalTruthSubfigures,
+    unlabelledFigures,
     perFigure,
   };
 }
