@@ -10,7 +10,7 @@ export const STAGE_VERSIONS = {
   /** Bump when the detector, its settings or the crop format change. */
   detect: 2,
   /** Bump when the caption splitter or the aligner change. */
-  align: 3,
+  align: 4,
   /** The article's finalising job (outcome, run completion); it runs in the align queue and pool. */
   finalize: 2,
 } as const;
