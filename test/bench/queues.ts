@@ -30,6 +30,7 @@ import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-serve
 import { runAlignStage } from '../../apps/worker/src/stages/align.ts';
 import { runDetectStage } from '../../apps/worker/src/stages/detect.ts';
 import { finalizeArticle } from '../../apps/worker/src/run/lifecycle.ts';
+import { figureJobKey } from '../../apps/worker/src/queues/job-ids.ts';
 import { runIngestStage } from '../../apps/worker/src/stages/ingest.ts';
 import { configToEnv } from '../../apps/worker/src/workers/config-env.ts';
 import { createHandler as createDetectHandler } from '../../apps/worker/src/workers/detect-thread.ts';
@@ -221,7 +222,7 @@ async function loopCurate(runtime: Runtime, dir: string): Promise<{ ms: number; 
     if (outcome.status !== 'ingested') throw new Error(`loop ingest ${ref.key}: ${outcome.status}`);
     const article = await db.article.findUniqueOrThrow({ where: { key: outcome.articleKey }, include: { figures: { where: { ingestStatus: 'done' } } } });
     for (const figure of article.figures) {
-      const data = { articleKey: article.key, articleId: article.id, figureId: figure.id, ordinal: figure.ordinal, runId: run.id };
+      const data = { articleKey: article.key, articleId: article.id, figureId: figure.id, figureKey: figureJobKey(figure), runId: run.id };
       await runDetectStage({ db, store: runtime.store, detect: async (item) => (await detect({ items: [item] })).result[0]! }, data);
       await runAlignStage(db, data);
       figures += 1;

@@ -16,6 +16,9 @@ ALTER TABLE "Article" ADD COLUMN     "finishedAt" TIMESTAMP(3),
 ADD COLUMN     "outcome" "ArticleOutcome";
 
 -- AlterTable
+ALTER TABLE "Failure" ADD COLUMN     "requeuedAt" TIMESTAMP(3);
+
+-- AlterTable
 ALTER TABLE "Figure" ADD COLUMN     "graphicHref" TEXT,
 ADD COLUMN     "graphicIndex" INTEGER NOT NULL DEFAULT 0;
 

@@ -38,6 +38,33 @@ export async function enqueueSample(db: Db, queues: QueueSet, config: Config, sp
   return enqueueRun(db, queues, config, { source: await createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
 }
 
+/** The sample published `copies` times under distinct PMC ids (PMC98<copy><id>), for runs of a few hundred articles. */
+export async function publishSampleCopies(config: Config, copies: number): Promise<SourceSpec> {
+  const source = await testStore(config, config.PMC_SOURCE_BUCKET);
+  const sample = await loadSampleArticles();
+  const articles = Array.from({ length: copies }, (_, copy) =>
+    sample.map((article) => ({ ...article, pmcid: `PMC98${String(copy).padStart(3, '0')}${article.pmcid.slice(3)}` })),
+  ).flat();
+  await publishPmcLayout(source, articles);
+  return { kind: 'pmc-s3', bucket: config.PMC_SOURCE_BUCKET, inventory: INVENTORY_MANIFEST_KEY(config.PMC_SOURCE_BUCKET) };
+}
+
+/**
+ * Objects and rows checked against each other: orphans are objects under originals/, normalized/ or crops/ that
+ * no row points at; dangling keys are row keys with no object behind them.
+ */
+export async function objectAccounting(db: Db, store: S3ObjectStore) {
+  const figures = await db.figure.findMany({ select: { imageKey: true, normalizedKey: true } });
+  const subfigures = await db.subfigure.findMany({ select: { cropKey: true } });
+  const rowKeys = new Set([...figures.flatMap((f) => [f.imageKey, f.normalizedKey]), ...subfigures.map((s) => s.cropKey)].filter((k): k is string => !!k));
+  const objects = new Set([...(await listAll(store, 'originals/')), ...(await listAll(store, 'normalized/')), ...(await listAll(store, 'crops/'))]);
+  return {
+    objects: objects.size,
+    orphans: [...objects].filter((key) => !rowKeys.has(key)),
+    dangling: [...rowKeys].filter((key) => !objects.has(key)),
+  };
+}
+
 export const SAMPLE_ARTICLES = 7;
 export const SAMPLE_FIGURES = 23;
 

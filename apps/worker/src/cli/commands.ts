@@ -11,6 +11,7 @@ import { registerQueueCommands } from './queue-commands.ts';
 import { registerDashboard } from './dashboard.ts';
 import { registerExport } from './export.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerGc } from './gc.ts';
 
 /** Every subcommand, one file each. */
 export function registerCommands(program: Command): void {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerDashboard(program);
   registerExport(program);
   registerMigrate(program);
+  registerGc(program);
 }

@@ -4,10 +4,11 @@ import { createDb } from '../db/client.ts';
 import { requireMigratedDatabase } from '../db/migrations.ts';
 import { createQueueSet } from '../queues/queues.ts';
 import { isStageName, type StageName } from '../queues/stage-versions.ts';
-import { parseStageVersion, reprocessBelowVersion, reprocessFailed, type ReprocessSummary } from '../run/reprocess.ts';
+import { parseStageVersion, reprocessBelowVersion, reprocessFailed, reprocessStuck, type ReprocessSummary } from '../run/reprocess.ts';
 
 interface ReprocessFlags {
   failed?: boolean;
+  stuck?: boolean;
   stage?: string;
   errorClass?: string;
   since?: string;
@@ -19,17 +20,18 @@ interface ReprocessFlags {
 export function registerReprocess(program: Command): void {
   program
     .command('reprocess')
-    .description('re-enqueue exactly the failed articles/figures (--failed) or what an older stage version produced (--stage-version-below)')
-    .option('--failed', 'unresolved entries of the failure ledger')
-    .option('--stage <stage>', 'with --failed: only this stage (ingest, detect, align, export)')
+    .description('re-enqueue exactly the failed articles/figures (--failed), unfinished articles no job will finish (--stuck) or what an older stage version produced (--stage-version-below)')
+    .option('--failed', 'unresolved entries of the failure ledger not re-enqueued since they last failed')
+    .option('--stuck', 'unfinished articles without a live job (see curator status)')
+    .option('--stage <stage>', 'with --failed: only this stage (ingest, detect, align)')
     .option('--error-class <class>', 'with --failed: only this error class (e.g. Timeout, CorruptImage)')
     .option('--since <date>', 'with --failed: only failures seen since this date')
     .option('--run <id>', 'only this run')
     .option('--stage-version-below <stage:version>', 'figures/articles whose stored stage version is lower, e.g. detect:2')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: ReprocessFlags) => {
-      if (Boolean(flags.failed) === Boolean(flags.stageVersionBelow)) throw new Error('give either --failed or --stage-version-below STAGE:VERSION');
-      if (flags.stage && !isStageName(flags.stage)) throw new Error(`--stage takes ingest, detect, align or export, not "${flags.stage}"`);
+      if ([flags.failed, flags.stuck, flags.stageVersionBelow].filter(Boolean).length !== 1) throw new Error('give one of --failed, --stuck or --stage-version-below STAGE:VERSION');
+      if (flags.stage && !isStageName(flags.stage)) throw new Error(`--stage takes ingest, detect or align, not "${flags.stage}"`);
       if (flags.since && Number.isNaN(Date.parse(flags.since))) throw new Error(`--since takes a date like 2026-01-31, not "${flags.since}"`);
       const config = loadConfig();
       const db = createDb(config.DATABASE_URL);
@@ -44,6 +46,8 @@ export function registerReprocess(program: Command): void {
             ...(flags.since ? { since: new Date(flags.since) } : {}),
             ...(flags.run ? { runId: flags.run } : {}),
           });
+        } else if (flags.stuck) {
+          summary = await reprocessStuck({ db, queues, config }, flags.run ? { runId: flags.run } : {});
         } else {
           const { stage, version } = parseStageVersion(flags.stageVersionBelow!);
           summary = await reprocessBelowVersion({ db, queues, config }, { stage, version, ...(flags.run ? { runId: flags.run } : {}) });

@@ -93,6 +93,14 @@ export async function persistAlignment(db: Db, record: AlignmentRecord): Promise
   });
 }
 
+/**
+ * The failure-ledger subject of a figure row: its JATS id, and for the further graphics of a `<fig>` with several,
+ * "<fig id>/<href>" as ingest names them.
+ */
+export function figureSubject(figure: { jatsId: string; graphicIndex: number; graphicHref: string | null }): string {
+  return figure.graphicIndex === 0 ? figure.jatsId : `${figure.jatsId}/${figure.graphicHref ?? `g${figure.graphicIndex}`}`;
+}
+
 export async function setFigureStatus(db: Db, figureId: string, stage: 'detect' | 'align', status: 'failed' | 'skipped' | 'running'): Promise<void> {
   await db.figure.update({ where: { id: figureId }, data: stage === 'detect' ? { detectStatus: status } : { alignStatus: status } });
 }

@@ -8,8 +8,8 @@ export function sanitizeIdPart(part: string): string {
 export interface JobIdParts {
   articleKey: string;
   stage: StageName | 'finalize';
-  /** Figure ordinal for figure-level jobs. */
-  figure?: number;
+  /** The figure row for figure-level jobs (see `figureJobKey`). */
+  figure?: string;
   /** Stage version; defaults to the current one. */
   version?: number;
   /** Reprocessing generation: a deliberate re-run gets a new id; plain enqueues never set it. */
@@ -17,16 +17,24 @@ export interface JobIdParts {
 }
 
 /**
- * Content-derived job id: `PMC123.1__f2__detect__v1`. Adding a job whose id exists is a no-op in BullMQ, so
+ * Content-derived job id: `PMC123.1__fig-F2__detect__v1`. Adding a job whose id exists is a no-op in BullMQ, so
  * enqueuing the same article twice does nothing, and a new stage version yields new ids.
  */
 export function jobId(parts: JobIdParts): string {
   const version = parts.version ?? STAGE_VERSIONS[parts.stage];
   const segments = [sanitizeIdPart(parts.articleKey)];
-  if (parts.figure !== undefined) segments.push(`f${parts.figure}`);
+  if (parts.figure !== undefined) segments.push(`fig-${sanitizeIdPart(parts.figure)}`);
   segments.push(parts.stage, `v${version}`);
   if (parts.generation) segments.push(`g${sanitizeIdPart(parts.generation)}`);
   return segments.join('__');
+}
+
+/**
+ * A figure row's stable part of its job ids: its JATS id, plus the graphic's position when a `<fig>` has several
+ * graphics ("F3", "F3.g1"). Not the ordinal: ordinals shift when an article's graphics change.
+ */
+export function figureJobKey(figure: { jatsId: string; graphicIndex: number }): string {
+  return figure.graphicIndex === 0 ? figure.jatsId : `${figure.jatsId}.g${figure.graphicIndex}`;
 }
 
 /** The article's finalising job (flow parent) id carries the detect and align versions its children ran with. */

@@ -1,7 +1,7 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import type { ArticleRef } from '@pmc-curator/pipeline/sources';
 import type { Config } from '../config.ts';
-import { finalizeJobId, jobId } from './job-ids.ts';
+import { figureJobKey, finalizeJobId, jobId } from './job-ids.ts';
 import { defaultJobOptions } from './policy.ts';
 import { QUEUE_NAMES } from './queues.ts';
 
@@ -26,7 +26,8 @@ export interface FigureJobData {
   articleKey: string;
   articleId: string;
   figureId: string;
-  ordinal: number;
+  /** `figureJobKey` of the figure row (job ids and logs). */
+  figureKey: string;
   runId: string | null;
 }
 
@@ -61,7 +62,7 @@ export interface ArticleFlowInput {
   articleKey: string;
   articleId: string;
   runId: string | null;
-  figures: Array<{ id: string; ordinal: number }>;
+  figures: Array<{ id: string; jatsId: string; graphicIndex: number }>;
   generation?: string;
 }
 
@@ -81,18 +82,19 @@ export function articleFlow(config: Config, input: ArticleFlowInput): FlowJob {
     data: { articleKey: input.articleKey, articleId: input.articleId, runId: input.runId } satisfies ArticleJobData,
     opts: { ...options, jobId: finalizeJobId(input.articleKey, input.generation) },
     children: input.figures.map((figure) => {
-      const data: FigureJobData = { articleKey: input.articleKey, articleId: input.articleId, figureId: figure.id, ordinal: figure.ordinal, runId: input.runId };
+      const figureKey = figureJobKey(figure);
+      const data: FigureJobData = { articleKey: input.articleKey, articleId: input.articleId, figureId: figure.id, figureKey, runId: input.runId };
       return {
         name: 'align',
         queueName: QUEUE_NAMES.align,
         data,
-        opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'align', figure: figure.ordinal, ...generation }) },
+        opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'align', figure: figureKey, ...generation }) },
         children: [
           {
             name: 'detect',
             queueName: QUEUE_NAMES.detect,
             data,
-            opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'detect', figure: figure.ordinal, ...generation }) },
+            opts: { ...child, jobId: jobId({ articleKey: input.articleKey, stage: 'detect', figure: figureKey, ...generation }) },
           },
         ],
       };

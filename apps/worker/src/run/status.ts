@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { Queue } from 'bullmq';
 import type { QueueSet } from '../queues/queues.ts';
 import { articleWhere, runProgress, type RunProgress } from './lifecycle.ts';
+import { findStuckArticles } from './reprocess.ts';
 import { STAGES, type StageName } from '../queues/stage-versions.ts';
 
 export interface StageStatus {
@@ -23,6 +24,8 @@ export interface RunStatus {
   articles: { total: number; curated: number; partial: number; failed: number; excluded: number; unfinished: number };
   /** The run's state when one is asked for. */
   run: { status: 'running' | 'finished'; finishedAt: Date | null } | null;
+  /** Unfinished articles without a live job in any queue (`curator reprocess --stuck` re-enqueues them); null when not checked. */
+  stuck: number | null;
   /** Articles finished per second over the window, and the time left for the unfinished ones at that rate. */
   articlesPerSecond: number;
   etaSeconds: number | null;
@@ -59,6 +62,9 @@ export function ratePerSecond(metrics: { count: number; prevCount: number; prevT
 function countBy<T extends { status: string; _count: { _all: number } }>(rows: T[]): Record<string, number> {
   return Object.fromEntries(rows.map((row) => [row.status, row._count._all]));
 }
+
+/** Above this many unfinished articles, status does not list every live job to find the stuck ones. */
+const STUCK_CHECK_LIMIT = 20_000;
 
 /** What `curator status` prints: queue counts, row counts, throughput, ETA and the top failure classes. */
 export async function getStatus(db: Db, queues: QueueSet, options: { runId?: string; windowMinutes?: number } = {}): Promise<RunStatus> {
@@ -98,6 +104,7 @@ export async function getStatus(db: Db, queues: QueueSet, options: { runId?: str
   const since = run?.startedAt && run.startedAt > windowStart ? run.startedAt : windowStart;
   const recent = await db.article.count({ where: { ...inScope, finishedAt: { gte: since } } });
   const articlesPerSecond = recent / Math.max(1, (Date.now() - since.getTime()) / 1000);
+  const stuck = articles.unfinished === 0 ? 0 : articles.unfinished <= STUCK_CHECK_LIMIT ? (await findStuckArticles({ db, queues }, runId ? { runId } : {})).length : null;
   const etaSeconds = articles.unfinished === 0 ? 0 : articlesPerSecond > 0 ? articles.unfinished / articlesPerSecond : null;
   const failures = await db.failure.groupBy({
     by: ['errorClass', 'stage'],
@@ -111,6 +118,7 @@ export async function getStatus(db: Db, queues: QueueSet, options: { runId?: str
     stages,
     articles,
     run: run ? { status: run.status, finishedAt: run.finishedAt } : null,
+    stuck,
     articlesPerSecond,
     etaSeconds,
     topFailures: failures.map((row) => ({ errorClass: row.errorClass, stage: row.stage, count: row._count._all })),
@@ -141,6 +149,7 @@ export function formatStatus(status: RunStatus): string {
     `articles ${a.total}: curated ${a.curated}, partial ${a.partial}, failed ${a.failed}, excluded ${a.excluded}, unfinished ${a.unfinished}` +
       (a.unfinished > 0 ? ` | ${status.articlesPerSecond.toFixed(2)} articles/s, ETA ${fmtEta(status.etaSeconds)}` : ''),
   ];
+  if (status.stuck) lines.push(`stuck: ${status.stuck} unfinished articles have no live job; re-enqueue them with: curator reprocess --stuck${status.runId ? ` --run ${status.runId}` : ''}`);
   lines.push('stage    waiting  active  delayed  children  failed(redis)  rows                                  jobs/s   ETA');
   for (const s of status.stages) {
     const rows = Object.entries(s.rows).map(([k, v]) => `${k}=${v}`).join(' ');

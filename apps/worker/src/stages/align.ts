@@ -2,7 +2,7 @@ import { alignPanels } from '@pmc-curator/pipeline/align';
 import { splitCaption } from '@pmc-curator/pipeline/captions';
 import type { Box, Panel } from '@pmc-curator/pipeline/detect';
 import type { Db } from '../db/client.ts';
-import { persistAlignment, resolveFailure, setFigureStatus } from '../db/figures.ts';
+import { figureSubject, persistAlignment, resolveFailure, setFigureStatus } from '../db/figures.ts';
 import type { FigureJobData } from '../queues/jobs.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
 
@@ -20,6 +20,8 @@ export async function runAlignStage(db: Db, data: FigureJobData): Promise<AlignO
     where: { id: data.figureId },
     select: {
       jatsId: true,
+      graphicIndex: true,
+      graphicHref: true,
       caption: true,
       boldSpans: true,
       detectStatus: true,
@@ -56,6 +58,6 @@ export async function runAlignStage(db: Db, data: FigureJobData): Promise<AlignO
       : [];
   });
   await persistAlignment(db, { figureId: data.figureId, alignVersion: STAGE_VERSIONS.align, sharedCaption: split.shared || null, subcaptions, pairs });
-  await resolveFailure(db, data.articleKey, 'align', figure.jatsId);
+  await resolveFailure(db, data.articleKey, 'align', figureSubject(figure));
   return { status: 'aligned', pairs: pairs.length };
 }

@@ -1,7 +1,7 @@
 import { CurationError, ERROR_CLASSES, type ErrorClass } from '@pmc-curator/pipeline/errors';
 import { captionPanelLabels } from '@pmc-curator/pipeline/detect';
 import type { Db } from '../db/client.ts';
-import { persistDetection, resolveFailure } from '../db/figures.ts';
+import { figureSubject, persistDetection, resolveFailure } from '../db/figures.ts';
 import type { FigureJobData } from '../queues/jobs.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -31,7 +31,7 @@ export function toCurationError(errorClass: string, message: string, subject?: s
 export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData): Promise<DetectOutcome> {
   const figure = await deps.db.figure.findUnique({
     where: { id: data.figureId },
-    select: { jatsId: true, caption: true, normalizedKey: true, imageKey: true, width: true, detectStatus: true, detectVersion: true, _count: { select: { subfigures: true } } },
+    select: { jatsId: true, graphicIndex: true, graphicHref: true, caption: true, normalizedKey: true, imageKey: true, width: true, detectStatus: true, detectVersion: true, _count: { select: { subfigures: true } } },
   });
   if (!figure) return { status: 'skipped', panels: 0 };
   if (figure.detectStatus === 'done' && figure.detectVersion === STAGE_VERSIONS.detect) return { status: 'unchanged', panels: figure._count.subfigures };
@@ -39,7 +39,7 @@ export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData)
   if (!key) return { status: 'skipped', panels: 0 };
   const bytes = await deps.store.get(key);
   const result = await deps.detect({ bytes, captionLabels: captionPanelLabels(figure.caption) });
-  if (!result.ok) throw toCurationError(result.errorClass, result.message, figure.jatsId);
+  if (!result.ok) throw toCurationError(result.errorClass, result.message, figureSubject(figure));
   // Detection ran on the normalised copy; rows store boxes in original-image pixels.
   const scale = figure.width && result.width ? figure.width / result.width : 1;
   const box = (b: readonly number[]): [number, number, number, number] => [b[0]!, b[1]!, b[2]!, b[3]!].map((v) => Math.round(v * scale)) as [number, number, number, number];
@@ -59,6 +59,6 @@ export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData)
     });
   }
   await persistDetection(deps.db, { figureId: data.figureId, method: result.method, modelVersion: result.modelVersion, detectVersion: STAGE_VERSIONS.detect, subfigures });
-  await resolveFailure(deps.db, data.articleKey, 'detect', figure.jatsId);
+  await resolveFailure(deps.db, data.articleKey, 'detect', figureSubject(figure));
   return { status: 'detected', panels: subfigures.length, cropsWritten };
 }

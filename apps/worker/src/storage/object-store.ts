@@ -4,7 +4,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -42,6 +42,15 @@ export class S3ObjectStore implements ObjectStore {
     private readonly client: S3Client,
     readonly bucket: string,
   ) {}
+
+  /** Throws StorageUnavailable when the bucket cannot be reached (workers probe it during outages). */
+  async ping(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      throw storageError(error, this.bucket);
+    }
+  }
 
   async ensureBucket(): Promise<void> {
     try {
@@ -99,15 +108,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncIterable<string> {
-    let token: string | undefined;
-    do {
-      const page = await this.client
-        .send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
-        .catch((error: unknown) => {
-          throw storageError(error, prefix);
-        });
-      for (const item of page.Contents ?? []) if (item.Key) yield item.Key;
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for await (const entry of this.listEntries(prefix)) yield entry.key;
+  }
+
+  /** Keys with their last-modified time, page by page (the SDK's paginator). */
+  async *listEntries(prefix: string): AsyncIterable<{ key: string; lastModified: Date | null }> {
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix })) {
+        for (const item of page.Contents ?? []) if (item.Key) yield { key: item.Key, lastModified: item.LastModified ?? null };
+      }
+    } catch (error) {
+      throw storageError(error, prefix);
+    }
   }
 }

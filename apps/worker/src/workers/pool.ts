@@ -6,7 +6,8 @@ import { backoffDelay } from '../queues/policy.ts';
 import { createQueueSet, QUEUE_NAMES, type QueueSet } from '../queues/queues.ts';
 import { STAGES, type StageName } from '../queues/stage-versions.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import { SHUTDOWN_REASON } from './guard.ts';
+import { OutageDelay, SHUTDOWN_REASON } from './guard.ts';
+import { OutageMonitor, type OutageState } from './outages.ts';
 import { alignProcessor, detectProcessor, ingestProcessor, type StageProcessor } from './processors.ts';
 
 export interface WorkerPoolOptions {
@@ -31,6 +32,8 @@ export interface WorkerPool {
   stats: Record<StageName, StageStats>;
   workers: Map<StageName, Worker>;
   queues: QueueSet;
+  /** The dependency outage being waited out, if any, and the ones before. */
+  outages: OutageState;
   /**
    * Stops taking jobs and lets in-flight ones finish for up to `graceMs`; the ones still running then are
    * handed back to the wait list (another worker picks them up), never dropped.
@@ -59,7 +62,7 @@ export function workerOptions(config: Config, stage: StageName, concurrency: num
   };
 }
 
-/** Starts one BullMQ worker per stage, with the stage's processor (thread pools, batcher) behind it. */
+/** Starts one BullMQ worker per stage, with the stage's processor (child process pools, batcher) behind it. */
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { config } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -79,11 +82,16 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   await Promise.all([...processors.values()].map((processor) => processor.ready()));
   const stats = Object.fromEntries(stages.map((stage) => [stage, { completed: 0, failed: 0, retried: 0 }])) as Record<StageName, StageStats>;
   const workers = new Map<StageName, Worker>();
+  const outages = new OutageMonitor({ db: runtime.db, store: runtime.store }, () => [...workers.values()], log);
   for (const stage of stages) {
     const processor = processors.get(stage)!;
     const worker = new Worker(
       QUEUE_NAMES[stage],
-      (job: Job, token?: string, signal?: AbortSignal) => processor.process(job, token, signal),
+      (job: Job, token?: string, signal?: AbortSignal) =>
+        processor.process(job, token, signal).catch((error: unknown) => {
+          if (error instanceof OutageDelay) outages.down(error.dependency);
+          throw error;
+        }),
       workerOptions(config, stage, concurrency[stage], `${runtime.workerName}:${stage}`),
     );
     worker.on('completed', () => {
@@ -108,8 +116,10 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     stats,
     workers,
     queues,
+    outages: outages.state,
     close: (graceMs = config.SHUTDOWN_GRACE_MS) => {
       closing ??= (async () => {
+        outages.stop();
         const list = [...workers.values()];
         const timer = setTimeout(() => {
           for (const worker of list) worker.cancelAllJobs(SHUTDOWN_REASON);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../apps/worker/src/config.ts';
+import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import { STAGES } from '../../apps/worker/src/queues/stage-versions.ts';
+import { waitForRun } from '../../apps/worker/src/run/wait.ts';
+import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { closeRunEnvironment, curatedCounts, enqueueSample, faultConfig, openRunEnvironment, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
+import { until } from './support/processes.ts';
+import { TcpProxy } from './support/proxies.ts';
+
+// FAST settings: 6 attempts with a 200 ms base backoff, so the retry budget is about 6 s. The outage below is
+// several times longer; before, jobs ran out of attempts with no ledger row and articles stayed pending forever.
+const OUTAGE_MS = 20_000;
+
+let direct: Config;
+let db: Db;
+let store: S3ObjectStore;
+let queues: QueueSet;
+let env: RunEnvironment | undefined;
+let pool: WorkerPool;
+let pgProxy: TcpProxy;
+const logs: string[] = [];
+
+beforeAll(async () => {
+  direct = faultConfig();
+  env = await openRunEnvironment(direct);
+  ({ db, store, queues } = env);
+  const pgUrl = new URL(direct.DATABASE_URL);
+  pgProxy = new TcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
+  await pgProxy.listen();
+});
+
+afterAll(async () => {
+  await pool?.close(500);
+  await pgProxy?.close();
+  await closeRunEnvironment(env);
+});
+
+describe('a PostgreSQL outage longer than the retry budget', () => {
+  it('is waited out: workers pause, no job ends failed or unrecorded, and the run finishes complete', async () => {
+    const spec = await publishSample(direct);
+    const pgUrl = new URL(direct.DATABASE_URL);
+    pgUrl.port = String(pgProxy.port);
+    pool = await startWorkerPool({ config: { ...direct, DATABASE_URL: pgUrl.toString() }, log: (line) => logs.push(line) });
+    const run = await enqueueSample(db, queues, direct, spec);
+
+    await until(() => pool.stats.ingest.completed >= 1, 'the first article to be ingested');
+    pgProxy.cut();
+    await until(() => pool.outages.dependency === 'PostgreSQL', 'the pool to notice the outage', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    // Still paused, nothing given up on.
+    expect(pool.outages.dependency).toBe('PostgreSQL');
+    for (const stage of STAGES) expect(await queues.queues[stage].getJobCountByTypes('failed'), `${stage} failed jobs`).toBe(0);
+    pgProxy.restore();
+
+    const progress = await waitForRun(db, run.runId, { timeoutMs: 150_000 });
+    expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
+    expect(pool.outages.count).toBeGreaterThanOrEqual(1);
+    expect(pool.outages.dependency).toBeNull();
+    expect(pgProxy.cuts).toBeGreaterThan(0);
+    for (const stage of STAGES) expect(await queues.queues[stage].getJobCountByTypes('failed'), `${stage} failed jobs`).toBe(0);
+    const counts = await curatedCounts(db, store);
+    expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, failures: 0 });
+    expect(counts.pairs).toBe(counts.subfigures);
+    expect(logs.join('\n')).toMatch(/PostgreSQL is not answering: pausing[\s\S]*answers again after \d+ s: resuming/);
+  });
+});
