@@ -3,12 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { classifyError } from '@pmc-curator/pipeline/errors';
 import { createDetector, cropPanels, decodeImage, type CreateDetectorOptions, type DetectionResult, type SubfigureDetector } from '@pmc-curator/pipeline/detect';
 
-/** What a detect thread needs to build its detector. */
+/** What a detect child process needs to build its detector. */
 export interface DetectThreadInit {
   detector: string;
   modelPath?: string;
   /** Module exporting `createDetector(options)`, used instead of the built-in ones. */
   module?: string;
+  /** Longest side at which images are analysed (layout + OCR). @defaultValue 2000 */
+  analysisMaxSide?: number;
 }
 
 export interface DetectItem {
@@ -44,8 +46,9 @@ async function loadDetector(init: DetectThreadInit): Promise<SubfigureDetector> 
 }
 
 /**
- * Runs in a worker thread: decodes a batch of figure images, detects their panels in one inference call
- * when the detector can batch, and crops every panel (JPEG). Boxes come back in the pixels of the given image.
+ * Runs in a detect child process: decodes a batch of figure images at a bounded resolution (longest side
+ * `analysisMaxSide`), detects their panels in one inference call when the detector can batch, and crops every
+ * panel (JPEG) from the given image. Boxes come back in the pixels of the given image.
  */
 export async function createHandler(init: DetectThreadInit) {
   const detector = await loadDetector(init);
@@ -53,7 +56,7 @@ export async function createHandler(init: DetectThreadInit) {
     const decoded = await Promise.all(
       task.items.map(async (item) => {
         try {
-          return { ok: true as const, value: await decodeImage(item.bytes) };
+          return { ok: true as const, value: await decodeImage(item.bytes, { maxSide: init.analysisMaxSide ?? 2000 }) };
         } catch (error) {
           return { ok: false as const, error: classifyError(error) };
         }

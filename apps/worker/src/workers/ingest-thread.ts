@@ -7,7 +7,7 @@ import { createSource } from '../sources.ts';
 import { runIngestStage } from '../stages/ingest.ts';
 
 export interface IngestThreadInit {
-  /** The configuration as environment variables (the thread builds its own connections from it). */
+  /** The configuration as environment variables (the child builds its own connections from it). */
   env: Record<string, string>;
 }
 
@@ -25,9 +25,9 @@ export type IngestTaskResult =
   | { status: 'failed'; articleKey: string; errorClass: string; message: string };
 
 /**
- * Runs in a worker thread: the whole ingest of one article (fetch, JATS parse, image normalisation, S3 and
- * Postgres writes) with the thread's own connections, so a slow parse never blocks lock renewal and a
- * timeout can stop it by terminating the thread.
+ * Runs in an ingest child process: the whole ingest of one article (fetch, JATS parse, image normalisation,
+ * S3 and Postgres writes) with the child's own connections, so a slow parse never blocks lock renewal and a
+ * timeout can stop it by killing the child.
  */
 export async function createHandler(init: IngestThreadInit) {
   const config = loadConfig(init.env);
@@ -45,7 +45,7 @@ export async function createHandler(init: IngestThreadInit) {
   return async (task: IngestTask): Promise<{ result: IngestTaskResult }> => {
     const { settings, source } = await forRun(task.runId);
     const outcome = await runIngestStage(
-      { db: runtime.db, store: runtime.store, source, options: ingestOptionsFor(settings.filters, config), worker: task.worker },
+      { db: runtime.db, store: runtime.store, source, options: { ...ingestOptionsFor(settings.filters, config), maxCaptionChars: config.MAX_CAPTION_CHARS }, worker: task.worker },
       { ref: task.ref, runId: task.runId, attempt: task.attempt, force: task.force },
     );
     switch (outcome.status) {

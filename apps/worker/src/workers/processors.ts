@@ -19,7 +19,7 @@ import { configToEnv } from './config-env.ts';
 import type { DetectItem, DetectItemResult, DetectTask, DetectThreadInit } from './detect-thread.ts';
 import { currentAttempt, guard } from './guard.ts';
 import type { IngestTask, IngestTaskResult, IngestThreadInit } from './ingest-thread.ts';
-import { ThreadPool } from './thread-pool.ts';
+import { ProcessPool } from './process-pool.ts';
 
 export type Processor = (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
 
@@ -74,12 +74,13 @@ export async function continueArticle(
 
 export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProcessor {
   const config = runtime.config;
-  const pool = new ThreadPool<IngestTask, IngestTaskResult>({
+  const pool = new ProcessPool<IngestTask, IngestTaskResult>({
     module: moduleOf('ingest-thread.ts'),
     // Each thread builds its own rate-limited source reader: split the per-process request budget between them.
     init: { env: { ...configToEnv(config), PMC_SOURCE_RPS: String(config.PMC_SOURCE_RPS / config.INGEST_THREADS) } } satisfies IngestThreadInit,
     size: config.INGEST_THREADS,
     timeoutMs: config.JOB_TIMEOUT_MS,
+    maxRssBytes: config.WORKER_MAX_RSS_MB * 2 ** 20,
     name: 'ingest',
   });
   return {
@@ -133,15 +134,17 @@ async function isExcludedByRun(runtime: Runtime, articleKey: string, runId: stri
 
 export function detectProcessor(runtime: Runtime): StageProcessor {
   const config = runtime.config;
-  const pool = new ThreadPool<DetectTask, DetectItemResult[]>({
+  const pool = new ProcessPool<DetectTask, DetectItemResult[]>({
     module: moduleOf('detect-thread.ts'),
     init: {
       detector: config.DETECTOR,
       ...(config.DETECTOR_MODEL ? { modelPath: config.DETECTOR_MODEL } : {}),
       ...(config.DETECTOR_MODULE ? { module: config.DETECTOR_MODULE } : {}),
+      analysisMaxSide: config.ANALYSIS_MAX_SIDE,
     } satisfies DetectThreadInit,
     size: config.DETECT_THREADS,
     timeoutMs: config.JOB_TIMEOUT_MS,
+    maxRssBytes: config.WORKER_MAX_RSS_MB * 2 ** 20,
     name: 'detect',
   });
   const batcher = new DynamicBatcher<DetectItem, DetectItemResult>({

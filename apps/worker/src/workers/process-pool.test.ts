@@ -1,0 +1,68 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FixtureTask } from './process-pool.fixture.ts';
+import { ProcessPool } from './process-pool.ts';
+
+const fixture = fileURLToPath(new URL('./process-pool.fixture.ts', import.meta.url));
+type Result = { text: string; pid: number };
+let pool: ProcessPool<FixtureTask, Result> | null = null;
+
+afterEach(async () => {
+  await pool?.close();
+  pool = null;
+});
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('ProcessPool', () => {
+  it('runs tasks in child processes', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 2, timeoutMs: 10_000, name: 't' });
+    await pool.ready();
+    const results = await Promise.all(['a', 'b', 'c'].map((value) => pool!.run({ kind: 'echo', value })));
+    expect(results.map((r) => r.text)).toEqual(['hi a', 'hi b', 'hi c']);
+    expect(results.every((r) => r.pid !== process.pid)).toBe(true);
+    expect(pool.peakRss).toBeGreaterThan(0);
+  });
+
+  it('stops a task that never yields by killing its process, reports Timeout, and keeps serving on a new process', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 1, timeoutMs: 500, name: 't' });
+    const before = await pool.run({ kind: 'echo', value: 'x' });
+    await expect(pool.run({ kind: 'spin' })).rejects.toMatchObject({ errorClass: 'Timeout', kind: 'transient' });
+    const after = await pool.run({ kind: 'echo', value: 'y' });
+    expect(after.text).toBe('hi y');
+    expect(after.pid).not.toBe(before.pid);
+    expect(alive(before.pid)).toBe(false);
+  });
+
+  // Terminating a worker thread while onnxruntime runs aborted the whole process (exit 134, Napi::Error).
+  it('times out native onnxruntime work without taking this process down', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 1, timeoutMs: 3000, name: 't' });
+    await expect(pool.run({ kind: 'onnx' })).rejects.toMatchObject({ errorClass: 'Timeout' });
+    expect((await pool.run({ kind: 'echo', value: 'z' })).text).toBe('hi z');
+  });
+
+  it('carries the error class and subject of a failure across the process boundary', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
+    await expect(pool.run({ kind: 'fail', value: 'z' })).rejects.toMatchObject({ errorClass: 'CorruptImage', kind: 'permanent', subject: 'fig1', message: 'bad z' });
+  });
+
+  it('fails the task of a child that dies, and replaces the child', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
+    await expect(pool.run({ kind: 'exit' })).rejects.toMatchObject({ errorClass: 'Internal' });
+    expect((await pool.run({ kind: 'echo', value: 'w' })).text).toBe('hi w');
+    expect(pool.started).toBe(2);
+  });
+
+  it.runIf(process.platform === 'linux')('kills a child that goes over its memory limit and reports MemoryLimitExceeded', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 20_000, maxRssBytes: 400 * 2 ** 20, name: 't' });
+    await expect(pool.run({ kind: 'alloc', mib: 600 })).rejects.toMatchObject({ errorClass: 'MemoryLimitExceeded', kind: 'transient' });
+    expect((await pool.run({ kind: 'echo', value: 'v' })).text).toBe('hi v');
+  });
+});
