@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { clampBox } from './boxes.ts';
 import type { Box, Panel, RawImage } from './types.ts';
 
@@ -25,12 +25,49 @@ const isRaw = (input: CropInput): input is RawImage =>
   typeof input === 'object' && !(input instanceof Uint8Array) && 'channels' in input;
 
 /**
+ * Encoded images with more pixels than this are cropped panel by panel straight from the file (libvips
+ * streams the rows), instead of being decoded whole first: a 14000×14000 figure would otherwise hold 590 MB
+ * of pixels plus the encoder's buffers.
+ */
+export const STREAMED_CROP_PIXELS = 40_000_000;
+/** Streamed JPEG crops larger than this skip Huffman optimisation, which keeps every DCT coefficient in memory. */
+const OPTIMISED_JPEG_MAX_PIXELS = 16_000_000;
+
+function encode(pipeline: Sharp, format: 'png' | 'jpeg' | 'webp', quality: number | undefined, unoptimised: boolean): Promise<Buffer> {
+  if (format === 'jpeg') {
+    const jpeg = unoptimised ? { quality: quality ?? 90, optimiseCoding: false } : { quality: quality ?? 90 };
+    return pipeline.flatten({ background: '#ffffff' }).jpeg(jpeg).toBuffer();
+  }
+  if (format === 'webp') return pipeline.webp({ quality: quality ?? 90 }).toBuffer();
+  return pipeline.png().toBuffer();
+}
+
+/**
  * Crops every panel from the figure (encoded bytes, a file path, or raw pixels) and encodes each crop.
- * Boxes are in the pixels of the given image; they are clamped, so a crop is never empty.
+ * Boxes are in the pixels of the given image; they are clamped, so a crop is never empty. Memory stays
+ * bounded for huge encoded images (see STREAMED_CROP_PIXELS).
  */
 export async function cropPanels(input: CropInput, panels: ReadonlyArray<Pick<Panel, 'box'>>, options: CropOptions = {}): Promise<PanelCrop[]> {
   const format = options.format ?? 'png';
   const margin = options.margin ?? 0;
+  if (!isRaw(input)) {
+    const meta = await sharp(input, { failOn: 'none' }).metadata();
+    const rotated = (meta.orientation ?? 1) >= 5;
+    const width = (rotated ? meta.height : meta.width) ?? 0;
+    const height = (rotated ? meta.width : meta.height) ?? 0;
+    if (width * height > STREAMED_CROP_PIXELS) {
+      const out: PanelCrop[] = [];
+      for (let i = 0; i < panels.length; i++) {
+        const b = panels[i]!.box;
+        const box = clampBox([b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin], width, height);
+        const pipeline = sharp(input, { failOn: 'none', sequentialRead: true })
+          .autoOrient()
+          .extract({ left: box[0], top: box[1], width: box[2] - box[0], height: box[3] - box[1] });
+        out.push({ panelIndex: i, box, bytes: await encode(pipeline, format, options.quality, (box[2] - box[0]) * (box[3] - box[1]) > OPTIMISED_JPEG_MAX_PIXELS), format });
+      }
+      return out;
+    }
+  }
   const base = isRaw(input)
     ? sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength), {
       raw: { width: input.width, height: input.height, channels: input.channels as 1 | 2 | 3 | 4 },
@@ -42,12 +79,9 @@ export async function cropPanels(input: CropInput, panels: ReadonlyArray<Pick<Pa
   for (let i = 0; i < panels.length; i++) {
     const b = panels[i]!.box;
     const box = clampBox([b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin], info.width, info.height);
-    let pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    const pipeline = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
       .extract({ left: box[0], top: box[1], width: box[2] - box[0], height: box[3] - box[1] });
-    if (format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: options.quality ?? 90 });
-    else if (format === 'webp') pipeline = pipeline.webp({ quality: options.quality ?? 90 });
-    else pipeline = pipeline.png();
-    out.push({ panelIndex: i, box, bytes: await pipeline.toBuffer(), format });
+    out.push({ panelIndex: i, box, bytes: await encode(pipeline, format, options.quality, false), format });
   }
   return out;
 }

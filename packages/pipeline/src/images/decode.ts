@@ -15,6 +15,13 @@ export interface ImageLimits {
 
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { minSide: 32, maxSide: 20_000, maxPixels: 200_000_000, maxBytes: 200_000_000 };
 
+/**
+ * Normalised JPEGs of more pixels than this are written without Huffman optimisation: libjpeg's optimising
+ * pass keeps every DCT coefficient of the image in memory (about 6 bytes a pixel; 1.2 GB for 14000×14000),
+ * while the plain encoder streams rows. Smaller images are encoded as before.
+ */
+export const STREAMED_JPEG_PIXELS = 16_000_000;
+
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'tiff' | 'webp';
 const SUPPORTED = new Set<string>(['jpeg', 'png', 'gif', 'tiff', 'webp']);
 
@@ -75,7 +82,10 @@ export async function processImage(bytes: Uint8Array, name: string, limits: Imag
       .toColourspace('srgb');
     normalized = keepLossless
       ? await pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
-      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: 90, mozjpeg: false }).toBuffer();
+      : await pipeline
+        .flatten({ background: '#ffffff' })
+        .jpeg(width * height > STREAMED_JPEG_PIXELS ? { quality: 90, mozjpeg: false, optimiseCoding: false } : { quality: 90, mozjpeg: false })
+        .toBuffer();
   } catch (error) {
     throw new CurationError('CorruptImage', `${name} cannot be decoded: ${(error as Error).message}`, { subject: name, cause: error });
   }

@@ -20,7 +20,11 @@ export interface IngestOptions {
   /** Skip retracted articles. @defaultValue true */
   skipRetracted?: boolean;
   imageLimits?: ImageLimits;
+  /** Longest caption accepted, in characters; a figure with a longer one is a CaptionTooLong failure (no rows). @defaultValue 20,000 */
+  maxCaptionChars?: number;
 }
+
+export const DEFAULT_MAX_CAPTION_CHARS = 20_000;
 
 export interface ArticleFacts {
   key: string;
@@ -128,7 +132,14 @@ export async function ingestArticle(bundle: ArticleBundle, options: IngestOption
   const failures: FigureFailure[] = [];
   let fetchMs = 0;
   let imageMs = 0;
+  const maxCaption = options.maxCaptionChars ?? DEFAULT_MAX_CAPTION_CHARS;
   for (const figure of jats.figures) {
+    if (figure.caption.length > maxCaption) {
+      // Refused before its images are read: a caption this long is not a figure legend (and would be stored and rendered).
+      const error = new CurationError('CaptionTooLong', `figure ${figure.id}: caption is ${figure.caption.length} characters, over the ${maxCaption}-character limit`);
+      failures.push(new FigureFailure(error, figure.id, null, figure.id));
+      continue;
+    }
     const rows: Array<Omit<IngestedFigure, 'ordinal'>> = [];
     /** The first graphic that had a media file, for the imageless row of a fig that yields no image. */
     let firstMedia: { graphicIndex: number; mediaName: string } | null = null;
