@@ -28,6 +28,8 @@ export const ERROR_CLASSES = {
   LicenseExcluded: 'permanent',
   Retracted: 'permanent',
   InvalidInput: 'permanent',
+  /** A queue job whose data does not match its schema (a blank job added through bull-board, say). */
+  InvalidJob: 'permanent',
   Timeout: 'transient',
   /** A task's process went over its memory limit and was killed (it may have shared it with others: retried). */
   MemoryLimitExceeded: 'transient',

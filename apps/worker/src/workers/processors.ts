@@ -5,6 +5,7 @@ import { setFigureStatus } from '../db/figures.ts';
 import { linkRunArticle } from '../db/runs.ts';
 import { removeStaleFlowJobs } from '../queues/stale-jobs.ts';
 import { articleFlow, FINALIZE_JOB, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
+import { articleJobDataSchema, checkJobData, figureJobDataSchema, ingestJobDataSchema } from '../queues/job-schemas.ts';
 import type { QueueSet } from '../queues/queues.ts';
 import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
 import type { Runtime } from '../runtime.ts';
@@ -17,7 +18,7 @@ import { markArticleFailed } from '../db/articles.ts';
 import { DynamicBatcher } from './batcher.ts';
 import { configToEnv } from './config-env.ts';
 import type { DetectItem, DetectItemResult, DetectTask, DetectThreadInit } from './detect-thread.ts';
-import { currentAttempt, guard } from './guard.ts';
+import { currentAttempt, guard, rejectInvalidJob } from './guard.ts';
 import type { IngestTask, IngestTaskResult, IngestThreadInit } from './ingest-thread.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -87,7 +88,9 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
     ready: () => pool.ready(),
     close: () => pool.close(),
     process: async (job, token, signal) => {
-      const data = job.data as IngestJobData;
+      const checked = checkJobData<IngestJobData>(ingestJobDataSchema, job);
+      if (!checked.ok) return rejectInvalidJob({ db: runtime.db, stage: 'ingest', job, token, signal, worker: runtime.workerName }, checked);
+      const data = checked.data;
       return guard(
         {
           db: runtime.db,
@@ -172,7 +175,9 @@ async function guardFigureJob(
   call: { job: Job; token: string | undefined; signal: AbortSignal | undefined },
   work: (data: FigureJobData) => Promise<unknown>,
 ): Promise<unknown> {
-  const data = call.job.data as FigureJobData;
+  const checked = checkJobData<FigureJobData>(figureJobDataSchema, call.job);
+  if (!checked.ok) return rejectInvalidJob({ db: runtime.db, stage, ...call, worker: runtime.workerName }, checked);
+  const data = checked.data;
   const figure = await runtime.db.figure.findUnique({ where: { id: data.figureId }, select: { jatsId: true } });
   return guard(
     {
@@ -203,7 +208,9 @@ export function alignProcessor(runtime: Runtime): StageProcessor {
 
 /** Runs when every figure job of the article is over: the article's outcome, then its runs (lifecycle.ts). */
 function finalizeJob(runtime: Runtime, call: { job: Job; token: string | undefined; signal: AbortSignal | undefined }): Promise<unknown> {
-  const data = call.job.data as ArticleJobData;
+  const checked = checkJobData<ArticleJobData>(articleJobDataSchema, call.job);
+  if (!checked.ok) return rejectInvalidJob({ db: runtime.db, stage: 'align', ...call, worker: runtime.workerName }, checked);
+  const data = checked.data;
   return guard(
     {
       db: runtime.db,
