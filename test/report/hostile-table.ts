@@ -7,7 +7,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOSTILE_REPORT_DIR, type HostileOutcome } from './hostile-report.ts';
 
-const cell = (value: string) => value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').trim();
+/** One table cell: pipes and newlines would break the row, `<…>` would be read as HTML. */
+const cell = (value: string) =>
+  value
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ')
+    .trim();
 
 function isOutcome(value: unknown): value is HostileOutcome {
   const row = value as Partial<HostileOutcome> | null;
