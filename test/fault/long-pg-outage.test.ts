@@ -9,6 +9,9 @@ import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/
 import { closeRunEnvironment, curatedCounts, enqueueSample, faultConfig, openRunEnvironment, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';
 import { TcpProxy } from './support/proxies.ts';
+import { HostileReport } from '../report/hostile-report.ts';
+
+const report = new HostileReport('outages.json', 'outage');
 
 // FAST settings: 6 attempts with a 200 ms base backoff, so the retry budget is about 6 s. The outage below is
 // several times longer; before, jobs ran out of attempts with no ledger row and articles stayed pending forever.
@@ -36,6 +39,7 @@ afterAll(async () => {
   await pool?.close(500);
   await pgProxy?.close();
   await closeRunEnvironment(env);
+  if (report.size > 0) report.write();
 });
 
 describe('a PostgreSQL outage longer than the retry budget', () => {
@@ -64,6 +68,11 @@ describe('a PostgreSQL outage longer than the retry budget', () => {
     const counts = await curatedCounts(db, store);
     expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, failures: 0 });
     expect(counts.pairs).toBe(counts.subfigures);
+    const failedJobs = (await Promise.all(STAGES.map((stage) => queues.queues[stage].getJobCountByTypes('failed')))).reduce((a, b) => a + b, 0);
+    report.add(
+      `PostgreSQL unreachable for ${OUTAGE_MS / 1000} s mid-run (retry budget ≈ 6 s), ${SAMPLE_ARTICLES} articles`,
+      `waited out: pool paused ${pool.outages.count}× (${Math.round(pool.outages.totalMs / 1000)} s), ${failedJobs} failed jobs, ${progress.curated}/${SAMPLE_ARTICLES} curated, ${counts.failures} ledger rows`,
+    );
     expect(logs.join('\n')).toMatch(/PostgreSQL is not answering: pausing[\s\S]*answers again after \d+ s: resuming/);
   });
 });

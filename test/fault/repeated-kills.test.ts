@@ -10,6 +10,9 @@ import { createSource } from '../../apps/worker/src/sources.ts';
 import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
 import { closeRunEnvironment, curatedCounts, faultConfig, objectAccounting, openRunEnvironment, publishSampleCopies, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
 import { spawnWorker, until, type WorkerProcess } from './support/processes.ts';
+import { HostileReport } from '../report/hostile-report.ts';
+
+const report = new HostileReport('kills.json', 'kill');
 
 // 29 copies of the 7 sample articles: 203 articles, 667 figures, one worker process per stage, each killed with
 // SIGKILL twice while it has work in flight and started again.
@@ -36,6 +39,7 @@ afterAll(async () => {
   for (const worker of workers.values()) worker.child.kill('SIGKILL');
   await Promise.all([...workers.values()].map((worker) => worker.exited));
   await closeRunEnvironment(env);
+  if (report.size > 0) report.write();
 });
 
 /** Done jobs of a stage so far (from the queue's own counter: survives the worker processes). */
@@ -76,6 +80,11 @@ describe('repeated SIGKILLs of the ingest, detect and align workers during a run
     expect(objects.dangling).toEqual([]);
     expect(objects.orphans).toEqual([]);
     // gc finds nothing to collect after such a run.
-    expect(await collectGarbage(db, store, { olderThanMs: 0, dryRun: true })).toMatchObject({ deleted: 0 });
+    const gc = await collectGarbage(db, store, { olderThanMs: 0, dryRun: true });
+    expect(gc).toMatchObject({ deleted: 0 });
+    report.add(
+      `SIGKILL of the ingest, detect and align worker processes, twice each, during a ${ARTICLES}-article run`,
+      `${progress.curated}/${ARTICLES} curated, ${counts.figures} figures (expected ${FIGURES}), pairs = subfigures = ${counts.pairs}, ${objects.orphans.length} orphan and ${objects.dangling.length} dangling of ${objects.objects} objects, gc would delete ${gc.deleted}`,
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { Db } from '../../apps/worker/src/db/client.ts';
 import { STAGE_VERSIONS } from '../../apps/worker/src/queues/stage-versions.ts';
 import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
 import { findStuckArticles, reprocessBelowVersion, reprocessFailed, reprocessStuck } from '../../apps/worker/src/run/reprocess.ts';
+import { HostileReport } from '../report/hostile-report.ts';
 import { closeRunEnvironment, faultConfig, openQueues, openRunEnvironment, type RunEnvironment } from '../fault/support/harness.ts';
 
 let config: Config;
@@ -12,6 +13,7 @@ let queues: QueueSet;
 let other: QueueSet;
 let env: RunEnvironment | undefined;
 const FIGURES = 14;
+const report = new HostileReport('reprocess.json', 'reprocess');
 
 beforeAll(async () => {
   config = faultConfig();
@@ -35,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await other?.close();
   await closeRunEnvironment(env);
+  if (report.size > 0) report.write();
 });
 
 const detectJobs = async () => (await queues.queues.detect.getJobs(['waiting', 'waiting-children', 'delayed', 'prioritized'], 0, -1)).map((job) => job.id);
@@ -48,6 +51,7 @@ describe('two reprocess commands at once', () => {
     expect(a.figures + b.figures).toBe(FIGURES / 2);
     expect(a.matched + b.matched).toBe(FIGURES / 2);
     expect(await detectJobs()).toHaveLength(FIGURES / 2);
+    report.add(`two reprocess --failed commands at once over ${FIGURES / 2} failed figures`, `${(await detectJobs()).length} detect jobs enqueued (${a.figures} + ${b.figures})`);
     expect((await db.article.findUniqueOrThrow({ where: { key: 'PMC1.1' } })).outcome).toBeNull();
     expect((await db.run.findUniqueOrThrow({ where: { id: 'run-r' } })).status).toBe('running');
     // Claimed failures stay claimed until they fail again.
@@ -64,6 +68,7 @@ describe('two reprocess commands at once', () => {
     ]);
     expect(a.figures + b.figures).toBe(FIGURES / 2);
     expect(await detectJobs()).toHaveLength(FIGURES / 2);
+    report.add(`two reprocess --stage-version-below detect commands at once over ${FIGURES / 2} figures`, `${(await detectJobs()).length} detect jobs enqueued (${a.figures} + ${b.figures})`);
   });
 });
 
