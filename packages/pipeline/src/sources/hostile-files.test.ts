@@ -105,6 +105,16 @@ describe('legacy packages with hostile entries', () => {
     expect(error.errorClass).toBe('DecompressionBomb');
   });
 
+  it('stops an archive that expands past the cap at a ratio tar itself lets through', async () => {
+    // About 30-fold compression: under tar's own 1000-fold ratio check, so only the running total stops it.
+    const body = Buffer.alloc(24 * 2 ** 20);
+    for (let i = 0; i < body.length; i += 32) body[i] = (i * 2654435761) >>> 24;
+    const bomb = makeTarGz([{ path: 'PMC1/a.nxml', body: ARTICLE }, { path: 'PMC1/data.bin', body }]);
+    const error = await errorOf(readTarContents(bomb, 'PMC1.tar.gz', { maxTotalBytes: 8 * 2 ** 20 }));
+    expect(error).toMatchObject({ errorClass: 'DecompressionBomb', message: expect.stringContaining('expands beyond') });
+    expect((await readTarContents(bomb, 'PMC1.tar.gz', { maxTotalBytes: 32 * 2 ** 20 })).files.get('PMC1/data.bin')?.byteLength).toBe(body.length);
+  });
+
   it('keeps an oversized entry out of memory and refuses it when it is read (FileTooLarge)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pmc-legacy-'));
     try {

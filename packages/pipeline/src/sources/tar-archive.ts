@@ -88,7 +88,9 @@ export function readTarContents(bytes: Uint8Array, where: string, options: TarRe
       },
     });
     parser.on('warn', (code: string, message: string) => fail(new CurationError('CorruptArchive', `${where}: ${code} ${message}`)));
-    parser.on('error', (error: Error) => fail(new CurationError('CorruptArchive', `${where}: ${error.message}`)));
+    parser.on('error', (error: Error) =>
+      // tar refuses a gzip stream that expands more than 1000-fold itself: that is a bomb, not damage.
+      fail(new CurationError(/decompression ratio/i.test(error.message) ? 'DecompressionBomb' : 'CorruptArchive', `${where}: ${error.message}`)));
     parser.on('end', () => {
       if (failed) return;
       if (entries === 0) fail(new CurationError('CorruptArchive', `${where} holds no entries`));
