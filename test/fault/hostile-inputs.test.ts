@@ -8,6 +8,7 @@ import { enqueueRun } from '../../apps/worker/src/run/enqueue.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import { createSource, type SourceSpec } from '../../apps/worker/src/sources.ts';
 import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
+import { HostileReport } from '../report/hostile-report.ts';
 import { hugePng, writeTarGzBomb } from '../support/bad-inputs.ts';
 import { closeRunEnvironment, faultConfig, openRunEnvironment, startInProcessPool, type RunEnvironment } from './support/harness.ts';
 
@@ -24,6 +25,7 @@ const outside = path.join(work, 'outside');
 let config: Config;
 let env: RunEnvironment;
 let pool: WorkerPool | null = null;
+const report = new HostileReport('worker-inputs.json', 'worker');
 
 const XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
 const jats = (id: string, caption = '(A) Left panel. (B) Right panel.') =>
@@ -74,6 +76,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (report.size > 0) report.write();
   await pool?.close(500);
   await closeRunEnvironment(env);
   rmSync(work, { recursive: true, force: true });
@@ -110,5 +113,12 @@ describe('hostile inputs end to end', () => {
     console.log(`peak RSS of the pool children: ${peaks.map((p) => `${p.name} ${Math.round(p.peak / 2 ** 20)} MiB`).join(', ')}`);
     expect(peaks.map((p) => p.name).sort()).toEqual(['detect', 'ingest']);
     for (const child of peaks) expect({ child: child.name, overBound: child.peak > PEAK_RSS_BOUND }).toEqual({ child: child.name, overBound: false });
+    const peak = `child peak RSS ${Math.round(Math.max(...peaks.map((p) => p.peak)) / 2 ** 20)} MiB`;
+    report.add('directory source: a graphic that is a FIFO', 'ledger UnsafeFile (permanent, article), nothing read, no wedged worker');
+    report.add('directory source: a graphic that is a symbolic link to /dev/zero', 'ledger UnsafeFile (permanent, article), nothing read');
+    report.add('directory source: a symbolic link to a file outside the source root', 'ledger UnsafeFile (permanent, article), not followed');
+    report.add('a 4,000,000-character caption', 'ledger CaptionTooLong (permanent, subject = figure id); the figure is not stored');
+    report.add('legacy tar.gz of 2.6 MB expanding to 2.5 GiB', `ledger DecompressionBomb (permanent, article), stopped while expanding; ${peak}`);
+    report.add('a 14000×14000 PNG figure', `ingested and detected (analysed at ANALYSIS_MAX_SIDE, boxes in original pixels); ${peak}`);
   });
 });

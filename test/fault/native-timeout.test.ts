@@ -5,6 +5,7 @@ import type { Config } from '../../apps/worker/src/config.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { closeRunEnvironment, enqueueSample, faultConfig, openRunEnvironment, publishSample, SAMPLE_ARTICLES, startInProcessPool, type RunEnvironment } from './support/harness.ts';
+import { HostileReport } from '../report/hostile-report.ts';
 import { until } from './support/processes.ts';
 
 const ONNX_SPIN_DETECTOR = fileURLToPath(new URL('./support/onnx-spin-detector.ts', import.meta.url));
@@ -16,6 +17,7 @@ const SPIN_ARTICLE = 'PMC990000004.1';
 let config: Config;
 let env: RunEnvironment;
 const pools: WorkerPool[] = [];
+const report = new HostileReport('native-timeout.json', 'worker');
 
 beforeAll(async () => {
   config = faultConfig({ JOB_ATTEMPTS: '2', JOB_TIMEOUT_MS: '6000', DETECT_MAX_BATCH: '1', DETECTOR: 'layout-ocr', DETECTOR_MODULE: ONNX_SPIN_DETECTOR });
@@ -23,6 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (report.size > 0) report.write();
   for (const pool of pools) await pool.close(500);
   await closeRunEnvironment(env);
   delete process.env.ONNX_SPIN_SIZE;
@@ -48,5 +51,9 @@ describe('a job timeout during native detection work', () => {
     expect(detect.stats.detect.failed).toBe(1);
     expect(detect.stats.detect.completed).toBeGreaterThan(0);
     expect(await db.figure.count({ where: { detectStatus: 'done' } })).toBeGreaterThan(0);
+    report.add(
+      'a detect job past JOB_TIMEOUT_MS inside onnxruntime inference (2 attempts allowed)',
+      'child process killed and replaced each time; ledger Timeout (transient, attempt 2); the worker process keeps running and the run finishes',
+    );
   });
 });
