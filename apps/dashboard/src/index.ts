@@ -2,9 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
-import { Redis } from 'ioredis';
 import type { Config } from '../../worker/src/config.ts';
 import { createDb, type Db } from '../../worker/src/db/client.ts';
+import { createRedis, type RedisConnection } from '../../worker/src/queues/connection.ts';
 import { S3ObjectStore } from '../../worker/src/storage/object-store.ts';
 import { createS3Client } from '../../worker/src/storage/s3-client.ts';
 import { assertSafeBinding, authFromConfig } from './auth.ts';
@@ -37,11 +37,11 @@ export interface DashboardApp {
 
 /** A Redis connection of its own for /healthz, opened on first use. */
 function redisPinger(options: DashboardOptions): { ping(): Promise<void>; close(): Promise<void> } {
-  let redis: Redis | null = null;
+  let redis: RedisConnection | null = null;
   return {
     ping: async () => {
       if (!redis) {
-        redis = new Redis(options.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+        redis = createRedis(options.config, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
         // Connection errors surface through the failing ping (and /healthz), not as unhandled events.
         redis.on('error', () => {});
       }

@@ -11,6 +11,17 @@ const booleanFlag = z
 const configSchema = z.object({
   DATABASE_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/pmc_curator'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /**
+   * Redis Cluster seed nodes, `host:port,host:port,...`; when set, every queue, flow, worker and command runs on
+   * the cluster (REDIS_URL is then unused). Empty = the single node in REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.trim() === '' || value.split(',').every((entry) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/.test(entry.trim())),
+      'comma-separated host:port pairs of Redis Cluster nodes, e.g. redis-0:6379,redis-1:6379',
+    ),
   /** BullMQ key prefix; the braces make it a Redis Cluster hash tag so all of a queue's keys share a slot. */
   QUEUE_PREFIX: z.string().default('{pmc}'),
   S3_ENDPOINT: z.string().default('http://127.0.0.1:4568'),

@@ -7,7 +7,11 @@ import { isPortOpen } from '../../../apps/worker/src/storage/local-s3-server.ts'
 /** A private redis-server with append-only persistence, so a restart keeps the queues (never the shared one). */
 export class PrivateRedis {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), 'pmc-redis-'));
-  constructor(readonly port: number) {}
+  /** `extraArgs` go after the defaults and override them (e.g. `--cluster-enabled yes` for a cluster node). */
+  constructor(
+    readonly port: number,
+    readonly extraArgs: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -16,7 +20,7 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'yes', '--maxmemory-policy', 'noeviction'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'yes', '--maxmemory-policy', 'noeviction', ...this.extraArgs],
       { stdio: 'ignore' },
     );
     await new Promise((resolve) => child.once('exit', resolve));

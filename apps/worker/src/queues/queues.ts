@@ -1,7 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { createRedis } from './connection.ts';
+import { createRedis, type RedisConnection } from './connection.ts';
 import { defaultJobOptions } from './policy.ts';
 import { STAGES, type StageName } from './stage-versions.ts';
 
@@ -12,10 +11,10 @@ export const QUEUE_NAMES: Record<StageName, string> = {
   align: 'align',
 };
 
-/** Producer side: one Queue per stage and a FlowProducer, sharing one connection. */
+/** Producer side: one Queue per stage and a FlowProducer, sharing one connection (a node or a Cluster). */
 export interface QueueSet {
   prefix: string;
-  connection: Redis;
+  connection: RedisConnection;
   queues: Record<StageName, Queue>;
   flows: FlowProducer;
   close(): Promise<void>;
@@ -23,7 +22,7 @@ export interface QueueSet {
 
 export interface QueueSetOptions {
   /** Reuse a connection (closed by the caller). */
-  connection?: Redis;
+  connection?: RedisConnection;
   /** For a new connection: fail commands after N reconnect attempts (CLI) or wait forever (null, workers). @defaultValue null */
   maxRetriesPerRequest?: number | null;
   /** Connection errors (Redis restarting...); commands wait or fail on their own. @defaultValue one stderr line per 10 s */
@@ -42,7 +41,7 @@ export function throttledErrorLog(label: string, intervalMs = 10_000): (error: E
 
 export function createQueueSet(config: Config, options: QueueSetOptions = {}): QueueSet {
   const owned = !options.connection;
-  const connection = options.connection ?? createRedis(config.REDIS_URL, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? null });
+  const connection = options.connection ?? createRedis(config, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? null });
   const prefix = config.QUEUE_PREFIX;
   const defaults = defaultJobOptions(config);
   const queues = Object.fromEntries(

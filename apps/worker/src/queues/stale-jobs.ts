@@ -1,5 +1,5 @@
 import type { FlowJob, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.ts';
 import type { QueueSet } from './queues.ts';
 
 const FINISHED = new Set(['completed', 'failed']);
@@ -10,7 +10,7 @@ const FINISHED = new Set(['completed', 'failed']);
  * the same id is stale and would swallow the new one: remove it first. Jobs still waiting or running are
  * left alone, so real duplicates are still deduplicated.
  */
-export async function removeStaleFinishedJobs(queue: Queue, connection: Redis, jobIds: string[]): Promise<number> {
+export async function removeStaleFinishedJobs(queue: Queue, connection: RedisConnection, jobIds: string[]): Promise<number> {
   if (jobIds.length === 0) return 0;
   const pipeline = connection.pipeline();
   for (const id of jobIds) pipeline.exists(queue.toKey(id));

@@ -48,7 +48,7 @@ export function defaultConcurrency(config: Config): Record<StageName, number> {
 /** BullMQ worker settings for a stage: own connection, locks, stall checks, metrics, backoff, ingest rate limit. */
 export function workerOptions(config: Config, stage: StageName, concurrency: number, name: string): WorkerOptions {
   return {
-    connection: createRedis(config.REDIS_URL),
+    connection: createRedis(config),
     prefix: config.QUEUE_PREFIX,
     concurrency,
     lockDuration: config.LOCK_DURATION_MS,
