@@ -23,4 +23,21 @@ describe('prometheus text', () => {
     expect(text.endsWith('\n')).toBe(true);
     for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+\{[^}]*\} \d+)$/);
   });
+
+  it('exports a backlog per queue: waiting + prioritized + delayed, not active, finished or paused jobs', () => {
+    const counts = { articles: emptyStageCounts(), figures: emptyStageCounts() };
+    const text = formatMetrics({
+      counts,
+      failures: [],
+      queues: [
+        { name: 'detect', counts: { waiting: 3, prioritized: 40, delayed: 5, active: 8, completed: 900, failed: 2, paused: 7, 'waiting-children': 1 } },
+        { name: 'align', counts: {} },
+        { name: 'ingest', counts: null, error: 'down' },
+      ],
+    });
+    expect(text).toContain('# TYPE pmc_curator_queue_backlog gauge\n');
+    expect(text).toContain('pmc_curator_queue_backlog{queue="detect"} 48\n');
+    expect(text).toContain('pmc_curator_queue_backlog{queue="align"} 0\n');
+    expect(text).not.toContain('pmc_curator_queue_backlog{queue="ingest"}');
+  });
 });

@@ -25,6 +25,9 @@ function family(out: string[], metric: Family): void {
   for (const sample of metric.samples) out.push(`${metric.name}${labels(sample.labels)} ${sample.value}`);
 }
 
+/** BullMQ states of jobs not yet taken: the wait list, the prioritised set and the delayed set (retries, outages). */
+export const BACKLOG_STATES = ['waiting', 'prioritized', 'delayed'] as const;
+
 export interface MetricsInput {
   counts: StageCounts;
   failures: Array<{ stage: string; errorClass: string; resolved: boolean; count: number }>;
@@ -58,6 +61,13 @@ export function formatMetrics(input: MetricsInput): string {
     help: 'BullMQ jobs by queue and state.',
     samples: input.queues.flatMap((queue) =>
       Object.entries(queue.counts ?? {}).map(([state, value]) => ({ labels: { queue: queue.name, state }, value })),
+    ),
+  });
+  family(out, {
+    name: 'pmc_curator_queue_backlog',
+    help: 'Jobs a worker could still take, by queue: waiting + prioritized + delayed (what autoscaling watches; absent while the queue does not answer).',
+    samples: input.queues.flatMap((queue) =>
+      queue.counts ? [{ labels: { queue: queue.name }, value: BACKLOG_STATES.reduce((sum, state) => sum + (queue.counts![state] ?? 0), 0) }] : [],
     ),
   });
   family(out, {
