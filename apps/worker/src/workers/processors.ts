@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Job } from 'bullmq';
 import { CurationError } from '@pmc-curator/pipeline/errors';
-import { setFigureStatus } from '../db/figures.ts';
+import { figureSubject, setFigureStatus } from '../db/figures.ts';
 import { linkRunArticle } from '../db/runs.ts';
 import { removeStaleFlowJobs } from '../queues/stale-jobs.ts';
 import { articleFlow, FINALIZE_JOB, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
@@ -49,7 +49,7 @@ export async function continueArticle(
     select: {
       id: true,
       ...LIFECYCLE_SELECT,
-      figures: { where: { ingestStatus: 'done' }, select: { id: true, ordinal: true, detectStatus: true, detectVersion: true, alignStatus: true, alignVersion: true } },
+      figures: { where: { ingestStatus: 'done' }, select: { id: true, jatsId: true, graphicIndex: true, detectStatus: true, detectVersion: true, alignStatus: true, alignVersion: true } },
     },
   });
   if (!article || article.ingestStatus !== 'done') return 0;
@@ -65,7 +65,7 @@ export async function continueArticle(
     articleKey,
     articleId: article.id,
     runId,
-    figures: figures.map((f) => ({ id: f.id, ordinal: f.ordinal })),
+    figures: figures.map((f) => ({ id: f.id, jatsId: f.jatsId, graphicIndex: f.graphicIndex })),
     ...(generation ? { generation } : {}),
   });
   await removeStaleFlowJobs(queues, flow);
@@ -94,6 +94,7 @@ export function ingestProcessor(runtime: Runtime, queues: QueueSet): StageProces
       return guard(
         {
           db: runtime.db,
+          store: runtime.store,
           stage: 'ingest',
           job,
           token,
@@ -178,15 +179,19 @@ async function guardFigureJob(
   const checked = checkJobData<FigureJobData>(figureJobDataSchema, call.job);
   if (!checked.ok) return rejectInvalidJob({ db: runtime.db, stage, ...call, worker: runtime.workerName }, checked);
   const data = checked.data;
-  const figure = await runtime.db.figure.findUnique({ where: { id: data.figureId }, select: { jatsId: true } });
+  // During a database outage the lookup fails: the guard then sets the job aside until the database is back.
+  const figure = await runtime.db.figure
+    .findUnique({ where: { id: data.figureId }, select: { jatsId: true, graphicIndex: true, graphicHref: true } })
+    .catch(() => null);
   return guard(
     {
       db: runtime.db,
+      store: runtime.store,
       stage,
       ...call,
       worker: runtime.workerName,
       articleKey: data.articleKey,
-      subject: figure?.jatsId ?? data.figureId,
+      subject: figure ? figureSubject(figure) : data.figureId,
       runId: data.runId,
       markFailed: () => setFigureStatus(runtime.db, data.figureId, stage, 'failed'),
     },
@@ -214,6 +219,7 @@ function finalizeJob(runtime: Runtime, call: { job: Job; token: string | undefin
   return guard(
     {
       db: runtime.db,
+      store: runtime.store,
       stage: 'align',
       ...call,
       worker: runtime.workerName,
