@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { CurationError } from '@pmc-curator/pipeline/errors';
 import type { IngestOptions, LicenseGroup } from '@pmc-curator/pipeline/ingest';
@@ -6,12 +7,13 @@ import type { Db } from '../db/client.ts';
 import type { SourceSpec } from '../sources.ts';
 
 /** The filters of a run, stored on the Run row so any worker can rebuild the same ingest. */
-export interface RunFilters {
-  licenseGroups: LicenseGroup[];
-  skipRetracted: boolean;
-  since?: string;
-  limit?: number;
-}
+export const runFiltersSchema = z.object({
+  licenseGroups: z.array(z.enum(['comm', 'noncomm', 'other'] satisfies LicenseGroup[])).min(1),
+  skipRetracted: z.boolean(),
+  since: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+});
+export type RunFilters = z.infer<typeof runFiltersSchema>;
 
 export interface RunSettings {
   id: string;
@@ -32,7 +34,9 @@ export async function createRun(db: Db, spec: SourceSpec, filters: RunFilters, i
 export async function readRunSettings(db: Db, runId: string): Promise<RunSettings> {
   const run = await db.run.findUnique({ where: { id: runId } });
   if (!run) throw new CurationError('InvalidInput', `run ${runId} does not exist; enqueue the articles again with curator enqueue`);
-  return { id: run.id, spec: JSON.parse(run.source) as SourceSpec, filters: run.filters as unknown as RunFilters };
+  const filters = runFiltersSchema.safeParse(run.filters);
+  if (!filters.success) throw new CurationError('InvalidInput', `run ${runId} has unreadable filters (${filters.error.issues[0]?.message ?? 'invalid'}); enqueue the articles again with curator enqueue`);
+  return { id: run.id, spec: JSON.parse(run.source) as SourceSpec, filters: filters.data };
 }
 
 export function ingestOptionsFor(filters: RunFilters, config: Config): IngestOptions {
@@ -40,5 +44,6 @@ export function ingestOptionsFor(filters: RunFilters, config: Config): IngestOpt
     licenseGroups: filters.licenseGroups,
     skipRetracted: filters.skipRetracted,
     imageLimits: { minSide: config.MIN_IMAGE_SIDE, maxSide: config.MAX_IMAGE_SIDE, maxPixels: config.MAX_IMAGE_PIXELS, maxBytes: 200_000_000 },
+    maxCaptionChars: config.MAX_CAPTION_CHARS,
   };
 }

@@ -45,7 +45,7 @@ export async function createHandler(init: IngestThreadInit) {
   return async (task: IngestTask): Promise<{ result: IngestTaskResult }> => {
     const { settings, source } = await forRun(task.runId);
     const outcome = await runIngestStage(
-      { db: runtime.db, store: runtime.store, source, options: { ...ingestOptionsFor(settings.filters, config), maxCaptionChars: config.MAX_CAPTION_CHARS }, worker: task.worker },
+      { db: runtime.db, store: runtime.store, source, options: ingestOptionsFor(settings.filters, config), worker: task.worker },
       { ref: task.ref, runId: task.runId, attempt: task.attempt, force: task.force },
     );
     switch (outcome.status) {
