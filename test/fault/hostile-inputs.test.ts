@@ -98,9 +98,9 @@ describe('hostile inputs end to end', () => {
     const failures = await db.failure.findMany({ select: { articleKey: true, stage: true, subject: true, errorClass: true, kind: true }, orderBy: { articleKey: 'asc' } });
     expect(failures).toEqual([
       { articleKey: 'dir:caption', stage: 'ingest', subject: 'f1', errorClass: 'CaptionTooLong', kind: 'permanent' },
-      { articleKey: 'dir:escape', stage: 'ingest', subject: '', errorClass: 'UnsafeFile', kind: 'permanent' },
-      { articleKey: 'dir:fifo', stage: 'ingest', subject: '', errorClass: 'UnsafeFile', kind: 'permanent' },
-      { articleKey: 'dir:zero', stage: 'ingest', subject: '', errorClass: 'UnsafeFile', kind: 'permanent' },
+      { articleKey: 'dir:escape', stage: 'ingest', subject: 'f1', errorClass: 'UnsafeFile', kind: 'permanent' },
+      { articleKey: 'dir:fifo', stage: 'ingest', subject: 'f1', errorClass: 'UnsafeFile', kind: 'permanent' },
+      { articleKey: 'dir:zero', stage: 'ingest', subject: 'f1', errorClass: 'UnsafeFile', kind: 'permanent' },
       { articleKey: 'legacy:PMC6', stage: 'ingest', subject: '', errorClass: 'DecompressionBomb', kind: 'permanent' },
     ]);
     // The 14000×14000 figure was analysed at a bounded resolution; its boxes and crops are in original pixels.
@@ -114,9 +114,9 @@ describe('hostile inputs end to end', () => {
     expect(peaks.map((p) => p.name).sort()).toEqual(['detect', 'ingest']);
     for (const child of peaks) expect({ child: child.name, overBound: child.peak > PEAK_RSS_BOUND }).toEqual({ child: child.name, overBound: false });
     const peak = `child peak RSS ${Math.round(Math.max(...peaks.map((p) => p.peak)) / 2 ** 20)} MiB`;
-    report.add('directory source: a graphic that is a FIFO', 'ledger UnsafeFile (permanent, article), nothing read, no wedged worker');
-    report.add('directory source: a graphic that is a symbolic link to /dev/zero', 'ledger UnsafeFile (permanent, article), nothing read');
-    report.add('directory source: a symbolic link to a file outside the source root', 'ledger UnsafeFile (permanent, article), not followed');
+    report.add('directory source: a graphic that is a FIFO', 'ledger UnsafeFile (permanent, that figure; the article goes on), nothing read, no wedged worker');
+    report.add('directory source: a graphic that is a symbolic link to /dev/zero', 'ledger UnsafeFile (permanent, that figure; the article goes on), nothing read');
+    report.add('directory source: a symbolic link to a file outside the source root', 'ledger UnsafeFile (permanent, that figure; the article goes on), not followed');
     report.add('a 4,000,000-character caption', 'ledger CaptionTooLong (permanent, subject = figure id); the figure is not stored');
     report.add('legacy tar.gz of 2.6 MB expanding to 2.5 GiB', `ledger DecompressionBomb (permanent, article), stopped while expanding; ${peak}`);
     report.add('a 14000×14000 PNG figure', `ingested and detected (analysed at ANALYSIS_MAX_SIDE, boxes in original pixels); ${peak}`);

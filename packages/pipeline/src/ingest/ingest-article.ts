@@ -157,10 +157,12 @@ export async function ingestArticle(bundle: ArticleBundle, options: IngestOption
       seenMedia.add(mediaName);
       firstMedia ??= { graphicIndex, mediaName };
       const fetchStart = performance.now();
-      const bytes = await bundle.media.read(mediaName);
-      const decodeStart = performance.now();
-      fetchMs += decodeStart - fetchStart;
+      let decodeStart = fetchStart;
       try {
+        // A media file refused as it is read (a FIFO, a link out of the source, too large) fails this graphic only.
+        const bytes = await bundle.media.read(mediaName);
+        decodeStart = performance.now();
+        fetchMs += decodeStart - fetchStart;
         const image = await processImage(bytes, mediaName, limits);
         rows.push({ figure, graphicIndex, graphicHref: href, mediaName, image });
       } catch (error) {
