@@ -27,6 +27,8 @@ export async function articleDetail(db: Db, key: string): Promise<ArticleDetail 
     figures: figures.map((figure) => ({
       id: figure.id,
       jatsId: figure.jatsId,
+      graphicIndex: figure.graphicIndex,
+      graphicHref: figure.graphicHref,
       ordinal: figure.ordinal,
       label: figure.label,
       caption: figure.caption,

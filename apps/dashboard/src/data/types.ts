@@ -101,6 +101,9 @@ export interface PairView {
 export interface FigureView {
   id: string;
   jatsId: string;
+  /** Position of this graphic in its `<fig>` (a fig with several graphics has one row each). */
+  graphicIndex: number;
+  graphicHref: string | null;
   ordinal: number;
   label: string | null;
   caption: string;

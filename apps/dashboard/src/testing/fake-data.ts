@@ -84,6 +84,8 @@ export function article(): ArticleDetail {
       {
         id: 'g1',
         jatsId: 'fig1',
+        graphicIndex: 0,
+        graphicHref: 'fig1.jpg',
         ordinal: 0,
         label: 'Figure 1',
         caption: `Caption ${HOSTILE}`,

@@ -25,8 +25,9 @@ function pairRow(pair: PairView): SafeHtml {
 }
 
 function figureSection(figure: FigureView): SafeHtml {
-  return html`<section class="figure" id="fig-${figure.jatsId}">
-<h2>${figure.label ?? figure.jatsId} <span class="small muted">${figure.jatsId}</span></h2>
+  const anchor = figure.graphicIndex === 0 ? figure.jatsId : `${figure.jatsId}-g${figure.graphicIndex}`;
+  return html`<section class="figure" id="fig-${anchor}">
+<h2>${figure.label ?? figure.jatsId} <span class="small muted">${figure.jatsId}${figure.graphicIndex > 0 || figure.graphicHref ? html` · ${figure.graphicHref ?? `graphic ${figure.graphicIndex + 1}`}` : ''}</span></h2>
 <p class="small">ingest ${status(figure.ingestStatus)} detect ${status(figure.detectStatus)}${figure.detectMethod ? html` <span class="muted">(${figure.detectMethod})</span>` : ''} align ${status(figure.alignStatus)}
 <span class="muted">${figure.width && figure.height ? `${figure.width}×${figure.height}` : ''} ${figure.format ?? ''} ${figure.byteSize ? `${Math.round(figure.byteSize / 1024)} KiB` : ''}</span>
 ${figure.imageKey ? html` · <a href="${objectUrl(figure.imageKey)}">original</a>` : ''}</p>
