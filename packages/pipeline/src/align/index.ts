@@ -2,6 +2,8 @@
 export const ALIGNER_VERSION = 'align-1.2.0';
 
 export { alignPanels } from './align.ts';
+export { hrefPanelLetter, subcaptionsForGraphic } from './graphics.ts';
+export type { GraphicPosition } from './graphics.ts';
 export type { AlignedPair, AlignMethod, Alignment, CountMismatch } from './align.ts';
 export { evaluateAlignment, groundTruthPanels, iou, parseExsclaim, readingOrder } from './eval.ts';
 export type { AlignEvalReport, AlignFigureResult, ExsclaimFigure, ExsclaimSubfigure, PanelSource } from './eval.ts';
