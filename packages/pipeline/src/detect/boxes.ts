@@ -1,7 +1,5 @@
 import type { Box } from './types.ts';
 
-export const boxWidth = (b: Box): number => b[2] - b[0];
-export const boxHeight = (b: Box): number => b[3] - b[1];
 export const boxArea = (b: Box): number => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
 
 export function intersection(a: Box, b: Box): number {
@@ -15,6 +13,10 @@ export function iou(a: Box, b: Box): number {
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
 }
+
+/** Horizontal plus vertical distance between two boxes (0 when they touch or overlap). */
+export const boxGap = (a: Box, b: Box): number =>
+  Math.max(0, Math.max(a[0] - b[2], b[0] - a[2])) + Math.max(0, Math.max(a[1] - b[3], b[1] - a[3]));
 
 export function union(a: Box, b: Box): Box {
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];

@@ -1,16 +1,16 @@
-import { clampBox } from './boxes.ts';
+import { boxArea, boxGap, clampBox, intersection, union } from './boxes.ts';
 import { readingOrder } from './order.ts';
 import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
-import { LineSumsScratch, lineSums, trimRect, xyCut } from './layout/xycut.ts';
-import type { LineSums, Rect, XYCutOptions } from './layout/xycut.ts';
+import { LineSumsScratch, lineSums, trimBox, xyCut } from './layout/xycut.ts';
+import type { LineSums, XYCutOptions } from './layout/xycut.ts';
 import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
 import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
-import type { DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
+import type { Box, DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
 
@@ -41,16 +41,10 @@ export interface StepTimings {
 }
 
 interface Piece {
-  rect: Rect;
-  label?: { text: string; rect: Rect; confidence: number; corner: Corner; inferred?: boolean; cost?: number };
+  rect: Box;
+  label?: { text: string; rect: Box; confidence: number; corner: Corner; inferred?: boolean; cost?: number };
 }
 
-const rectGap = (a: Rect, b: Rect): number =>
-  Math.max(0, Math.max(a[0] - b[2], b[0] - a[2])) + Math.max(0, Math.max(a[1] - b[3], b[1] - a[3]));
-const rectUnion = (a: Rect, b: Rect): Rect => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
-const rectArea = (a: Rect): number => Math.max(0, a[2] - a[0]) * Math.max(0, a[3] - a[1]);
-const rectInter = (a: Rect, b: Rect): number =>
-  Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
 
 /** Corner cost from which a reading is far from its corner: it names a panel but shows no convention. */
 const FAR_READING = 0.5;
@@ -73,7 +67,7 @@ function fillLabelsByOrder(ordered: Piece[], hints: string[], img: AnalysisImage
   const side = Math.max(2, Math.round(0.02 * Math.max(img.width, img.height)));
   ordered.forEach((p, i) => {
     if (p.label) return;
-    const r: Rect = [p.rect[0], p.rect[1], Math.min(p.rect[2], p.rect[0] + side), Math.min(p.rect[3], p.rect[1] + side)];
+    const r: Box = [p.rect[0], p.rect[1], Math.min(p.rect[2], p.rect[0] + side), Math.min(p.rect[3], p.rect[1] + side)];
     p.label = { text: hints[i]!, rect: r, confidence: 0, corner: 'top-left', inferred: true };
   });
 }
@@ -100,22 +94,22 @@ function impliedLabels(pieces: Piece[]): string[] {
  * of plots), as long as no labelled piece is and at least `keepAtLeast` pieces remain.
  */
 function swallowedByUnion(out: Piece[], p: Piece, q: Piece, keepAtLeast: number | null): Piece[] | null {
-  let u = rectUnion(p.rect, q.rect);
+  let u = union(p.rect, q.rect);
   const absorbed: Piece[] = [];
   for (;;) {
-    const hit = out.filter((o) => o !== p && o !== q && !absorbed.includes(o) && rectInter(u, o.rect) > 0.1 * rectArea(o.rect));
+    const hit = out.filter((o) => o !== p && o !== q && !absorbed.includes(o) && intersection(u, o.rect) > 0.1 * boxArea(o.rect));
     if (hit.length === 0) return absorbed;
     if (keepAtLeast === null || hit.some((o) => o.label) || out.length - 1 - absorbed.length - hit.length < keepAtLeast) return null;
     for (const o of hit) {
       absorbed.push(o);
-      u = rectUnion(u, o.rect);
+      u = union(u, o.rect);
     }
   }
 }
 
 /** Grows `into` over `pieces` and removes them from `out`. */
 function mergeInto(out: Piece[], into: Piece, pieces: Piece[]): void {
-  into.rect = pieces.reduce((u, o) => rectUnion(u, o.rect), into.rect);
+  into.rect = pieces.reduce((u, o) => union(u, o.rect), into.rect);
   for (const o of pieces) out.splice(out.indexOf(o), 1);
 }
 
@@ -158,7 +152,7 @@ function foldBetweenConsecutiveLabels(pieces: Piece[], captionNamesLabels: boole
 
 /** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
 function isRegularGrid(pieces: Piece[]): boolean {
-  const areas = pieces.map((p) => rectArea(p.rect));
+  const areas = pieces.map((p) => boxArea(p.rect));
   return Math.min(...areas) >= Math.max(...areas) / 3;
 }
 
@@ -225,7 +219,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       // Nothing says the figure is compound (no caption labels, no label sequence read: letters such as a
       // legend's "R" and an axis title's "n" are chart text) and the pieces do not form a grid of similar
       // panels: most likely one chart split at its legend or axis titles.
-      pieces = [{ rect: pieces.reduce((u, p) => rectUnion(u, p.rect), pieces[0]!.rect) }];
+      pieces = [{ rect: pieces.reduce((u, p) => union(u, p.rect), pieces[0]!.rect) }];
     }
     const t2 = performance.now();
     this.lastTimings = { layout: t1 - t0, ocr: t2 - t1 };
@@ -261,7 +255,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     await this.recognizer?.close();
   }
 
-  private toBox(r: Rect, img: AnalysisImage, width: number, height: number): [number, number, number, number] {
+  private toBox(r: Box, img: AnalysisImage, width: number, height: number): Box {
     const sx = width / img.width;
     const sy = height / img.height;
     return clampBox([Math.floor(r[0] * sx), Math.floor(r[1] * sy), Math.ceil(r[2] * sx), Math.ceil(r[3] * sy)], width, height);
@@ -290,7 +284,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     type Job = { piece: number; candidate: LabelCandidate };
     // A piece is settled by a reading near its corner that does not lie in another piece (a neighbour's
     // top-right letter seen from this piece's top-left window, which reaches into the gutter).
-    const inOther = (p: Piece, r: Rect): boolean => pieces.some((o) => o !== p && rectInter(o.rect, r) > 0.5 * rectArea(r));
+    const inOther = (p: Piece, r: Box): boolean => pieces.some((o) => o !== p && intersection(o.rect, r) > 0.5 * boxArea(r));
     const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING && !inOther(p, p.label.rect);
     const readings: Array<Job & { text: string; confidence: number }> = [];
     const recognised = new Map<string, Recognition>();
@@ -355,7 +349,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       for (const { r } of ranked) {
         const piece = pieces[r.piece]!;
         if (piece.label) continue;
-        if (pieces.some((p) => p.label && (p.label.text === r.text || rectInter(p.label.rect, r.candidate.rect) > 0))) continue;
+        if (pieces.some((p) => p.label && (p.label.text === r.text || intersection(p.label.rect, r.candidate.rect) > 0))) continue;
         piece.label = { text: r.text, rect: r.candidate.rect, confidence: r.confidence, corner: r.candidate.corner, cost: r.candidate.cost };
       }
     };
@@ -434,7 +428,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       for (const edge of ['left', 'top'] as const) {
         const list = findEdgeLabelCandidates(img, p.rect, edge, this.options.candidates)
           .filter((c) => (edge === 'left' ? c.rect[1] - p.rect[1] >= minH && p.rect[3] - c.rect[1] >= minH : c.rect[0] - p.rect[0] >= minW && p.rect[2] - c.rect[0] >= minW))
-          .filter((c) => !p.label || rectInter(c.rect, p.label.rect) === 0)
+          .filter((c) => !p.label || intersection(c.rect, p.label.rect) === 0)
           .slice(0, 1);
         for (const candidate of list) jobs.push({ candidate, edge });
       }
@@ -456,10 +450,10 @@ export class LayoutOcrDetector implements SubfigureDetector {
       if (!host) return;
       const [x1, y1, x2, y2] = host.rect;
       const cut = job.edge === 'left' ? Math.max(y1 + 1, c[1] - 1) : Math.max(x1 + 1, c[0] - 1);
-      const first = trimRect(img, sums, job.edge === 'left' ? [x1, y1, x2, cut] : [x1, y1, cut, y2], this.options.xycut);
-      const second = trimRect(img, sums, job.edge === 'left' ? [x1, cut, x2, y2] : [cut, y1, x2, y2], this.options.xycut);
+      const first = trimBox(img, sums, job.edge === 'left' ? [x1, y1, x2, cut] : [x1, y1, cut, y2], this.options.xycut);
+      const second = trimBox(img, sums, job.edge === 'left' ? [x1, cut, x2, y2] : [cut, y1, x2, y2], this.options.xycut);
       if (!first || !second) return;
-      const big = (r2: Rect): boolean => r2[2] - r2[0] >= minW && r2[3] - r2[1] >= minH;
+      const big = (r2: Box): boolean => r2[2] - r2[0] >= minW && r2[3] - r2[1] >= minH;
       if (!big(first) || !big(second)) return;
       const a: Piece = { rect: first, ...(host.label ? { label: host.label } : {}) };
       const b: Piece = { rect: second, label: { text: parsed.text, rect: c, confidence: r.confidence, corner: 'top-left' } };
@@ -495,20 +489,20 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const expected = hints && hints.length >= 2 ? hints.length : 0;
     // Either the labels show the figure is labelled, or the caption says how many panels there are.
     if (labelled.length < 2 && !(expected > 0 && pieces.length > expected)) return pieces;
-    const areas = labelled.map((p) => rectArea(p.rect)).sort((a, b) => a - b);
+    const areas = labelled.map((p) => boxArea(p.rect)).sort((a, b) => a - b);
     const median = areas[Math.floor(areas.length / 2)] ?? 0;
     const fraction = this.options.unlabelledMergeFraction ?? 0.5;
     const out = pieces.map((p) => ({ ...p }));
     const stuck = new Set<Piece>();
     for (;;) {
       const tooMany = expected > 0 && out.length > expected;
-      const movable = out.filter((p) => !p.label && !stuck.has(p) && (tooMany || rectArea(p.rect) < fraction * median));
+      const movable = out.filter((p) => !p.label && !stuck.has(p) && (tooMany || boxArea(p.rect) < fraction * median));
       if (movable.length === 0) break;
       // Fragments sit closer to their panel than panels sit to each other: fold the closest piece first.
-      const nearest = (p: Piece): number => Math.min(...out.filter((q) => q !== p).map((q) => rectGap(p.rect, q.rect)));
-      movable.sort((a, b) => nearest(a) - nearest(b) || rectArea(a.rect) - rectArea(b.rect));
+      const nearest = (p: Piece): number => Math.min(...out.filter((q) => q !== p).map((q) => boxGap(p.rect, q.rect)));
+      movable.sort((a, b) => nearest(a) - nearest(b) || boxArea(a.rect) - boxArea(b.rect));
       const p = movable[0]!;
-      const others = out.filter((q) => q !== p).sort((a, b) => rectGap(p.rect, a.rect) - rectGap(p.rect, b.rect));
+      const others = out.filter((q) => q !== p).sort((a, b) => boxGap(p.rect, a.rect) - boxGap(p.rect, b.rect));
       let merged = false;
       for (const q of others) {
         const absorbed = swallowedByUnion(out, p, q, tooMany ? expected : null);

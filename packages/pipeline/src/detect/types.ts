@@ -1,4 +1,8 @@
-/** A box in original image pixels: [x1, y1, x2, y2], x2 > x1, y2 > y1, inside the image. */
+/**
+ * The one box type of the pipeline: [x1, y1, x2, y2] in pixels of an image, x2 > x1, y2 > y1, inside the image.
+ * Detection results, ground truth and alignment pairs use original image pixels; layout analysis uses the
+ * pixels of its (possibly downsampled) analysis image.
+ */
 export type Box = [number, number, number, number];
 
 /** Raw pixels as sharp gives them (`.raw().toBuffer({ resolveWithObject: true })`). */

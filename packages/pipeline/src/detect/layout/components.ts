@@ -1,3 +1,5 @@
+import type { Box } from '../types.ts';
+
 /** A connected component's bounding box (half-open) and pixel count. */
 export interface Component {
   x1: number;
@@ -17,7 +19,7 @@ export interface Component {
 export function connectedComponents(
   mask: Uint8Array,
   width: number,
-  window: [number, number, number, number],
+  window: Box,
 ): Component[] {
   const [x1, y1, x2, y2] = window;
   const w = x2 - x1;
@@ -90,7 +92,7 @@ export function connectedComponents(
 }
 
 /** Otsu's threshold of the grey values inside a window. */
-export function otsuThreshold(gray: Uint8Array, width: number, window: [number, number, number, number]): number {
+export function otsuThreshold(gray: Uint8Array, width: number, window: Box): number {
   const hist = new Float64Array(256);
   const [x1, y1, x2, y2] = window;
   let total = 0;

@@ -1,7 +1,7 @@
+import type { Box } from '../types.ts';
 import type { AnalysisImage } from './analysis.ts';
 
-/** A rectangle in analysis pixels, half-open: [x1, x2) x [y1, y2). */
-export type Rect = [number, number, number, number];
+// Boxes here are in analysis pixels, half-open: [x1, x2) x [y1, y2).
 
 export interface XYCutOptions {
   /** Narrowest background gutter that may separate panels, as a fraction of the longer side. Default 0.004. */
@@ -23,7 +23,7 @@ export interface XYCutOptions {
 
 /** A leaf of the cut: the panel's content bounding box. */
 export interface LayoutPiece {
-  rect: Rect;
+  rect: Box;
   /** Depth-first order of the cut tree (rows top to bottom, then columns left to right, recursively). */
   order: number;
 }
@@ -119,7 +119,7 @@ export function lineSums(img: AnalysisImage, scratch?: LineSumsScratch): LineSum
   return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2, release };
 }
 
-function profile(img: AnalysisImage, sums: LineSums, r: Rect, rows: boolean, tol: number, lineStd: number): Profile {
+function profile(img: AnalysisImage, sums: LineSums, r: Box, rows: boolean, tol: number, lineStd: number): Profile {
   const [x1, y1, x2, y2] = r;
   const n = rows ? y2 - y1 : x2 - x1;
   const len = rows ? x2 - x1 : y2 - y1;
@@ -223,12 +223,12 @@ export function mergeThinSegments(segs: Array<[number, number]>, minSize: number
 }
 
 /** Shrinks a rect to the bounding box of its content (default gutter settings); null when empty. */
-export function trimRect(img: AnalysisImage, sums: LineSums, r: Rect, options: XYCutOptions = {}): Rect | null {
+export function trimBox(img: AnalysisImage, sums: LineSums, r: Box, options: XYCutOptions = {}): Box | null {
   return trim(img, sums, r, options.gutterTolerance ?? 0, options.lineStd ?? 6);
 }
 
 /** Shrinks a rect to the bounding box of its non-empty rows and columns; null when it holds no content. */
-function trim(img: AnalysisImage, sums: LineSums, r: Rect, tol: number, lineStd: number): Rect | null {
+function trim(img: AnalysisImage, sums: LineSums, r: Box, tol: number, lineStd: number): Box | null {
   const rows = segmentsOf(profile(img, sums, r, true, tol, lineStd).empty, 1);
   const cols = segmentsOf(profile(img, sums, r, false, tol, lineStd).empty, 1);
   const firstRow = rows[0];
@@ -253,9 +253,9 @@ export function xyCut(img: AnalysisImage, options: XYCutOptions = {}, sums: Line
   const maxDepth = options.maxDepth ?? 8;
   const minW = Math.max(minPx, minFrac * img.width);
   const minH = Math.max(minPx, minFrac * img.height);
-  const leaves: Rect[] = [];
+  const leaves: Box[] = [];
 
-  const visit = (rect: Rect, depth: number): void => {
+  const visit = (rect: Box, depth: number): void => {
     const r = trim(img, sums, rect, tol, lineStd);
     if (!r) return;
     if (depth >= maxDepth) { leaves.push(r); return; }

@@ -1,7 +1,7 @@
 import type { AnalysisImage } from '../layout/analysis.ts';
 import { connectedComponents, otsuThreshold } from '../layout/components.ts';
 import type { Component } from '../layout/components.ts';
-import type { Rect } from '../layout/xycut.ts';
+import type { Box } from '../types.ts';
 import type { GreyCrop } from './recognizer.ts';
 
 export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
@@ -9,7 +9,7 @@ export type Corner = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 /** A small word-like blob near a panel corner that may be its label. */
 export interface LabelCandidate {
   /** Analysis-pixel rectangle of the word. */
-  rect: Rect;
+  rect: Box;
   corner: Corner;
   /** Lower is better: distance from the corner relative to the panel size, plus penalties. */
   cost: number;
@@ -30,7 +30,7 @@ export interface CandidateOptions {
   outsideFraction?: number;
 }
 
-function cornerWindow(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions): Rect {
+function cornerWindow(img: AnalysisImage, piece: Box, corner: Corner, options: CandidateOptions): Box {
   const longSide = Math.max(img.width, img.height);
   const pw = piece[2] - piece[0];
   const ph = piece[3] - piece[1];
@@ -93,7 +93,7 @@ function groupWords(glyphs: Component[]): Word[] {
  * corner; the glyphs may be dark on white or light on a photo, so the window is binarised by the ink mask
  * when it is mostly background and by Otsu's threshold otherwise.
  */
-export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Corner, options: CandidateOptions = {}): LabelCandidate[] {
+export function findLabelCandidates(img: AnalysisImage, piece: Box, corner: Corner, options: CandidateOptions = {}): LabelCandidate[] {
   return findLabelCandidatesIn(img, piece, cornerWindow(img, piece, corner, options), corner, options);
 }
 
@@ -101,16 +101,16 @@ export function findLabelCandidates(img: AnalysisImage, piece: Rect, corner: Cor
  * Label-like words along a panel's left edge (`'left'`) or top edge (`'top'`), anywhere along it: used to
  * find the labels of panels that the layout step failed to separate.
  */
-export function findEdgeLabelCandidates(img: AnalysisImage, piece: Rect, edge: 'left' | 'top', options: CandidateOptions = {}): LabelCandidate[] {
+export function findEdgeLabelCandidates(img: AnalysisImage, piece: Box, edge: 'left' | 'top', options: CandidateOptions = {}): LabelCandidate[] {
   const longSide = Math.max(img.width, img.height);
   const depth = Math.round(Math.max(16, 0.05 * longSide));
-  const win: Rect = edge === 'left'
+  const win: Box = edge === 'left'
     ? [piece[0], piece[1], Math.min(piece[2], piece[0] + depth), piece[3]]
     : [piece[0], piece[1], piece[2], Math.min(piece[3], piece[1] + depth)];
   return findLabelCandidatesIn(img, piece, win, 'top-left', options, edge);
 }
 
-function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corner: Corner, options: CandidateOptions, edge?: 'left' | 'top'): LabelCandidate[] {
+function findLabelCandidatesIn(img: AnalysisImage, piece: Box, win: Box, corner: Corner, options: CandidateOptions, edge?: 'left' | 'top'): LabelCandidate[] {
   const [wx1, wy1, wx2, wy2] = win;
   const ww = wx2 - wx1;
   const wh = wy2 - wy1;
@@ -142,7 +142,7 @@ function findLabelCandidatesIn(img: AnalysisImage, piece: Rect, win: Rect, corne
  * Connected components of the window's pixels, in figure coordinates: ink (`'ink'`), background-coloured
  * (`'paper'`), or grey above / not above `threshold` (`'light'` / `'dark'`).
  */
-function windowComponents(img: AnalysisImage, win: Rect, kind: 'ink' | 'paper' | 'light' | 'dark', threshold = 0): Component[] {
+function windowComponents(img: AnalysisImage, win: Box, kind: 'ink' | 'paper' | 'light' | 'dark', threshold = 0): Component[] {
   const [wx1, wy1, wx2, wy2] = win;
   const ww = wx2 - wx1;
   const mask = new Uint8Array(ww * (wy2 - wy1));
@@ -161,7 +161,7 @@ function windowComponents(img: AnalysisImage, win: Rect, kind: 'ink' | 'paper' |
  * True when the word sits on a solid box: a ring around it (a fifth of its height out) is all ink and of
  * one uniform grey that contrasts with the glyphs. Background-coloured specks inside photos fail this.
  */
-export function onSolidBox(img: AnalysisImage, r: Rect): boolean {
+export function onSolidBox(img: AnalysisImage, r: Box): boolean {
   const h = r[3] - r[1];
   const pad = Math.max(2, Math.round(0.2 * h));
   const x1 = r[0] - pad, y1 = r[1] - pad, x2 = r[2] + pad - 1, y2 = r[3] + pad - 1;
@@ -182,7 +182,7 @@ export function onSolidBox(img: AnalysisImage, r: Rect): boolean {
 }
 
 function wordsInMask(
-  img: AnalysisImage, piece: Rect, corner: Corner, win: Rect, comps: Component[], light: boolean, pass: 'ink' | 'otsu' | 'boxed',
+  img: AnalysisImage, piece: Box, corner: Corner, win: Box, comps: Component[], light: boolean, pass: 'ink' | 'otsu' | 'boxed',
   options: CandidateOptions, edge?: 'left' | 'top',
 ): LabelCandidate[] {
   const [wx1, , wx2] = win;
@@ -248,7 +248,7 @@ function hasDecimalPoint(word: Word): boolean {
 }
 
 /** The light glyphs inside a dark block (non-ink components that do not touch the block's border). */
-function innerWord(img: AnalysisImage, r: Rect): Rect | null {
+function innerWord(img: AnalysisImage, r: Box): Box | null {
   const [x1, y1, x2, y2] = r;
   if (x2 - x1 < 5 || y2 - y1 < 5) return null;
   // Only a real box qualifies: its outline is ink all round (a bold letter's bounding box is not).

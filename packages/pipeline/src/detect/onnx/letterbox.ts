@@ -1,4 +1,4 @@
-import type { RawImage } from '../types.ts';
+import type { Box, RawImage } from '../types.ts';
 
 export interface LetterboxResult {
   /** CHW float32 planes, values in [0,1] unless `mean`/`std` were given. */
@@ -64,6 +64,6 @@ export function letterbox(image: RawImage, width: number, height: number, option
 }
 
 /** Maps a box from network-input pixels back to original pixels (undoing padding and scale). */
-export function unletterbox(box: [number, number, number, number], lb: Pick<LetterboxResult, 'scale' | 'padX' | 'padY'>, scaleY = lb.scale): [number, number, number, number] {
+export function unletterbox(box: Box, lb: Pick<LetterboxResult, 'scale' | 'padX' | 'padY'>, scaleY = lb.scale): Box {
   return [(box[0] - lb.padX) / lb.scale, (box[1] - lb.padY) / scaleY, (box[2] - lb.padX) / lb.scale, (box[3] - lb.padY) / scaleY];
 }

@@ -1,3 +1,4 @@
+import type { Box } from '../types.ts';
 import type { Detection } from './nms.ts';
 
 export type YoloLayout = 'yolov5' | 'yolov8' | 'end2end' | 'auto';
@@ -33,7 +34,7 @@ function decodeEnd2End(data: Float32Array, rows: number, base: number, conf: num
     const o = base + k * 6;
     const score = data[o + 4] ?? 0;
     if (score < conf) continue;
-    const box: [number, number, number, number] = [data[o] ?? 0, data[o + 1] ?? 0, data[o + 2] ?? 0, data[o + 3] ?? 0];
+    const box: Box = [data[o] ?? 0, data[o + 1] ?? 0, data[o + 2] ?? 0, data[o + 3] ?? 0];
     out.push({ box, score, classId: Math.round(data[o + 5] ?? 0) });
   }
   return out;
