@@ -5,13 +5,12 @@ import {
   ALIGNER_VERSION,
   evaluateAlignment,
   groundTruthPanels,
-  parseExsclaim,
   parseReviewedSubcaptions,
   withReviewedSubcaptions,
   type PanelSource,
 } from '@pmc-curator/pipeline/align';
 import { SPLITTER_VERSION } from '@pmc-curator/pipeline/captions';
-import { captionPanelLabels, createDetector, decodeImage, rescaleResult } from '@pmc-curator/pipeline/detect';
+import { captionPanelLabels, createDetector, decodeImage, parseExsclaimGroundTruth, rescaleResult } from '@pmc-curator/pipeline/detect';
 
 interface EvalAlignOptions {
   gtBoxes?: boolean;
@@ -34,7 +33,7 @@ export function registerEvalAlign(program: Command): void {
     .option('--per-figure', 'print one line per figure')
     .option('--references <file>', 'reviewed subcaptions ({guideline, figures: {id: {label: text}}}) replacing the EXSCLAIM ones; boxes are kept')
     .action(async (dir: string, opts: EvalAlignOptions) => {
-      let figures = parseExsclaim(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
+      let figures = parseExsclaimGroundTruth(JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')));
       let references = 'the subcaptions in expected.json';
       if (opts.references) {
         const reviewed = withReviewedSubcaptions(figures, parseReviewedSubcaptions(JSON.parse(await readFile(opts.references, 'utf8'))));

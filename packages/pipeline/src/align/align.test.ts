@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Box, Panel } from '../detect/types.ts';
 import { splitCaption } from '../captions/index.ts';
-import { alignPanels, evaluateAlignment, groundTruthPanels, iou, parseExsclaim, readingOrder } from './index.ts';
+import { parseExsclaimGroundTruth } from '../detect/ground-truth.ts';
+import { alignPanels, evaluateAlignment, groundTruthPanels } from './index.ts';
 
 // A real caption from the prostate development set (BMRI2014-356427.006): four panels A-D.
 const CAPTION =
@@ -101,12 +102,10 @@ describe('alignPanels', () => {
 });
 
 describe('alignment evaluation', () => {
-  it('computes IoU and reading order', () => {
-    expect(iou([0, 0, 10, 10], [0, 0, 10, 10])).toBe(1);
-    expect(iou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
-    expect(iou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(1 / 3);
-    const order = readingOrder([{ box: grid[3] as Box }, { box: grid[0] as Box }, { box: grid[2] as Box }, { box: grid[1] as Box }]);
-    expect(order.map((o) => o.box)).toEqual([grid[0], grid[1], grid[2], grid[3]]);
+  it('gives the ground-truth panels in reading order', async () => {
+    const figure = { id: 'f', file: 'f', caption: '', panels: [grid[3], grid[0], grid[2], grid[1]].map((box) => ({ box: box as Box })) };
+    const panels = await groundTruthPanels(false)(figure);
+    expect(panels.map((p) => p.box)).toEqual([grid[0], grid[1], grid[2], grid[3]]);
   });
 
   const pts = (b: Box): Array<{ x: number; y: number }> => [
@@ -126,8 +125,8 @@ describe('alignment evaluation', () => {
   };
 
   it('scores the subcaption paired with the best-overlapping panel (MedICaT metric)', async () => {
-    const figures = parseExsclaim(expected);
-    expect(figures[0]?.subfigures).toHaveLength(2);
+    const figures = parseExsclaimGroundTruth(expected);
+    expect(figures[0]?.panels).toHaveLength(2);
     const r = await evaluateAlignment(figures, groundTruthPanels(false));
     expect(r.meanTokenF1).toBe(1);
     expect(r.detectedSubfigures).toBe(2);
@@ -147,11 +146,11 @@ describe('alignment evaluation', () => {
 
 describe('alignment on the real EXSCLAIM figures (ground-truth boxes, no detector)', () => {
   const file = fileURLToPath(new URL('../../../../test/fixtures/figures/exsclaim-ccby/expected.json', import.meta.url));
-  const figures = parseExsclaim(JSON.parse(readFileSync(file, 'utf8')));
+  const figures = parseExsclaimGroundTruth(JSON.parse(readFileSync(file, 'utf8')));
 
   it('reads all 5 figures and 27 panels', () => {
     expect(figures).toHaveLength(5);
-    expect(figures.reduce((a, f) => a + f.subfigures.length, 0)).toBe(27);
+    expect(figures.reduce((a, f) => a + f.panels.length, 0)).toBe(27);
   });
 
   it('pairs better when the panel labels are known than by reading order alone, and both beat chance', async () => {

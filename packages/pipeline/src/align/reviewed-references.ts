@@ -4,7 +4,7 @@
  * own, often misassigned fragments) while keeping its panel boxes.
  */
 import { z } from 'zod';
-import type { ExsclaimFigure } from './eval.ts';
+import type { GroundTruthFigure } from '../detect/ground-truth.ts';
 
 const ReviewedSubcaptionsSchema = z.object({
   guideline: z.string().min(1),
@@ -22,22 +22,22 @@ export function parseReviewedSubcaptions(data: unknown): ReviewedSubcaptions {
 }
 
 export interface ReviewedFigures {
-  figures: ExsclaimFigure[];
+  figures: GroundTruthFigure[];
   /** Panels left out because they have no label or no reviewed text. */
   skippedPanels: number;
 }
 
 /** Figures restricted to the panels with a reviewed text, their captions replaced by it. */
-export function withReviewedSubcaptions(figures: readonly ExsclaimFigure[], reviewed: ReviewedSubcaptions): ReviewedFigures {
+export function withReviewedSubcaptions(figures: readonly GroundTruthFigure[], reviewed: ReviewedSubcaptions): ReviewedFigures {
   let skippedPanels = 0;
-  const out: ExsclaimFigure[] = [];
+  const out: GroundTruthFigure[] = [];
   for (const fig of figures) {
     const texts = reviewed.figures[fig.id];
     if (!texts) {
-      skippedPanels += fig.subfigures.length;
+      skippedPanels += fig.panels.length;
       continue;
     }
-    const subfigures = fig.subfigures.flatMap((s) => {
+    const panels = fig.panels.flatMap((s) => {
       const text = s.label ? texts[s.label] : undefined;
       if (text === undefined) {
         skippedPanels++;
@@ -45,7 +45,7 @@ export function withReviewedSubcaptions(figures: readonly ExsclaimFigure[], revi
       }
       return [{ ...s, caption: text }];
     });
-    out.push({ ...fig, subfigures });
+    out.push({ ...fig, panels });
   }
   return { figures: out, skippedPanels };
 }

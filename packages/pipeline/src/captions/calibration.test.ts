@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { calibrationBins } from './calibration.ts';
-import { evaluateCaptions } from './eval.ts';
+import { evaluateCaptions } from './evaluate.ts';
 
 describe('calibrationBins', () => {
   it('groups predictions by confidence, the top bin including 1', () => {

@@ -2,7 +2,7 @@
  * Does the splitter's confidence mean something? Predicted subcaptions are grouped by confidence and
  * each group's label precision and mean token F1 are reported: higher bins should be more often right.
  */
-import type { ScoredPrediction } from './eval.ts';
+import type { ScoredPrediction } from './evaluate.ts';
 
 export interface CalibrationBin {
   /** Confidence range [from, to). The last bin includes 1. */

@@ -3,9 +3,10 @@ import sharp from 'sharp';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou, isValidBox } from './boxes.ts';
-import { captionPanelLabels } from './caption-labels.ts';
+import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { decodeImage } from './decode.ts';
-import { parseExsclaimGroundTruth, scoreFigure } from './eval.ts';
+import { parseExsclaimGroundTruth } from './ground-truth.ts';
+import { scoreFigure } from './score.ts';
 import { loadPanelSources } from './evaluate.ts';
 import { LayoutOcrDetector } from './layout-detector.ts';
 import { generateSyntheticFigure } from './synthetic.ts';
@@ -38,7 +39,7 @@ describe('layout+OCR detector', () => {
   it.each(['s41467-018-06211-3_fig3.jpg', 's41467-018-06211-3_fig4.jpg', 's41467-018-06211-3_fig5.jpg'])('finds and labels every panel of real chart figure %s', async (file) => {
     const fig = truth.find((f) => f.file === file)!;
     const { image } = await decodeImage(new URL(file, dir).pathname);
-    const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption ?? '') });
+    const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption) });
     expectInvariants(r, image);
     const s = scoreFigure(r.panels, fig.panels);
     expect(s).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });

@@ -1,9 +1,9 @@
 import { clampBox } from './boxes.ts';
-import { captionPanelLabels } from './caption-labels.ts';
+import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { decodeImage } from './decode.ts';
 import type { DecodeOptions } from './decode.ts';
 import { classifyError } from '../errors.ts';
-import type { DetectionResult, RawImage, SubfigureDetector } from './types.ts';
+import type { Box, DetectionResult, RawImage, SubfigureDetector } from './types.ts';
 
 export interface DetectFileOptions {
   /** Caption text; its panel labels become detection hints. */
@@ -16,7 +16,7 @@ export function rescaleResult(result: DetectionResult, width: number, height: nu
   if (result.width === width && result.height === height) return result;
   const sx = width / result.width;
   const sy = height / result.height;
-  const scale = (b: readonly number[]): [number, number, number, number] =>
+  const scale = (b: readonly number[]): Box =>
     clampBox([Math.floor(b[0]! * sx), Math.floor(b[1]! * sy), Math.ceil(b[2]! * sx), Math.ceil(b[3]! * sy)], width, height);
   return {
     ...result,
@@ -39,10 +39,6 @@ export interface JsonLineInput {
   image: string;
   caption?: string;
 }
-
-export type JsonLineOutput =
-  | ({ id: string } & Pick<DetectionResult, 'width' | 'height' | 'method' | 'modelVersion' | 'panels'>)
-  | { id: string; error: string; errorClass?: string };
 
 /** The public JSON shape of a result: `label` is always present (null when unread). */
 export function resultToJson(result: DetectionResult): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
-import type { GroundTruthPanel } from './eval.ts';
+import type { GroundTruthPanel } from './ground-truth.ts';
 import type { Box, RawImage } from './types.ts';
 
 /** A compound figure with exact ground truth, built by tiling single-panel images. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCaptions } from './eval.ts';
+import { evaluateCaptions } from './evaluate.ts';
 
 describe('evaluateCaptions: captions without labels', () => {
   const data = {

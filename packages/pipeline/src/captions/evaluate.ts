@@ -38,7 +38,7 @@ export function tokenF1(predicted: string, truth: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
-export interface GroundTruthFigure {
+export interface CaptionGroundTruthFigure {
   caption: string;
   gt_subfigures?: Array<{ label?: { text?: string } | null; caption?: string | null }>;
 }
@@ -85,7 +85,7 @@ export interface CaptionEvalReport {
 
 export type GroundTruthFormat = 'prostate' | 'zou';
 
-function isFigure(v: unknown): v is GroundTruthFigure {
+function isFigure(v: unknown): v is CaptionGroundTruthFigure {
   return typeof v === 'object' && v !== null && typeof (v as { caption?: unknown }).caption === 'string';
 }
 
@@ -109,8 +109,8 @@ export function detectGroundTruthFormat(data: unknown): GroundTruthFormat {
 }
 
 /** The prostate caption-splitting set: object of figures or an array of figures (with optional `id`). */
-function readProstate(data: unknown): Array<{ id: string; figure: GroundTruthFigure }> {
-  const out: Array<{ id: string; figure: GroundTruthFigure }> = [];
+function readProstate(data: unknown): Array<{ id: string; figure: CaptionGroundTruthFigure }> {
+  const out: Array<{ id: string; figure: CaptionGroundTruthFigure }> = [];
   for (const [id, v] of entriesOf(data)) if (isFigure(v)) out.push({ id, figure: { caption: v.caption, gt_subfigures: v.gt_subfigures ?? [] } });
   return out;
 }
@@ -119,12 +119,12 @@ function readProstate(data: unknown): Array<{ id: string; figure: GroundTruthFig
  * The Zou panel-segmentation set: one ground-truth entry per panel. Two panels with the same printed label
  * ("a" twice) are one label for the splitter: the first panel's subcaption is kept.
  */
-function readZou(data: unknown): Array<{ id: string; figure: GroundTruthFigure }> {
-  const out: Array<{ id: string; figure: GroundTruthFigure }> = [];
+function readZou(data: unknown): Array<{ id: string; figure: CaptionGroundTruthFigure }> {
+  const out: Array<{ id: string; figure: CaptionGroundTruthFigure }> = [];
   for (const [id, v] of entriesOf(data)) {
     if (!isFigure(v)) continue;
     const seen = new Set<string>();
-    const subs: NonNullable<GroundTruthFigure['gt_subfigures']> = [];
+    const subs: NonNullable<CaptionGroundTruthFigure['gt_subfigures']> = [];
     for (const s of v.gt_subfigures ?? []) {
       const text = s.label?.text ?? '';
       const key = labelKey(text);
@@ -138,7 +138,7 @@ function readZou(data: unknown): Array<{ id: string; figure: GroundTruthFigure }
 }
 
 /** Reads either format (detected, or as given). */
-export function parseGroundTruth(data: unknown, format: GroundTruthFormat = detectGroundTruthFormat(data)): Array<{ id: string; figure: GroundTruthFigure }> {
+export function parseGroundTruth(data: unknown, format: GroundTruthFormat = detectGroundTruthFormat(data)): Array<{ id: string; figure: CaptionGroundTruthFigure }> {
   return format === 'zou' ? readZou(data) : readProstate(data);
 }
 

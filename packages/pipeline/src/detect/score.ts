@@ -1,50 +1,7 @@
+/** Detection scores: predicted panels against ground-truth panels (greedy IoU matching), and their summary. */
 import { iou } from './boxes.ts';
-import type { Box, Panel } from './types.ts';
-
-export interface GroundTruthPanel {
-  box: Box;
-  label?: string;
-  /** Where the label is drawn, when the ground truth says. */
-  labelBox?: Box;
-}
-
-export interface GroundTruthFigure {
-  /** File name of the image, relative to the ground-truth directory. */
-  file: string;
-  caption?: string;
-  panels: GroundTruthPanel[];
-}
-
-interface ExsclaimPoint { x: number; y: number }
-interface ExsclaimFigure {
-  figure_name?: string;
-  full_caption?: string;
-  master_images?: Array<{ geometry?: ExsclaimPoint[]; subfigure_label?: { text?: string; geometry?: ExsclaimPoint[] } | null }>;
-}
-
-/** Reads ground truth in the EXSCLAIM `expected.json` format (figure name -> master_images with geometry). */
-export function parseExsclaimGroundTruth(json: unknown): GroundTruthFigure[] {
-  if (!json || typeof json !== 'object') throw new Error('ground truth must be a JSON object');
-  const out: GroundTruthFigure[] = [];
-  for (const [name, value] of Object.entries(json as Record<string, ExsclaimFigure>)) {
-    const panels: GroundTruthPanel[] = [];
-    for (const m of value.master_images ?? []) {
-      const g = m.geometry ?? [];
-      if (g.length === 0) continue;
-      const xs = g.map((p) => p.x);
-      const ys = g.map((p) => p.y);
-      const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-      const label = m.subfigure_label?.text ?? undefined;
-      const lg = m.subfigure_label?.geometry ?? [];
-      const labelBox: Box | undefined = lg.length
-        ? [Math.min(...lg.map((p) => p.x)), Math.min(...lg.map((p) => p.y)), Math.max(...lg.map((p) => p.x)), Math.max(...lg.map((p) => p.y))]
-        : undefined;
-      panels.push({ box, ...(label ? { label } : {}), ...(labelBox ? { labelBox } : {}) });
-    }
-    out.push({ file: value.figure_name ?? name, caption: value.full_caption, panels });
-  }
-  return out;
-}
+import type { GroundTruthPanel } from './ground-truth.ts';
+import type { Panel } from './types.ts';
 
 /** Label comparison ignores brackets and punctuation; `caseSensitive` decides whether "a" equals "A". */
 export function normaliseLabelForEval(label: string, caseSensitive: boolean): string {
