@@ -12,13 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createDb } from '../../apps/worker/src/db/client.ts';
+import { createDb } from '../../packages/store/src/db/client.ts';
 import { runExport } from '../../apps/worker/src/export/export.ts';
 import { parseExportOptions } from '../../apps/worker/src/export/options.ts';
 import { LocalSink, parseS3Url, S3Sink } from '../../apps/worker/src/export/sink.ts';
 import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-server.ts';
-import { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { createS3Client } from '../../apps/worker/src/storage/s3-client.ts';
+import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
+import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 import { seedExportRun } from '../support/export-seed.ts';
 
 const { values } = parseArgs({

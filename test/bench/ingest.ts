@@ -13,13 +13,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PmcCloudSource } from '../../packages/pipeline/src/sources/index.ts';
 import { loadConfig } from '../../apps/worker/src/config.ts';
-import { createDb } from '../../apps/worker/src/db/client.ts';
+import { createDb } from '../../packages/store/src/db/client.ts';
 import { formatIngestSummary, ingestDirect } from '../../apps/worker/src/ingest-runner.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../apps/worker/src/sample/sample-articles.ts';
 import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-server.ts';
-import { S3BlobReader } from '../../apps/worker/src/storage/s3-blob-reader.ts';
-import { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { createS3Client } from '../../apps/worker/src/storage/s3-client.ts';
+import { S3BlobReader } from '../../packages/store/src/storage/s3-blob-reader.ts';
+import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
+import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '1' } } });
 const rounds = Number(values.rounds);

@@ -1,13 +1,13 @@
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import { createRedis } from '../../apps/worker/src/queues/connection.ts';
-import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
-import { STAGE_VERSIONS } from '../../apps/worker/src/queues/stage-versions.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import { createRedis } from '../../packages/store/src/queues/connection.ts';
+import type { QueueSet } from '../../packages/store/src/queues/queues.ts';
+import { STAGE_VERSIONS } from '../../packages/store/src/queues/stage-versions.ts';
 import { reprocessBelowVersion } from '../../apps/worker/src/run/reprocess.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { resetDatabase, testDb } from '../support/servers.ts';
 import { curatedCounts, dropQueues, enqueueSample, faultConfig, openQueues, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, testStore, startInProcessPool } from './support/harness.ts';

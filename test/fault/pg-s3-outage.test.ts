@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import type { QueueSet } from '../../packages/store/src/queues/queues.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';

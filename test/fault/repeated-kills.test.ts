@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
-import { STAGES, type StageName } from '../../apps/worker/src/queues/stage-versions.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import type { QueueSet } from '../../packages/store/src/queues/queues.ts';
+import { STAGES, type StageName } from '../../packages/store/src/queues/stage-versions.ts';
 import { enqueueRun } from '../../apps/worker/src/run/enqueue.ts';
 import { collectGarbage } from '../../apps/worker/src/run/gc.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import { createSource } from '../../apps/worker/src/sources.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { closeRunEnvironment, curatedCounts, faultConfig, objectAccounting, openRunEnvironment, publishSampleCopies, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
 import { spawnWorker, until, type WorkerProcess } from './support/processes.ts';
 import { HostileReport } from '../report/hostile-report.ts';

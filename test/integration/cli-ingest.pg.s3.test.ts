@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../apps/worker/src/sample/sample-articles.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabaseIfMissing } from '../../apps/worker/src/db/migrations.ts';
+import { createDatabaseIfMissing } from '../../packages/store/src/db/migrations.ts';
 
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const NAME = `pmc_curator_create_${process.pid}`;
@@ -14,7 +14,7 @@ async function dropIt(): Promise<void> {
 
 afterAll(dropIt);
 
-describe('npm run db:migrate on a fresh server (apps/worker/src/db/migrations.ts)', () => {
+describe('npm run db:migrate on a fresh server (packages/store/src/db/migrations.ts)', () => {
   it('creates the database named in DATABASE_URL once, then finds it', async () => {
     await dropIt();
     const url = ADMIN_URL.replace(/\/[^/]*$/, `/${NAME}`);

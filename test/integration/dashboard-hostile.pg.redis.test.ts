@@ -6,7 +6,7 @@ import { startDashboard, type RunningDashboard } from '../../apps/dashboard/src/
 import { routes } from '../../apps/dashboard/src/routes.ts';
 import { rawRequest, STACK_LEAK, type RawResponse } from '../../apps/dashboard/src/testing/raw-http.ts';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { HostileReport } from '../report/hostile-report.ts';
 import { resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 

@@ -10,13 +10,13 @@ import { readParquet } from 'parquet-wasm/node';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { runExport, type ExportSummary } from '../../apps/worker/src/export/export.ts';
 import type { Manifest } from '../../apps/worker/src/export/manifest.ts';
 import { parseExportOptions } from '../../apps/worker/src/export/options.ts';
 import { LocalSink, S3Sink } from '../../apps/worker/src/export/sink.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { createS3Client } from '../../apps/worker/src/storage/s3-client.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
+import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 import { imageVariant, seedExportRun, seedNoise, sha256 } from '../support/export-seed.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { collectGarbage } from '../../apps/worker/src/run/gc.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 
 let config: Config;

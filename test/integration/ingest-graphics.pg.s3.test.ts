@@ -4,10 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectorySource } from '../../packages/pipeline/src/sources/index.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { ingestDirect } from '../../apps/worker/src/ingest-runner.ts';
 import type { Runtime } from '../../apps/worker/src/runtime.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 
 // A real article (Tropical Medicine and Health, CC BY; test/fixtures/jats/LICENSES.md): its 16 figures have

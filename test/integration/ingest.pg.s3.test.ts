@@ -4,14 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectorySource, PmcCloudSource } from '../../packages/pipeline/src/sources/index.ts';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
 import { ingestDirect } from '../../apps/worker/src/ingest-runner.ts';
 import type { Runtime } from '../../apps/worker/src/runtime.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout, SAMPLE_DIR } from '../../apps/worker/src/sample/sample-articles.ts';
 import { pmcLayoutObjects } from '../../apps/worker/src/sample/pmc-layout.ts';
-import { S3BlobReader } from '../../apps/worker/src/storage/s3-blob-reader.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { createS3Client } from '../../apps/worker/src/storage/s3-client.ts';
+import { S3BlobReader } from '../../packages/store/src/storage/s3-blob-reader.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
+import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 import { bmpBytes, pngDeclaring, truncatedJpeg } from '../support/bad-inputs.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../support/servers.ts';
 

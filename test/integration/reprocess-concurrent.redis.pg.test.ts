@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import { STAGE_VERSIONS } from '../../apps/worker/src/queues/stage-versions.ts';
-import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import { STAGE_VERSIONS } from '../../packages/store/src/queues/stage-versions.ts';
+import type { QueueSet } from '../../packages/store/src/queues/queues.ts';
 import { findStuckArticles, reprocessBelowVersion, reprocessFailed, reprocessStuck } from '../../apps/worker/src/run/reprocess.ts';
 import { HostileReport } from '../report/hostile-report.ts';
 import { closeRunEnvironment, faultConfig, openQueues, openRunEnvironment, type RunEnvironment } from '../fault/support/harness.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createQueueSet, obliterateQueues } from '../../apps/worker/src/queues/queues.ts';
+import { createQueueSet, obliterateQueues } from '../../packages/store/src/queues/queues.ts';
 import { runSample, type SampleRun } from '../../apps/worker/src/run/sample-run.ts';
 import { resetDatabase, testDb } from '../support/servers.ts';
 import { faultConfig, SAMPLE_ARTICLES, SAMPLE_FIGURES } from '../fault/support/harness.ts';

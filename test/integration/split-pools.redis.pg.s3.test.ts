@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import type { QueueSet } from '../../apps/worker/src/queues/queues.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import type { QueueSet } from '../../packages/store/src/queues/queues.ts';
 import { enqueueRun } from '../../apps/worker/src/run/enqueue.ts';
 import { getStatus } from '../../apps/worker/src/run/status.ts';
 import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import { createSource, type SourceSpec } from '../../apps/worker/src/sources.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { closeRunEnvironment, curatedCounts, faultConfig, openRunEnvironment, publishSample, SAMPLE_ARTICLES, type RunEnvironment } from '../fault/support/harness.ts';
 import { spawnWorker, type WorkerProcess } from '../fault/support/processes.ts';
 

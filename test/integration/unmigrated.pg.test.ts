@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../apps/worker/src/db/client.ts';
-import { committedMigrations, migrateDatabase, pendingMigrations } from '../../apps/worker/src/db/migrations.ts';
+import { createDb } from '../../packages/store/src/db/client.ts';
+import { committedMigrations, migrateDatabase, pendingMigrations } from '../../packages/store/src/db/migrations.ts';
 import { CURATOR } from '../fault/support/processes.ts';
 
 const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
-import type { Db } from '../../apps/worker/src/db/client.ts';
-import type { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
+import type { Db } from '../../packages/store/src/db/client.ts';
+import type { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 
 /**
  * Curated rows for export tests and the export benchmark, written directly with Prisma (as the stages would have

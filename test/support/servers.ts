@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../apps/worker/src/config.ts';
-import { createDb, type Db } from '../../apps/worker/src/db/client.ts';
-import { S3ObjectStore } from '../../apps/worker/src/storage/object-store.ts';
-import { createS3Client } from '../../apps/worker/src/storage/s3-client.ts';
+import { createDb, type Db } from '../../packages/store/src/db/client.ts';
+import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
+import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 
 /** Config pointing at the servers the global setup prepared, with a bucket unique to this test file. */
 export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {

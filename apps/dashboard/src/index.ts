@@ -2,19 +2,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
-import type { Config } from '../../worker/src/config.ts';
-import { createDb, type Db } from '../../worker/src/db/client.ts';
-import { createRedis, type RedisConnection } from '../../worker/src/queues/connection.ts';
-import { S3ObjectStore } from '../../worker/src/storage/object-store.ts';
-import { createS3Client } from '../../worker/src/storage/s3-client.ts';
+import { createDb, type Db } from '@pmc-curator/store/db';
+import { createRedis, type RedisConnection } from '@pmc-curator/store/queues';
+import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
 import { assertSafeBinding, authFromConfig } from './auth.ts';
+import type { DashboardConfig } from './config.ts';
 import { prismaData } from './data/index.ts';
 import type { DashboardDeps } from './handlers/types.ts';
 import { HostAllowList } from './security.ts';
 import { createExpressApp } from './server.ts';
 
 export interface DashboardOptions {
-  config: Config;
+  config: DashboardConfig;
   /** BullMQ queues to show (bull-board at /queues, counts on / and /metrics). The caller owns and closes them. */
   queues?: Queue[];
   /** An existing Prisma client to use (else one is made from DATABASE_URL and closed with the dashboard). */
@@ -134,6 +133,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
   };
 }
 
+export { loadDashboardConfig, type DashboardConfig } from './config.ts';
 export { createExpressApp } from './server.ts';
 export type { DashboardDeps } from './handlers/types.ts';
 export type { DashboardData } from './data/types.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Query and path parameters, parsed at the edge; handlers receive only parsed values. */
-/** The pipeline's stages (apps/worker/src/queues/stage-versions.ts); each has a queue and Postgres status columns. */
+/** The pipeline's stages (packages/store/src/queues/stage-versions.ts); each has a queue and Postgres status columns. */
 export const STAGES = ['ingest', 'detect', 'align'] as const;
 export const ROW_STAGES = STAGES;
 export const STATUSES = ['pending', 'running', 'done', 'failed', 'skipped'] as const;

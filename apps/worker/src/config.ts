@@ -1,36 +1,15 @@
 import { z } from 'zod';
+import { dashboardSettingsShape } from '@pmc-curator/dashboard/config';
+import { booleanFlag, parseEnv, storeSettingsShape } from '@pmc-curator/store/settings';
 
 /**
  * Every setting, read from the environment once and validated. Defaults work on a developer machine
- * with local Redis, PostgreSQL and an s3rver on 127.0.0.1:4568.
+ * with local Redis, PostgreSQL and an s3rver on 127.0.0.1:4568. The stores' settings (DATABASE_URL, REDIS_*,
+ * QUEUE_PREFIX, S3_*) are defined in @pmc-curator/store/settings, the dashboard's (DASHBOARD_*) in
+ * @pmc-curator/dashboard/config; the rest here.
  */
-const booleanFlag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
-  .transform((value) => value === '1' || value === 'true' || value === 'yes');
-
 const configSchema = z.object({
-  DATABASE_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/pmc_curator'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  /**
-   * Redis Cluster seed nodes, `host:port,host:port,...`; when set, every queue, flow, worker and command runs on
-   * the cluster (REDIS_URL is then unused). Empty = the single node in REDIS_URL.
-   */
-  REDIS_CLUSTER_NODES: z
-    .string()
-    .default('')
-    .refine(
-      (value) => value.trim() === '' || value.split(',').every((entry) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/.test(entry.trim())),
-      'comma-separated host:port pairs of Redis Cluster nodes, e.g. redis-0:6379,redis-1:6379',
-    ),
-  /** BullMQ key prefix; the braces make it a Redis Cluster hash tag so all of a queue's keys share a slot. */
-  QUEUE_PREFIX: z.string().default('{pmc}'),
-  S3_ENDPOINT: z.string().default('http://127.0.0.1:4568'),
-  S3_REGION: z.string().default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
-  S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
-  S3_FORCE_PATH_STYLE: booleanFlag.default(true),
-  /** Bucket where curated images, normalised copies and crops are written. */
-  S3_BUCKET: z.string().default('pmc-curator'),
+  ...storeSettingsShape,
   /** Where PMC articles are read from (PMC Cloud layout). */
   PMC_SOURCE_BUCKET: z.string().default('pmc-oa-opendata'),
   /** Endpoint of the PMC source; empty = the S3 endpoint above. Use https://s3.amazonaws.com for the real bucket. */
@@ -56,21 +35,7 @@ const configSchema = z.object({
   /** Licence groups to keep: comm, noncomm, other (comma-separated). */
   LICENSE_GROUPS: z.string().default('comm'),
   SKIP_RETRACTED: booleanFlag.default(true),
-  DASHBOARD_PORT: z.coerce.number().int().positive().default(3000),
-  DASHBOARD_HOST: z.string().default('127.0.0.1'),
-  /** Basic auth for the dashboard; when unset the dashboard only binds to a loopback address. */
-  DASHBOARD_USER: z.string().min(1).optional(),
-  DASHBOARD_PASSWORD: z.string().min(1).optional(),
-  /** Host headers the dashboard answers (others get 421): comma-separated `name` (any port) or `name:port`; empty = the bound address, localhost, 127.0.0.1 and [::1] on the bound port. */
-  DASHBOARD_ALLOWED_HOSTS: z
-    .string()
-    .default('')
-    .refine(
-      (value) => value.split(',').every((entry) => entry.trim() === '' || /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?)(:\d{1,5})?$/.test(entry.trim())),
-      'comma-separated host names or host:port pairs, e.g. dashboard.example.org,localhost:3000',
-    ),
-  /** A dashboard for shared screens: no route changes anything (bull-board read-only, every mutation 405). */
-  DASHBOARD_READ_ONLY: booleanFlag.default(false),
+  ...dashboardSettingsShape,
   WORKER_NAME: z.string().optional(),
   /** Attempts per queue job before it lands in the failure ledger as exhausted. */
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
@@ -110,12 +75,7 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid configuration (${problems}); fix the environment variables named here`);
-  }
-  return parsed.data;
+  return parseEnv(configSchema, env);
 }
 
 export function parseLicenseGroups(value: string): Array<'comm' | 'noncomm' | 'other'> {

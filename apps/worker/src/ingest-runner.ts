@@ -4,7 +4,7 @@ import type { IngestOptions } from '@pmc-curator/pipeline/ingest';
 import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
 import { withTransientRetries } from './cli/support/retry.ts';
 import type { Runtime } from './runtime.ts';
-import { settleArticle } from './run/lifecycle.ts';
+import { settleArticle } from '@pmc-curator/store/lifecycle';
 import { recordExhaustedIngest, runIngestStage, type IngestOutcome } from './stages/ingest.ts';
 
 export interface DirectIngestOptions {

@@ -1,9 +1,7 @@
 import os from 'node:os';
 import type { Config } from './config.ts';
-import { createDb, type Db } from './db/client.ts';
-import { requireMigratedDatabase } from './db/migrations.ts';
-import { S3ObjectStore } from './storage/object-store.ts';
-import { createS3Client } from './storage/s3-client.ts';
+import { createDb, type Db, requireMigratedDatabase } from '@pmc-curator/store/db';
+import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
 
 /** The connections a command or worker needs, built once from the config. */
 export interface Runtime {

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { DirectorySource, LegacyPackageSource, PmcCloudSource, parseOaFileList, type ArticleSource, type PmcEnumeration } from '@pmc-curator/pipeline/sources';
 import type { Config } from './config.ts';
-import { S3BlobReader } from './storage/s3-blob-reader.ts';
-import { createS3Client } from './storage/s3-client.ts';
+import { S3BlobReader, createS3Client } from '@pmc-curator/store/storage';
 
 /** How a command names its source; the same shape is stored on a run so workers can rebuild it. */
 export interface SourceSpec {

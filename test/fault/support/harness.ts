@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../../apps/worker/src/config.ts';
-import type { Db } from '../../../apps/worker/src/db/client.ts';
-import { createQueueSet, obliterateQueues, type QueueSet } from '../../../apps/worker/src/queues/queues.ts';
+import type { Db } from '../../../packages/store/src/db/client.ts';
+import { createQueueSet, obliterateQueues, type QueueSet } from '../../../packages/store/src/queues/queues.ts';
 import { enqueueRun, type EnqueueSummary } from '../../../apps/worker/src/run/enqueue.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../../../apps/worker/src/sample/sample-articles.ts';
 import { createSource, type SourceSpec } from '../../../apps/worker/src/sources.ts';
-import type { S3ObjectStore } from '../../../apps/worker/src/storage/object-store.ts';
+import type { S3ObjectStore } from '../../../packages/store/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../../../apps/worker/src/workers/pool.ts';
 import { listAll, resetDatabase, testConfig, testDb, testStore } from '../../support/servers.ts';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../../../worker/src/db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import type { ArticleDetail } from './types.ts';
 
 /** One article with its figures, detected panels, subcaptions, pairs and ledger rows. */

@@ -1,4 +1,4 @@
-import type { Db } from '../../../worker/src/db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import { ROW_STAGES, STATUSES, type RowStage, type Status } from '../schemas.ts';
 import type { StageCounts, StageStatusCounts, StatusCounts } from './types.ts';
 

@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { Db } from '../../../worker/src/db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import type { FailureClassCount, FailureFilter, FailurePage } from './types.ts';
 
 /** The Prisma filter for a parsed failures query. Shared by the list and anything that counts it. */

@@ -1,4 +1,4 @@
-import type { Db } from '../../../worker/src/db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import { articleDetail } from './articles.ts';
 import { stageCounts } from './counts.ts';
 import { failureClasses, failureCountsForMetrics, listFailures } from './failures.ts';

@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { Db } from '../../../worker/src/db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import type { Page, PairFilter, PairListItem } from './types.ts';
 
 export async function listPairs(db: Db, filter: PairFilter): Promise<Page<PairListItem>> {

@@ -1,6 +1,6 @@
 import { Prisma } from '@prisma/client';
-import type { Db } from '../../../worker/src/db/client.ts';
-import { runProgress } from '../../../worker/src/run/lifecycle.ts';
+import type { Db } from '@pmc-curator/store/db';
+import { runProgress } from '@pmc-curator/store/lifecycle';
 import { emptyStageCounts, foldStageRows, type StageStatusRow } from './counts.ts';
 import { failureClasses } from './failures.ts';
 import type { RunDetail, RunSummary } from './types.ts';

@@ -23,7 +23,7 @@ export interface RunSummary {
   /** Articles linked to the run (RunArticle rows), and their per-stage status counts. */
   articles: number;
   stages: StageStatusCounts;
-  /** Where the run stands (one definition: apps/worker/src/run/lifecycle.ts). */
+  /** Where the run stands (one definition: packages/store/src/lifecycle.ts). */
   status: 'running' | 'finished';
   outcomes: { curated: number; partial: number; failed: number; excluded: number; unfinished: number };
   openFailures: number;

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
-import { createDb } from '../db/client.ts';
-import { requireMigratedDatabase } from '../db/migrations.ts';
-import { createQueueSet } from '../queues/queues.ts';
-import { STAGES } from '../queues/stage-versions.ts';
+import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
+import { createQueueSet, STAGES } from '@pmc-curator/store/queues';
 
 const flagsSchema = z.object({
   port: z.coerce.number({ error: 'takes a port number 0–65535' }).int().min(0).max(65_535).optional(),
@@ -36,7 +34,7 @@ export function registerDashboard(program: Command): void {
       }
       const flags = parsed.data;
       const config = loadConfig();
-      const { startDashboard } = await import('../../../dashboard/src/index.ts');
+      const { startDashboard } = await import('@pmc-curator/dashboard');
       // Producer-side handles on the stage queues: the dashboard reads counts, bull-board can retry/clean jobs.
       const db = createDb(config.DATABASE_URL);
       await requireMigratedDatabase(db, config.DATABASE_URL);

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { createDb } from '../db/client.ts';
-import { requireMigratedDatabase } from '../db/migrations.ts';
-import { checkEvictionPolicy } from '../queues/connection.ts';
-import { createQueueSet } from '../queues/queues.ts';
+import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
+import { checkEvictionPolicy, createQueueSet } from '@pmc-curator/store/queues';
 import { enqueueRun } from '../run/enqueue.ts';
 import { createSource } from '../sources.ts';
 import { addSourceOptions, licenseGroupsFromFlag, sourceSpecFromFlags, type SourceFlags } from './support/source-options.ts';

@@ -5,8 +5,7 @@ import { formatExportSummary, runExport, type SampleEvent } from '../export/expo
 import { FORMATS, parseExportOptions } from '../export/options.ts';
 import { LocalSink, parseS3Url, S3Sink, type Sink } from '../export/sink.ts';
 import { createRuntime } from '../runtime.ts';
-import { S3ObjectStore } from '../storage/object-store.ts';
-import { createS3Client } from '../storage/s3-client.ts';
+import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
 
 interface ExportFlags {
   run: string;

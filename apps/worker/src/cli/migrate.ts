@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { migrateDatabase } from '../db/migrations.ts';
+import { migrateDatabase } from '@pmc-curator/store/db';
 
 export function registerMigrate(program: Command): void {
   program

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { createDb } from '../db/client.ts';
-import { requireMigratedDatabase } from '../db/migrations.ts';
-import { createQueueSet } from '../queues/queues.ts';
-import { isStageName, type StageName } from '../queues/stage-versions.ts';
+import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
+import { createQueueSet, isStageName, type StageName } from '@pmc-curator/store/queues';
 import { parseStageVersion, reprocessBelowVersion, reprocessFailed, reprocessStuck, type ReprocessSummary } from '../run/reprocess.ts';
 
 interface ReprocessFlags {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { createDb } from '../db/client.ts';
-import { requireMigratedDatabase } from '../db/migrations.ts';
-import { createQueueSet } from '../queues/queues.ts';
+import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
+import { createQueueSet } from '@pmc-curator/store/queues';
 import { formatStatus, getStatus } from '../run/status.ts';
 
 export function registerStatus(program: Command): void {

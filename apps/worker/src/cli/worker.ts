@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { isStageName, STAGES, type StageName } from '../queues/stage-versions.ts';
+import { isStageName, STAGES, type StageName } from '@pmc-curator/store/queues';
 import { startWorkerPool } from '../workers/pool.ts';
 
 interface WorkerFlags {

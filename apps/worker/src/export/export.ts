@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CurationError } from '@pmc-curator/pipeline/errors';
-import type { Db } from '../db/client.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
+import type { Db } from '@pmc-curator/store/db';
+import type { ObjectStore } from '@pmc-curator/store/storage';
 import { renderCard } from './card.ts';
 import {
   CARD_NAME,

@@ -1,6 +1,6 @@
 import type { Prisma } from '@prisma/client';
-import type { Db } from '../db/client.ts';
-import { articleWhere, figureUsableWhere } from '../run/lifecycle.ts';
+import type { Db } from '@pmc-curator/store/db';
+import { articleWhere, figureUsableWhere } from '@pmc-curator/store/lifecycle';
 import type { ExportIdentity } from './options.ts';
 
 /**

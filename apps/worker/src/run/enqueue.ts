@@ -1,12 +1,9 @@
 import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import { linkRunMembers } from '../db/runs.ts';
-import { ingestJob, refToData } from '../queues/jobs.ts';
-import type { QueueSet } from '../queues/queues.ts';
-import { removeStaleFinishedJobs } from '../queues/stale-jobs.ts';
+import { type Db, linkRunMembers } from '@pmc-curator/store/db';
+import { ingestJob, refToData, type QueueSet, removeStaleFinishedJobs } from '@pmc-curator/store/queues';
 import type { SourceSpec } from '../sources.ts';
-import { isArticleComplete, markRunListed, reopenArticles } from './lifecycle.ts';
+import { isArticleComplete, markRunListed, reopenArticles } from '@pmc-curator/store/lifecycle';
 import { createRun, type RunFilters } from './runs.ts';
 
 export interface EnqueueOptions {

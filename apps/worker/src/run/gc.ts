@@ -1,5 +1,5 @@
-import type { Db } from '../db/client.ts';
-import type { S3ObjectStore } from '../storage/object-store.ts';
+import type { Db } from '@pmc-curator/store/db';
+import type { S3ObjectStore } from '@pmc-curator/store/storage';
 
 /** The content-addressed prefixes rows point into (Figure.imageKey, Figure.normalizedKey, Subfigure.cropKey). */
 export const OBJECT_PREFIXES = ['originals/', 'normalized/', 'crops/'] as const;

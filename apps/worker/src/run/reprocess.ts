@@ -1,11 +1,8 @@
 import { Prisma } from '@prisma/client';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import { figureSubject } from '../db/figures.ts';
-import { articleFlow, ingestJob } from '../queues/jobs.ts';
-import type { QueueSet } from '../queues/queues.ts';
-import { STAGE_VERSIONS, type StageName } from '../queues/stage-versions.ts';
-import { reopenArticles } from './lifecycle.ts';
+import { type Db, figureSubject } from '@pmc-curator/store/db';
+import { articleFlow, ingestJob, type QueueSet, STAGE_VERSIONS, type StageName } from '@pmc-curator/store/queues';
+import { reopenArticles } from '@pmc-curator/store/lifecycle';
 
 export interface ReprocessFailedFilter {
   stage?: StageName;
@@ -168,7 +165,7 @@ export async function reprocessBelowVersion(
   const { stage, version, runId } = below;
   const current = STAGE_VERSIONS[stage];
   if (version > current) {
-    throw new Error(`${stage} is at version ${current}; bump STAGE_VERSIONS.${stage} in apps/worker/src/queues/stage-versions.ts before reprocessing below ${version}`);
+    throw new Error(`${stage} is at version ${current}; bump STAGE_VERSIONS.${stage} in packages/store/src/queues/stage-versions.ts before reprocessing below ${version}`);
   }
   const inRun = runId ? Prisma.sql`AND a."id" IN (SELECT "articleId" FROM "RunArticle" WHERE "runId" = ${runId})` : Prisma.empty;
   if (stage === 'ingest') {

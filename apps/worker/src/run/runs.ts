@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CurationError } from '@pmc-curator/pipeline/errors';
 import type { IngestOptions, LicenseGroup } from '@pmc-curator/pipeline/ingest';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import type { SourceSpec } from '../sources.ts';
 
 /** The filters of a run, stored on the Run row so any worker can rebuild the same ingest. */

@@ -2,14 +2,13 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { isPortOpen, startLocalS3Server, type LocalS3Server } from '../storage/local-s3-server.ts';
-import { S3ObjectStore } from '../storage/object-store.ts';
-import { createS3Client } from '../storage/s3-client.ts';
-import { migrateDatabase } from '../db/migrations.ts';
+import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
+import { migrateDatabase } from '@pmc-curator/store/db';
 import { createRuntime } from '../runtime.ts';
 import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '../sample/sample-articles.ts';
 import { createSource, type SourceSpec } from '../sources.ts';
 import { startWorkerPool, type WorkerPool } from '../workers/pool.ts';
-import type { StageName } from '../queues/stage-versions.ts';
+import type { StageName } from '@pmc-curator/store/queues';
 import { enqueueRun, type EnqueueSummary } from './enqueue.ts';
 import { formatRunSummary, summarizeRun, type RunSummary } from './summary.ts';
 import { waitForRun } from './wait.ts';
@@ -54,7 +53,7 @@ export async function ensureObjectStore(config: Config, log: (line: string) => v
 type StartDashboard = (options: { config: Config; queues?: unknown[]; db?: unknown; store?: unknown; port?: number }) => Promise<{ url: string; close(): Promise<void> }>;
 
 async function loadDashboard(): Promise<StartDashboard> {
-  const mod = await import('../../../dashboard/src/index.ts');
+  const mod = await import('@pmc-curator/dashboard');
   return mod.startDashboard as StartDashboard;
 }
 

@@ -1,9 +1,8 @@
-import type { Db } from '../db/client.ts';
+import type { Db } from '@pmc-curator/store/db';
 import type { Queue } from 'bullmq';
-import type { QueueSet } from '../queues/queues.ts';
-import { articleWhere, runProgress, type RunProgress } from './lifecycle.ts';
+import { type QueueSet, STAGES, type StageName } from '@pmc-curator/store/queues';
+import { articleWhere, runProgress, type RunProgress } from '@pmc-curator/store/lifecycle';
 import { findStuckArticles } from './reprocess.ts';
-import { STAGES, type StageName } from '../queues/stage-versions.ts';
 
 export interface StageStatus {
   stage: StageName;

@@ -1,5 +1,5 @@
-import { articleWhere, runProgress } from './lifecycle.ts';
-import type { Db } from '../db/client.ts';
+import { articleWhere, runProgress } from '@pmc-curator/store/lifecycle';
+import type { Db } from '@pmc-curator/store/db';
 
 export interface RunSummary {
   runId: string;

@@ -1,5 +1,5 @@
-import type { Db } from '../db/client.ts';
-import { runProgress, type RunProgress } from './lifecycle.ts';
+import type { Db } from '@pmc-curator/store/db';
+import { runProgress, type RunProgress } from '@pmc-curator/store/lifecycle';
 
 export interface WaitOptions {
   /** Give up after this long. @defaultValue no limit */

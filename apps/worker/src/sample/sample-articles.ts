@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { ObjectStore } from '../storage/object-store.ts';
+import type { ObjectStore } from '@pmc-curator/store/storage';
 import { inventoryObjects, pmcLayoutObjects, type LocalArticle } from './pmc-layout.ts';
 
 /** The bundled real articles (test/fixtures/articles), used by the demo, the tests and the benchmarks. */

@@ -1,10 +1,8 @@
 import { alignPanels } from '@pmc-curator/pipeline/align';
 import { splitCaption } from '@pmc-curator/pipeline/captions';
 import type { Box, Panel } from '@pmc-curator/pipeline/detect';
-import type { Db } from '../db/client.ts';
-import { figureSubject, persistAlignment, resolveFailure, setFigureStatus } from '../db/figures.ts';
-import type { FigureJobData } from '../queues/jobs.ts';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import { type Db, figureSubject, persistAlignment, resolveFailure, setFigureStatus } from '@pmc-curator/store/db';
+import { type FigureJobData, STAGE_VERSIONS } from '@pmc-curator/store/queues';
 
 export type AlignOutcome = { status: 'aligned' | 'unchanged'; pairs: number } | { status: 'skipped'; pairs: 0; reason: string };
 

@@ -1,10 +1,8 @@
 import { CurationError, ERROR_CLASSES, type ErrorClass } from '@pmc-curator/pipeline/errors';
 import { captionPanelLabels } from '@pmc-curator/pipeline/detect';
-import type { Db } from '../db/client.ts';
-import { figureSubject, persistDetection, resolveFailure } from '../db/figures.ts';
-import type { FigureJobData } from '../queues/jobs.ts';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
+import { type Db, figureSubject, persistDetection, resolveFailure } from '@pmc-curator/store/db';
+import { type FigureJobData, STAGE_VERSIONS } from '@pmc-curator/store/queues';
+import type { ObjectStore } from '@pmc-curator/store/storage';
 import type { DetectItem, DetectItemResult } from '../workers/detect-thread.ts';
 
 export interface DetectStageDeps {

@@ -3,11 +3,17 @@ import { classifyError, type CurationError } from '@pmc-curator/pipeline/errors'
 import { contentTypeOf, normalizedKey, originalKey } from '@pmc-curator/pipeline/images';
 import { INGEST_VERSION, ingestArticle, type IngestOptions } from '@pmc-curator/pipeline/ingest';
 import type { ArticleRef, ArticleSource } from '@pmc-curator/pipeline/sources';
-import type { Db } from '../db/client.ts';
-import { markArticleFailed, persistIngestedArticle, persistSkippedArticle, type StoredImageKeys } from '../db/articles.ts';
-import { recordFailure, resolveFailures } from '../db/failures.ts';
-import { exclusionReason, ingestFilters } from '../run/lifecycle.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
+import {
+  type Db,
+  markArticleFailed,
+  persistIngestedArticle,
+  persistSkippedArticle,
+  type StoredImageKeys,
+  recordFailure,
+  resolveFailures,
+} from '@pmc-curator/store/db';
+import { exclusionReason, ingestFilters } from '@pmc-curator/store/lifecycle';
+import type { ObjectStore } from '@pmc-curator/store/storage';
 
 export interface IngestStageDeps {
   db: Db;

@@ -1,7 +1,6 @@
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { classifyError, type CurationError } from '@pmc-curator/pipeline/errors';
-import type { Db } from '../db/client.ts';
-import { recordFailure, type Stage } from '../db/failures.ts';
+import { type Db, recordFailure, type Stage } from '@pmc-curator/store/db';
 
 /** Why a job's abort signal fired when the pool is shutting down and hands its jobs back. */
 export const SHUTDOWN_REASON = 'shutdown';
@@ -147,7 +146,7 @@ async function setAside(ctx: GuardContext, dependency: string): Promise<never> {
 }
 
 /**
- * A job whose data failed its schema (queues/job-schemas.ts): through the guard as the permanent error it is,
+ * A job whose data failed its schema (@pmc-curator/store/queues, job-schemas.ts): through the guard as the permanent error it is,
  * recorded once under the job's own id (subject) and never retried; nothing else is touched.
  */
 export function rejectInvalidJob(

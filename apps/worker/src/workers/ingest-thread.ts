@@ -1,6 +1,6 @@
 import type { ArticleSource } from '@pmc-curator/pipeline/sources';
 import { loadConfig } from '../config.ts';
-import type { ArticleRefData } from '../queues/jobs.ts';
+import type { ArticleRefData } from '@pmc-curator/store/queues';
 import { ingestOptionsFor, readRunSettings, type RunSettings } from '../run/runs.ts';
 import { createRuntime } from '../runtime.ts';
 import { createSource } from '../sources.ts';

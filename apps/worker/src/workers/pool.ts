@@ -1,10 +1,16 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
-import { checkEvictionPolicy, createRedis } from '../queues/connection.ts';
-import { backoffDelay } from '../queues/policy.ts';
-import { createQueueSet, QUEUE_NAMES, type QueueSet } from '../queues/queues.ts';
-import { STAGES, type StageName } from '../queues/stage-versions.ts';
+import {
+  checkEvictionPolicy,
+  createRedis,
+  backoffDelay,
+  createQueueSet,
+  QUEUE_NAMES,
+  type QueueSet,
+  STAGES,
+  type StageName,
+} from '@pmc-curator/store/queues';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { OutageDelay, SHUTDOWN_REASON } from './guard.ts';
 import { OutageMonitor, type OutageState } from './outages.ts';

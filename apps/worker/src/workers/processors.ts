@@ -1,20 +1,27 @@
 import { fileURLToPath } from 'node:url';
 import type { Job } from 'bullmq';
 import { CurationError } from '@pmc-curator/pipeline/errors';
-import { figureSubject, setFigureStatus } from '../db/figures.ts';
-import { linkRunArticle } from '../db/runs.ts';
-import { removeStaleFlowJobs } from '../queues/stale-jobs.ts';
-import { articleFlow, FINALIZE_JOB, type ArticleJobData, type FigureJobData, type IngestJobData } from '../queues/jobs.ts';
-import { articleJobDataSchema, checkJobData, figureJobDataSchema, ingestJobDataSchema } from '../queues/job-schemas.ts';
-import type { QueueSet } from '../queues/queues.ts';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import { figureSubject, setFigureStatus, linkRunArticle, markArticleFailed } from '@pmc-curator/store/db';
+import {
+  removeStaleFlowJobs,
+  articleFlow,
+  FINALIZE_JOB,
+  type ArticleJobData,
+  type FigureJobData,
+  type IngestJobData,
+  articleJobDataSchema,
+  checkJobData,
+  figureJobDataSchema,
+  ingestJobDataSchema,
+  type QueueSet,
+  STAGE_VERSIONS,
+} from '@pmc-curator/store/queues';
 import type { Runtime } from '../runtime.ts';
 import { runAlignStage } from '../stages/align.ts';
 import { runDetectStage, toCurationError } from '../stages/detect.ts';
-import { finalizeArticle, isArticleComplete, LIFECYCLE_SELECT, reopenArticles, settleArticle } from '../run/lifecycle.ts';
+import { finalizeArticle, isArticleComplete, LIFECYCLE_SELECT, reopenArticles, settleArticle } from '@pmc-curator/store/lifecycle';
 import { readRunSettings } from '../run/runs.ts';
 import { recordExhaustedIngest } from '../stages/ingest.ts';
-import { markArticleFailed } from '../db/articles.ts';
 import { DynamicBatcher } from './batcher.ts';
 import { configToEnv } from './config-env.ts';
 import type { DetectItem, DetectItemResult, DetectTask, DetectThreadInit } from './detect-thread.ts';

@@ -1,11 +1,11 @@
 import type { JobsOptions } from 'bullmq';
-import type { Config } from '../config.ts';
+import type { JobPolicySettings } from '../settings.ts';
 
 /** The backoff type name registered on every worker (see `backoffDelay`). */
 export const BACKOFF_TYPE = 'exp-jitter';
 
 /** Retention: Redis keeps a bounded window of finished jobs; the Postgres ledger keeps the history. */
-export function retention(config: Config): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {
+export function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {
   return {
     removeOnComplete: { count: config.KEEP_COMPLETED_COUNT, age: config.KEEP_COMPLETED_SECONDS },
     removeOnFail: { count: config.KEEP_FAILED_COUNT, age: config.KEEP_FAILED_SECONDS },
@@ -13,7 +13,7 @@ export function retention(config: Config): Pick<JobsOptions, 'removeOnComplete' 
 }
 
 /** Defaults for every job: bounded retention, N attempts, exponential backoff with jitter. */
-export function defaultJobOptions(config: Config): JobsOptions {
+export function defaultJobOptions(config: JobPolicySettings): JobsOptions {
   return {
     attempts: config.JOB_ATTEMPTS,
     backoff: { type: BACKOFF_TYPE, delay: config.JOB_BACKOFF_MS },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import { STAGE_VERSIONS } from './queues/stage-versions.ts';
 import { exclusionReason, isArticleComplete, isFigureSettled, outcomeOf, type LifecycleColumns } from './lifecycle.ts';
 
 const comm = { licenseGroups: ['comm' as const], skipRetracted: true };

@@ -1,6 +1,6 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import type { ArticleRef } from '@pmc-curator/pipeline/sources';
-import type { Config } from '../config.ts';
+import type { JobPolicySettings } from '../settings.ts';
 import { figureJobKey, finalizeJobId, jobId } from './job-ids.ts';
 import { defaultJobOptions } from './policy.ts';
 import { QUEUE_NAMES } from './queues.ts';
@@ -50,7 +50,7 @@ export function refToData(ref: ArticleRef): ArticleRefData {
   };
 }
 
-export function ingestJob(config: Config, data: IngestJobData): { name: string; data: IngestJobData; opts: JobsOptions } {
+export function ingestJob(config: JobPolicySettings, data: IngestJobData): { name: string; data: IngestJobData; opts: JobsOptions } {
   return {
     name: 'ingest',
     data,
@@ -72,7 +72,7 @@ export interface ArticleFlowInput {
  * figure never blocks its article; the finalising job reads the outcome from Postgres. It lives in the align
  * queue, so every deployment that aligns also finalises: no pool of its own is needed.
  */
-export function articleFlow(config: Config, input: ArticleFlowInput): FlowJob {
+export function articleFlow(config: JobPolicySettings, input: ArticleFlowInput): FlowJob {
   const options = defaultJobOptions(config);
   const generation = input.generation ? { generation: input.generation } : {};
   const child = { ...options, ignoreDependencyOnFailure: true };

@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { loadStoreSettings } from '../settings.ts';
 import { createRedis, hasHashTag, parseClusterNodes } from './connection.ts';
 
 describe('Redis connections', () => {
@@ -10,9 +10,9 @@ describe('Redis connections', () => {
       { host: '10.0.0.2', port: 7001 },
       { host: '::1', port: 7002 },
     ]);
-    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:1,b:2' }).REDIS_CLUSTER_NODES).toBe('a:1,b:2');
-    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://a:1' })).toThrow(/REDIS_CLUSTER_NODES/);
-    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'a' })).toThrow(/host:port/);
+    expect(loadStoreSettings({ REDIS_CLUSTER_NODES: 'a:1,b:2' }).REDIS_CLUSTER_NODES).toBe('a:1,b:2');
+    expect(() => loadStoreSettings({ REDIS_CLUSTER_NODES: 'redis://a:1' })).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadStoreSettings({ REDIS_CLUSTER_NODES: 'a' })).toThrow(/host:port/);
   });
 
   it('knows a hash tag when it sees one (the first { and the next }, not empty)', () => {
@@ -24,12 +24,12 @@ describe('Redis connections', () => {
   });
 
   it('gives a single node without cluster nodes, a Cluster with them, and refuses a prefix without a hash tag', () => {
-    const single = createRedis(loadConfig({}), { lazyConnect: true });
+    const single = createRedis(loadStoreSettings({}), { lazyConnect: true });
     expect(single).toBeInstanceOf(Redis);
     single.disconnect();
-    const cluster = createRedis(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2' }), { lazyConnect: true });
+    const cluster = createRedis(loadStoreSettings({ REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2' }), { lazyConnect: true });
     expect(cluster).toBeInstanceOf(Cluster);
     cluster.disconnect();
-    expect(() => createRedis(loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:1', QUEUE_PREFIX: 'pmc' }))).toThrow(/hash tag/);
+    expect(() => createRedis(loadStoreSettings({ REDIS_CLUSTER_NODES: '127.0.0.1:1', QUEUE_PREFIX: 'pmc' }))).toThrow(/hash tag/);
   });
 });

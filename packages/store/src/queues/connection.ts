@@ -1,11 +1,11 @@
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
-import type { Config } from '../config.ts';
+import type { StoreSettings } from '../settings.ts';
 
 /** A connection for BullMQ: one node (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
 export type RedisConnection = Redis | Cluster;
 
 /** Where the queues live: the settings `createRedis` reads from a config. */
-export type RedisTarget = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'QUEUE_PREFIX'>;
+export type RedisTarget = Pick<StoreSettings, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'QUEUE_PREFIX'>;
 
 export interface ConnectionOptions {
   /**
@@ -19,7 +19,7 @@ export interface ConnectionOptions {
   connectTimeout?: number;
 }
 
-/** `host:port,host:port` (validated by config.ts) as ioredis cluster seed nodes. */
+/** `host:port,host:port` (validated by settings.ts) as ioredis cluster seed nodes. */
 export function parseClusterNodes(value: string): ClusterNode[] {
   return value
     .split(',')

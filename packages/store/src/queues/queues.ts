@@ -1,5 +1,5 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Config } from '../config.ts';
+import type { QueueSettings } from '../settings.ts';
 import { createRedis, type RedisConnection } from './connection.ts';
 import { defaultJobOptions } from './policy.ts';
 import { STAGES, type StageName } from './stage-versions.ts';
@@ -39,7 +39,7 @@ export function throttledErrorLog(label: string, intervalMs = 10_000): (error: E
   };
 }
 
-export function createQueueSet(config: Config, options: QueueSetOptions = {}): QueueSet {
+export function createQueueSet(config: QueueSettings, options: QueueSetOptions = {}): QueueSet {
   const owned = !options.connection;
   const connection = options.connection ?? createRedis(config, { maxRetriesPerRequest: options.maxRetriesPerRequest ?? null });
   const prefix = config.QUEUE_PREFIX;

@@ -1,7 +1,7 @@
 import type { ArticleOutcome, Prisma } from '@prisma/client';
 import type { LicenseGroup } from '@pmc-curator/pipeline/ingest';
-import type { Db } from '../db/client.ts';
-import { STAGE_VERSIONS } from '../queues/stage-versions.ts';
+import type { Db } from './db/client.ts';
+import { STAGE_VERSIONS } from './queues/stage-versions.ts';
 
 /**
  * The one definition of where an article and a run stand. Enqueue, the stages, status, the run summary, the
