@@ -1,4 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
+import { DEFAULT_IMAGE_LIMITS } from '../images/decode.ts';
 import { clampBox } from './boxes.ts';
 import type { Box, Panel, RawImage } from './types.ts';
 
@@ -17,6 +18,8 @@ export interface CropOptions {
   quality?: number;
   /** Pixels of margin added around each box (clamped to the image). Default 0. */
   margin?: number;
+  /** Refuse encoded images with more pixels than this. Default `DEFAULT_IMAGE_LIMITS.maxPixels` (200 M), as decoding. */
+  maxPixels?: number;
 }
 
 type CropInput = Buffer | Uint8Array | string | RawImage;
@@ -50,8 +53,9 @@ function encode(pipeline: Sharp, format: 'png' | 'jpeg' | 'webp', quality: numbe
 export async function cropPanels(input: CropInput, panels: ReadonlyArray<Pick<Panel, 'box'>>, options: CropOptions = {}): Promise<PanelCrop[]> {
   const format = options.format ?? 'png';
   const margin = options.margin ?? 0;
+  const limitInputPixels = options.maxPixels ?? DEFAULT_IMAGE_LIMITS.maxPixels;
   if (!isRaw(input)) {
-    const meta = await sharp(input, { failOn: 'none' }).metadata();
+    const meta = await sharp(input, { failOn: 'none', limitInputPixels }).metadata();
     const rotated = (meta.orientation ?? 1) >= 5;
     const width = (rotated ? meta.height : meta.width) ?? 0;
     const height = (rotated ? meta.width : meta.height) ?? 0;
@@ -60,7 +64,7 @@ export async function cropPanels(input: CropInput, panels: ReadonlyArray<Pick<Pa
       for (let i = 0; i < panels.length; i++) {
         const b = panels[i]!.box;
         const box = clampBox([b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin], width, height);
-        const pipeline = sharp(input, { failOn: 'none', sequentialRead: true })
+        const pipeline = sharp(input, { failOn: 'none', sequentialRead: true, limitInputPixels })
           .autoOrient()
           .extract({ left: box[0], top: box[1], width: box[2] - box[0], height: box[3] - box[1] });
         out.push({ panelIndex: i, box, bytes: await encode(pipeline, format, options.quality, (box[2] - box[0]) * (box[3] - box[1]) > OPTIMISED_JPEG_MAX_PIXELS), format });
@@ -72,7 +76,7 @@ export async function cropPanels(input: CropInput, panels: ReadonlyArray<Pick<Pa
     ? sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength), {
       raw: { width: input.width, height: input.height, channels: input.channels as 1 | 2 | 3 | 4 },
     })
-    : sharp(input, { failOn: 'none' }).autoOrient();
+    : sharp(input, { failOn: 'none', limitInputPixels }).autoOrient();
   // Materialise once (decoding the source per panel would repeat the expensive step).
   const { data, info } = await base.raw().toBuffer({ resolveWithObject: true });
   const out: PanelCrop[] = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { matchGraphicToMedia, parseJats } from '../jats/index.ts';
 import { captionPanelLabels } from '../captions/panel-labels.ts';
-import { decodeImage } from './decode.ts';
+import { decodeImage } from '../images/decode.ts';
 import { parseExsclaimGroundTruth } from './ground-truth.ts';
 import { scoreFigure, summarise } from './score.ts';
 import type { EvalSummary, FigureScore } from './score.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou, isValidBox } from './boxes.ts';
 import { captionPanelLabels } from '../captions/panel-labels.ts';
-import { decodeImage } from './decode.ts';
+import { decodeImage } from '../images/decode.ts';
 import { parseExsclaimGroundTruth } from './ground-truth.ts';
 import { scoreFigure } from './score.ts';
 import { loadPanelSources } from './evaluate.ts';

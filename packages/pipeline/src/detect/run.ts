@@ -1,7 +1,7 @@
 import { clampBox } from './boxes.ts';
 import { captionPanelLabels } from '../captions/panel-labels.ts';
-import { decodeImage } from './decode.ts';
-import type { DecodeOptions } from './decode.ts';
+import { decodeImage } from '../images/decode.ts';
+import type { DecodeOptions } from '../images/decode.ts';
 import { classifyError } from '../errors.ts';
 import type { Box, DetectionResult, RawImage, SubfigureDetector } from './types.ts';
 

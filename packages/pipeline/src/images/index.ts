@@ -1,5 +1,6 @@
 export {
   processImage,
+  decodeImage,
   sha256Hex,
   originalKey,
   normalizedKey,
@@ -8,4 +9,6 @@ export {
   type ImageLimits,
   type ImageFormat,
   type ProcessedImage,
+  type DecodedImage,
+  type DecodeOptions,
 } from './decode.ts';

@@ -1,8 +1,9 @@
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isCurationError } from '../errors.ts';
-import { cropPanels } from './crops.ts';
-import { decodeImage } from './decode.ts';
+import { cropPanels } from '../detect/crops.ts';
+import { DEFAULT_IMAGE_LIMITS, decodeImage } from './decode.ts';
 
 describe('decodeImage', () => {
   it('normalises CMYK, 16-bit, palette, alpha and grey images to 8-bit RGB', async () => {
@@ -36,6 +37,25 @@ describe('decodeImage', () => {
     const truncated = (await sharp({ create: { width: 50, height: 50, channels: 3, background: 'red' } }).jpeg().toBuffer()).subarray(0, 30);
     const e2 = await decodeImage(truncated).catch((e: unknown) => e);
     expect(isCurationError(e2)).toBe(true);
+  });
+});
+
+describe('one pixel limit', () => {
+  it('refuses, when decoding for detection and when cropping, what ingest refuses: more than DEFAULT_IMAGE_LIMITS.maxPixels (200 M)', async () => {
+    expect(DEFAULT_IMAGE_LIMITS.maxPixels).toBe(200_000_000);
+    // A PNG header declaring 15000 x 15000 = 225 M pixels (the old detection default let 400 M through).
+    const png = Buffer.from(await sharp({ create: { width: 64, height: 64, channels: 3, background: 'white' } }).png().toBuffer());
+    png.writeUInt32BE(15_000, 16);
+    png.writeUInt32BE(15_000, 20);
+    png.writeUInt32BE(crc32(png.subarray(12, 29)) >>> 0, 29);
+    const decoded = await decodeImage(png).catch((e: unknown) => e);
+    expect(isCurationError(decoded) && decoded.errorClass).toBe('DecompressionBomb');
+    await expect(cropPanels(png, [{ box: [0, 0, 10, 10] }])).rejects.toThrow(/pixel limit/i);
+    // A configured limit is honoured.
+    const small = await sharp({ create: { width: 40, height: 30, channels: 3, background: 'white' } }).png().toBuffer();
+    const refused = await decodeImage(small, { maxPixels: 1000 }).catch((e: unknown) => e);
+    expect(isCurationError(refused) && refused.errorClass).toBe('DecompressionBomb');
+    await expect(cropPanels(small, [{ box: [0, 0, 10, 10] }], { maxPixels: 1000 })).rejects.toThrow(/pixel limit/i);
   });
 });
 
