@@ -60,6 +60,8 @@ const configSchema = z.object({
   DETECTOR_MODEL: z.string().optional(),
   /** A module exporting `createDetector(options)` to use instead of the built-in detectors (plugins, tests). */
   DETECTOR_MODULE: z.string().optional(),
+  /** Try onnxruntime's CUDA provider although this build does not bundle its libraries (they were installed separately). */
+  PMC_CURATOR_ORT_CUDA: booleanFlag.default(false),
   /** Dynamic batching of detect jobs: at most this many images per inference call... */
   DETECT_MAX_BATCH: z.coerce.number().int().positive().default(8),
   /** ...waiting at most this long for a batch to fill. */

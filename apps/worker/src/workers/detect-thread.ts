@@ -11,6 +11,10 @@ export interface DetectThreadInit {
   module?: string;
   /** Longest side at which images are analysed (layout + OCR). @defaultValue 2000 */
   analysisMaxSide?: number;
+  /** Largest image decoded or cropped (MAX_IMAGE_PIXELS). @defaultValue 200 M, the pipeline's default */
+  maxPixels?: number;
+  /** Try the CUDA provider of onnxruntime although it is not bundled (PMC_CURATOR_ORT_CUDA). */
+  unbundledCuda?: boolean;
 }
 
 export interface DetectItem {
@@ -37,7 +41,11 @@ const scaleBox = (box: readonly number[], scale: number): [number, number, numbe
   [Math.round(box[0]! * scale), Math.round(box[1]! * scale), Math.round(box[2]! * scale), Math.round(box[3]! * scale)];
 
 async function loadDetector(init: DetectThreadInit): Promise<SubfigureDetector> {
-  const options: CreateDetectorOptions = { name: init.detector, ...(init.modelPath ? { modelPath: init.modelPath } : {}) };
+  const options: CreateDetectorOptions = {
+    name: init.detector,
+    ...(init.modelPath ? { modelPath: init.modelPath } : {}),
+    ...(init.unbundledCuda ? { onnx: { unbundledCuda: true } } : {}),
+  };
   if (init.module) {
     const mod = (await import(pathToFileURL(init.module).href)) as { createDetector(options: CreateDetectorOptions): Promise<SubfigureDetector> };
     return mod.createDetector(options);
@@ -56,7 +64,7 @@ export async function createHandler(init: DetectThreadInit) {
     const decoded = await Promise.all(
       task.items.map(async (item) => {
         try {
-          return { ok: true as const, value: await decodeImage(item.bytes, { maxSide: init.analysisMaxSide ?? 2000 }) };
+          return { ok: true as const, value: await decodeImage(item.bytes, { maxSide: init.analysisMaxSide ?? 2000, ...(init.maxPixels ? { maxPixels: init.maxPixels } : {}) }) };
         } catch (error) {
           return { ok: false as const, error: classifyError(error) };
         }
@@ -80,7 +88,7 @@ export async function createHandler(init: DetectThreadInit) {
           label: panel.label ? { text: panel.label.text, box: scaleBox(panel.label.box, d.scale) } : null,
           score: panel.score,
         }));
-        const crops = await cropPanels(task.items[index]!.bytes, panels, { format: 'jpeg', quality: 90 });
+        const crops = await cropPanels(task.items[index]!.bytes, panels, { format: 'jpeg', quality: 90, ...(init.maxPixels ? { maxPixels: init.maxPixels } : {}) });
         results[index] = {
           ok: true,
           width: d.width,

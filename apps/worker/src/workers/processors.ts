@@ -152,6 +152,8 @@ export function detectProcessor(runtime: Runtime): StageProcessor {
       ...(config.DETECTOR_MODEL ? { modelPath: config.DETECTOR_MODEL } : {}),
       ...(config.DETECTOR_MODULE ? { module: config.DETECTOR_MODULE } : {}),
       analysisMaxSide: config.ANALYSIS_MAX_SIDE,
+      maxPixels: config.MAX_IMAGE_PIXELS,
+      unbundledCuda: config.PMC_CURATOR_ORT_CUDA,
     } satisfies DetectThreadInit,
     size: config.DETECT_THREADS,
     timeoutMs: config.JOB_TIMEOUT_MS,

@@ -8,6 +8,11 @@ export interface SessionOptions {
   providers?: ExecutionProvider[];
   /** Intra-op threads for the CPU provider. Default 1 (one detector per core scales better). */
   intraOpThreads?: number;
+  /**
+   * Try the CUDA provider even though this onnxruntime-node build does not bundle its libraries, because they
+   * were installed separately (the worker's PMC_CURATOR_ORT_CUDA setting). Default false.
+   */
+  unbundledCuda?: boolean;
 }
 
 export interface LoadedSession {
@@ -17,15 +22,14 @@ export interface LoadedSession {
 
 /**
  * Providers worth trying. onnxruntime-node lists CUDA even when its libraries are not installed (`bundled:
- * false`), and trying it then logs a loud error, so an unbundled CUDA is tried only when
- * PMC_CURATOR_ORT_CUDA=1 says the libraries were installed separately.
+ * false`), and trying it then logs a loud error, so an unbundled CUDA is tried only when `unbundledCuda` says
+ * the libraries were installed separately.
  */
-function supportedBackends(): Set<string> {
+function supportedBackends(unbundledCuda: boolean): Set<string> {
   try {
     const list = (ort as unknown as { listSupportedBackends?: () => Array<{ name: string; bundled?: boolean }> })
       .listSupportedBackends?.() ?? [];
-    const forced = process.env.PMC_CURATOR_ORT_CUDA === '1';
-    return new Set(list.filter((b) => b.bundled !== false || forced).map((b) => b.name));
+    return new Set(list.filter((b) => b.bundled !== false || unbundledCuda).map((b) => b.name));
   } catch {
     return new Set(['cpu']);
   }
@@ -36,7 +40,7 @@ function supportedBackends(): Set<string> {
  * default onnxruntime-node install), otherwise on CPU.
  */
 export async function createSession(model: string | Uint8Array, options: SessionOptions = {}): Promise<LoadedSession> {
-  const listed = supportedBackends();
+  const listed = supportedBackends(options.unbundledCuda ?? false);
   const wanted = options.providers ?? (listed.has('cuda') ? ['cuda', 'cpu'] : ['cpu']);
   let lastError: unknown;
   for (const provider of wanted) {
