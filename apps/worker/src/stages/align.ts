@@ -1,4 +1,4 @@
-import { alignPanels } from '@pmc-curator/pipeline/align';
+import { alignPanels, subcaptionsForGraphic } from '@pmc-curator/pipeline/align';
 import { splitCaption } from '@pmc-curator/pipeline/captions';
 import type { Box, Panel } from '@pmc-curator/pipeline/detect';
 import { type Db, figureSubject, persistAlignment, resolveFailure, setFigureStatus } from '@pmc-curator/store/db';
@@ -17,6 +17,7 @@ export async function runAlignStage(db: Db, data: FigureJobData): Promise<AlignO
   const figure = await db.figure.findUnique({
     where: { id: data.figureId },
     select: {
+      articleId: true,
       jatsId: true,
       graphicIndex: true,
       graphicHref: true,
@@ -35,7 +36,13 @@ export async function runAlignStage(db: Db, data: FigureJobData): Promise<AlignO
     return { status: 'skipped', pairs: 0, reason: `detect is ${figure.detectStatus}` };
   }
   if (figure.alignStatus === 'done' && figure.alignVersion === STAGE_VERSIONS.align) return { status: 'unchanged', pairs: figure._count.pairs };
-  const split = splitCaption(figure.caption, { boldLabels: figure.boldSpans });
+  // A fig delivered as several graphics: each row is paired against the labels its graphic shows.
+  const graphics = await db.figure.count({ where: { articleId: figure.articleId, jatsId: figure.jatsId } });
+  const split = subcaptionsForGraphic(splitCaption(figure.caption, { boldLabels: figure.boldSpans }), {
+    index: figure.graphicIndex,
+    count: graphics,
+    href: figure.graphicHref,
+  });
   const panels: Panel[] = figure.subfigures.map((sub) => {
     const labelBox = asBox(sub.labelBox);
     return {
