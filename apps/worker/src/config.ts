@@ -8,7 +8,7 @@ import { booleanFlag, parseEnv, storeSettingsShape } from '@pmc-curator/store/se
  * QUEUE_PREFIX, S3_*) are defined in @pmc-curator/store/settings, the dashboard's (DASHBOARD_*) in
  * @pmc-curator/dashboard/config; the rest here.
  */
-const configSchema = z.object({
+export const configSchema = z.object({
   ...storeSettingsShape,
   /** Where PMC articles are read from (PMC Cloud layout). */
   PMC_SOURCE_BUCKET: z.string().default('pmc-oa-opendata'),
