@@ -4,7 +4,6 @@ import type { Config } from '../config.ts';
 import {
   checkEvictionPolicy,
   createRedis,
-  backoffDelay,
   createQueueSet,
   QUEUE_NAMES,
   type QueueSet,
@@ -62,7 +61,6 @@ export function workerOptions(config: Config, stage: StageName, concurrency: num
     maxStalledCount: 2,
     // Per-minute completion counts for `curator status` throughput and ETA (one day kept).
     metrics: { maxDataPoints: 24 * 60 },
-    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, config.JOB_BACKOFF_MS) },
     ...(stage === 'ingest' && config.INGEST_RATE_LIMIT > 0 ? { limiter: { max: Math.max(1, Math.round(config.INGEST_RATE_LIMIT)), duration: 1000 } } : {}),
     name,
   };

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './policy.ts';
+import { defaultJobOptions } from './policy.ts';
 
-describe('backoffDelay', () => {
-  it('doubles per attempt and stays within [half, full] of the exponential delay', () => {
-    expect(backoffDelay(1, 1000, () => 0)).toBe(500);
-    expect(backoffDelay(1, 1000, () => 1)).toBe(1000);
-    expect(backoffDelay(3, 1000, () => 0)).toBe(2000);
-    expect(backoffDelay(3, 1000, () => 1)).toBe(4000);
+const settings = { JOB_ATTEMPTS: 6, JOB_BACKOFF_MS: 1500, KEEP_COMPLETED_COUNT: 10, KEEP_COMPLETED_SECONDS: 60, KEEP_FAILED_COUNT: 20, KEEP_FAILED_SECONDS: 120 };
+
+describe('defaultJobOptions', () => {
+  it("uses BullMQ's exponential backoff with equal jitter and the configured attempts", () => {
+    expect(defaultJobOptions(settings)).toMatchObject({ attempts: 6, backoff: { type: 'exponential', delay: 1500, jitter: 0.5 } });
   });
 
-  it('is capped so a long outage does not push retries out for hours', () => {
-    expect(backoffDelay(40, 1000, () => 1)).toBe(600_000);
-  });
-
-  it('spreads concurrent retries', () => {
-    const delays = new Set(Array.from({ length: 20 }, () => backoffDelay(4, 1000)));
-    expect(delays.size).toBeGreaterThan(1);
+  it('keeps a bounded window of finished jobs in Redis', () => {
+    expect(defaultJobOptions(settings)).toMatchObject({ removeOnComplete: { count: 10, age: 60 }, removeOnFail: { count: 20, age: 120 } });
   });
 });

@@ -1,8 +1,12 @@
 import type { JobsOptions } from 'bullmq';
 import type { JobPolicySettings } from '../settings.ts';
 
-/** The backoff type name registered on every worker (see `backoffDelay`). */
-export const BACKOFF_TYPE = 'exp-jitter';
+/**
+ * BullMQ's own exponential backoff with jitter 0.5 ("equal jitter": between half and all of base × 2^(n-1)), so a
+ * burst of failures does not come back as a synchronised burst. It has no cap, which is fine: attempts are few
+ * (JOB_ATTEMPTS), and dependency outages are not retried at all but waited out (workers/guard.ts).
+ */
+export const JOB_BACKOFF = { type: 'exponential', jitter: 0.5 } as const;
 
 /** Retention: Redis keeps a bounded window of finished jobs; the Postgres ledger keeps the history. */
 export function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {
@@ -16,19 +20,7 @@ export function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeO
 export function defaultJobOptions(config: JobPolicySettings): JobsOptions {
   return {
     attempts: config.JOB_ATTEMPTS,
-    backoff: { type: BACKOFF_TYPE, delay: config.JOB_BACKOFF_MS },
+    backoff: { ...JOB_BACKOFF, delay: config.JOB_BACKOFF_MS },
     ...retention(config),
   };
-}
-
-/** Cap of a single backoff delay. */
-const MAX_BACKOFF_MS = 10 * 60_000;
-
-/**
- * Exponential backoff with "equal jitter": half the exponential delay fixed, half random, so a burst of
- * failures (Redis or Postgres restarting) does not come back as a synchronized burst.
- */
-export function backoffDelay(attemptsMade: number, baseMs: number, random: () => number = Math.random): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
 }
