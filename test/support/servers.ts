@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../apps/worker/src/config.ts';
 import { createDb, type Db } from '../../packages/store/src/db/client.ts';
 import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
-import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
+import { curatedS3Client } from '../../packages/store/src/storage/s3-client.ts';
 
 /** Config pointing at the servers the global setup prepared, with a bucket unique to this test file. */
 export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
@@ -10,13 +10,7 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
 }
 
 export async function testStore(config: Config, bucket = config.S3_BUCKET): Promise<S3ObjectStore> {
-  const client = createS3Client({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: true,
-  });
+  const client = curatedS3Client({ ...config, S3_FORCE_PATH_STYLE: true });
   const store = new S3ObjectStore(client, bucket);
   await store.ensureBucket();
   return store;

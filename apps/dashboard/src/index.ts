@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { createDb, type Db } from '@pmc-curator/store/db';
 import { createRedis, type RedisConnection } from '@pmc-curator/store/queues';
-import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
+import { S3ObjectStore, curatedS3Client } from '@pmc-curator/store/storage';
 import { assertSafeBinding, authFromConfig } from './auth.ts';
 import type { DashboardConfig } from './config.ts';
 import { prismaData } from './data/index.ts';
@@ -59,13 +59,7 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const db = options.db ?? createDb(config.DATABASE_URL);
   const s3 = options.store
     ? null
-    : createS3Client({
-        endpoint: config.S3_ENDPOINT,
-        region: config.S3_REGION,
-        accessKeyId: config.S3_ACCESS_KEY_ID,
-        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-        forcePathStyle: config.S3_FORCE_PATH_STYLE,
-      });
+    : curatedS3Client(config);
   const objects = options.store ?? new S3ObjectStore(s3!, config.S3_BUCKET);
   const redis = redisPinger(options);
   const queues = options.queues ?? [];

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Config } from './config.ts';
 import { createDb, type Db, requireMigratedDatabase } from '@pmc-curator/store/db';
-import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
+import { S3ObjectStore, curatedS3Client } from '@pmc-curator/store/storage';
 
 /** The connections a command or worker needs, built once from the config. */
 export interface Runtime {
@@ -18,13 +18,7 @@ export async function createRuntime(config: Config): Promise<Runtime> {
     await db.$disconnect();
     throw error;
   });
-  const client = createS3Client({
-    endpoint: config.S3_ENDPOINT,
-    region: config.S3_REGION,
-    accessKeyId: config.S3_ACCESS_KEY_ID,
-    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: config.S3_FORCE_PATH_STYLE,
-  });
+  const client = curatedS3Client(config);
   const store = new S3ObjectStore(client, config.S3_BUCKET);
   await store.ensureBucket().catch((error: Error) => {
     throw new Error(`cannot reach the object store at ${config.S3_ENDPOINT} (${error.message}); start one (see README) or set S3_ENDPOINT`);

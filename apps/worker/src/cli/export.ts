@@ -5,7 +5,7 @@ import { formatExportSummary, runExport, type SampleEvent } from '../export/expo
 import { FORMATS, parseExportOptions } from '../export/options.ts';
 import { LocalSink, parseS3Url, S3Sink, type Sink } from '../export/sink.ts';
 import { createRuntime } from '../runtime.ts';
-import { S3ObjectStore, createS3Client } from '@pmc-curator/store/storage';
+import { S3ObjectStore, curatedS3Client } from '@pmc-curator/store/storage';
 
 interface ExportFlags {
   run: string;
@@ -95,13 +95,7 @@ export function registerExport(program: Command): void {
       const runtime = await createRuntime(config);
       const target = parseS3Url(options.out);
       const client = target
-        ? createS3Client({
-            endpoint: config.S3_ENDPOINT,
-            region: config.S3_REGION,
-            accessKeyId: config.S3_ACCESS_KEY_ID,
-            secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-            forcePathStyle: config.S3_FORCE_PATH_STYLE,
-          })
+        ? curatedS3Client(config)
         : null;
       const progress = exportProgress(Boolean(flags.quiet));
       try {

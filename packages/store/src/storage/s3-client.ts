@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { FinalizeHandler, FinalizeHandlerArguments, MetadataBearer } from '@smithy/types';
+import type { StoreSettings } from '../settings.ts';
 
 export interface S3ConnectionOptions {
   endpoint?: string | undefined;
@@ -45,4 +46,17 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     );
   }
   return client;
+}
+
+type CuratedS3Settings = Pick<StoreSettings, 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'>;
+
+/** The client of the curated bucket (originals, normalised copies, crops, exports), from the settings. */
+export function curatedS3Client(settings: CuratedS3Settings): S3Client {
+  return createS3Client({
+    endpoint: settings.S3_ENDPOINT,
+    region: settings.S3_REGION,
+    accessKeyId: settings.S3_ACCESS_KEY_ID,
+    secretAccessKey: settings.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+  });
 }
