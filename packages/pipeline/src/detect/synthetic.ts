@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
+import { FONT_FAMILIES, svgText } from './fonts.ts';
 import type { GroundTruthPanel } from './ground-truth.ts';
 import type { Box, RawImage } from './types.ts';
 
@@ -33,7 +34,6 @@ export function rng(seed: number): () => number {
   };
 }
 
-const FONTS = ['DejaVu Sans', 'DejaVu Serif', 'DejaVu Sans Mono', 'Liberation Sans', 'Arial'];
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix'];
 
 /** A simple line chart drawn as SVG (axes, ticks, tick labels, a curve), like the plots in many figures. */
@@ -54,22 +54,19 @@ function chartSvg(w: number, h: number, r: () => number): string {
   for (let i = 0; i <= 4; i++) {
     const x = left + (w * 0.8 * i) / 4;
     const y = bottom - ((bottom - top) * i) / 4;
-    ticks += `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 4}" stroke="black"/><text x="${x}" y="${bottom + 4 + fs}" font-size="${fs}" text-anchor="middle" font-family="DejaVu Sans">${i * 25}</text>`;
-    ticks += `<line x1="${left - 4}" y1="${y}" x2="${left}" y2="${y}" stroke="black"/><text x="${left - 6}" y="${y + fs / 3}" font-size="${fs}" text-anchor="end" font-family="DejaVu Sans">${(i * 0.5).toFixed(1)}</text>`;
+    ticks += `<line x1="${x}" y1="${bottom}" x2="${x}" y2="${bottom + 4}" stroke="black"/>${svgText(String(i * 25), x, bottom + 4 + fs, { family: 'DejaVu Sans', size: fs, anchor: 'middle' })}`;
+    ticks += `<line x1="${left - 4}" y1="${y}" x2="${left}" y2="${y}" stroke="black"/>${svgText((i * 0.5).toFixed(1), left - 6, y + fs / 3, { family: 'DejaVu Sans', size: fs, anchor: 'end' })}`;
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="white"/>`
     + `<path d="M${left},${top} L${left},${bottom} L${Math.round(w * 0.97)},${bottom}" stroke="black" fill="none" stroke-width="1.5"/>`
     + `${ticks}<path d="${path}" stroke="${colour}" fill="none" stroke-width="2"/></svg>`;
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /**
  * Tiles `sources` (single-panel images; charts are drawn when none fit) into a grid with white gutters of
  * random width or thin separator lines, and draws panel labels (A/a/(a)/i, different fonts, sizes and
- * corners, outside in the gutter or on the panel). Panel boxes in the ground truth are the tiles.
+ * corners, outside in the gutter or on the panel) with the fonts shipped in the dependencies (fonts.ts), so a seed
+ * gives the same figure on every machine. Panel boxes in the ground truth are the tiles.
  */
 export async function generateSyntheticFigure(seed: number, sources: RawImage[], options: SyntheticOptions = {}): Promise<SyntheticFigure> {
   const r = rng(seed);
@@ -85,7 +82,7 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
   const separatorLines = r() < 0.2;
   const gutter = separatorLines ? 6 : 6 + Math.floor(r() * 24);
   const style = ['upper', 'lower', 'paren', 'roman'][Math.floor(r() * 4)] as 'upper' | 'lower' | 'paren' | 'roman';
-  const font = FONTS[Math.floor(r() * FONTS.length)]!;
+  const font = FONT_FAMILIES[Math.floor(r() * FONT_FAMILIES.length)]!;
   const bold = r() < 0.7;
   const fontSize = 14 + Math.floor(r() * 20);
   const corner = r() < 0.7 ? 'top-left' : (['top-right', 'bottom-left', 'bottom-right'] as const)[Math.floor(r() * 3)]!;
@@ -138,7 +135,7 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
       const pad = Math.round(fontSize * 0.3);
       let lx: number;
       let ly: number;
-      let anchor = 'start';
+      let anchor: 'start' | 'end' = 'start';
       if (outside) { lx = Math.max(0, px - labelSpace); ly = Math.max(fontSize, py - labelSpace + fontSize); }
       else {
         lx = corner.endsWith('left') ? px + pad : px + pw - pad;
@@ -156,7 +153,7 @@ export async function generateSyntheticFigure(seed: number, sources: RawImage[],
       const ly1 = Math.round(ly - fontSize * 0.85);
       const boxPad = Math.max(3, Math.round(fontSize * 0.2));
       if (onPanel) svgLabels += `<rect x="${lx1 - boxPad}" y="${ly1 - boxPad}" width="${approxW + 2 * boxPad}" height="${Math.round(fontSize * 1.1) + 2 * boxPad}" fill="${whiteText ? 'black' : 'white'}"/>`;
-      svgLabels += `<text x="${lx}" y="${ly}" font-family="${font}" font-size="${fontSize}" font-weight="${bold ? 'bold' : 'normal'}" text-anchor="${anchor}" fill="${whiteText ? 'white' : 'black'}">${escapeXml(shown)}</text>`;
+      svgLabels += svgText(shown, lx, ly, { family: font, size: fontSize, bold, anchor, fill: whiteText ? 'white' : 'black' });
       panels.push({ box, label });
       if (separatorLines && ci > 0) lines += `<rect x="${x0 - Math.round(gutter / 2) - 1}" y="${y0}" width="2" height="${Math.round(rowH)}" fill="black"/>`;
       n++;
