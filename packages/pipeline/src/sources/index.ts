@@ -3,6 +3,6 @@ export { PmcCloudSource, type PmcCloudSourceOptions, type PmcEnumeration } from 
 export { LegacyPackageSource, type LegacyPackageSourceOptions } from './legacy-package.ts';
 export { DirectorySource, type DirectorySourceOptions } from './directory.ts';
 export { FsBlobReader } from './fs-blob-reader.ts';
-export { readTarArchive, isUnsafeEntryPath } from './tar-archive.ts';
+export { readTarContents, isUnsafeEntryPath } from './tar-archive.ts';
 export { parsePmcMetadata, parseS3Url, parseArticleVersion, pmcMetadataSchema, type PmcMetadata } from './pmc-metadata.ts';
 export { parseOaFileList, type OaFileListEntry } from './oa-file-list.ts';

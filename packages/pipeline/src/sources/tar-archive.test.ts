@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CurationError } from '../errors.ts';
-import { isUnsafeEntryPath, readTarArchive } from './tar-archive.ts';
+import { isUnsafeEntryPath, readTarContents } from './tar-archive.ts';
 import { makeTarGz } from './tar-testing.ts';
 
 async function errorOf(promise: Promise<unknown>): Promise<CurationError> {
@@ -9,9 +9,9 @@ async function errorOf(promise: Promise<unknown>): Promise<CurationError> {
   return error as CurationError;
 }
 
-describe('readTarArchive', () => {
+describe('readTarContents', () => {
   it('reads the regular files of a package', async () => {
-    const files = await readTarArchive(makeTarGz([{ path: 'PMC1/a.nxml', body: '<article/>' }, { path: 'PMC1/g1.jpg', body: 'x' }]), 'PMC1.tar.gz');
+    const { files } = await readTarContents(makeTarGz([{ path: 'PMC1/a.nxml', body: '<article/>' }, { path: 'PMC1/g1.jpg', body: 'x' }]), 'PMC1.tar.gz');
     expect([...files.keys()]).toEqual(['PMC1/a.nxml', 'PMC1/g1.jpg']);
     expect(Buffer.from(files.get('PMC1/a.nxml')!).toString()).toBe('<article/>');
   });
@@ -22,7 +22,7 @@ describe('readTarArchive', () => {
       [{ path: 'PMC1/../../evil.sh', body: 'x' }],
       [{ path: 'PMC1/link', type: 'SymbolicLink' as const, linkpath: '/etc/passwd' }],
     ]) {
-      const error = await errorOf(readTarArchive(makeTarGz(hostile), 'hostile.tar.gz'));
+      const error = await errorOf(readTarContents(makeTarGz(hostile), 'hostile.tar.gz'));
       expect(error.errorClass).toBe('UnsafeArchive');
       expect(error.permanent).toBe(true);
     }
@@ -33,13 +33,13 @@ describe('readTarArchive', () => {
 
   it('refuses archives that expand beyond the limit', async () => {
     const big = makeTarGz([{ path: 'a.bin', body: 'x'.repeat(10_000) }]);
-    expect((await errorOf(readTarArchive(big, 'big.tar.gz', { maxTotalBytes: 1000 }))).errorClass).toBe('DecompressionBomb');
+    expect((await errorOf(readTarContents(big, 'big.tar.gz', { maxTotalBytes: 1000 }))).errorClass).toBe('DecompressionBomb');
   });
 
   it('classifies damaged archives as CorruptArchive', async () => {
     const good = makeTarGz([{ path: 'a.nxml', body: '<article/>'.repeat(200) }]);
-    expect((await errorOf(readTarArchive(good.subarray(0, good.length / 2), 'cut.tar.gz'))).errorClass).toBe('CorruptArchive');
-    expect((await errorOf(readTarArchive(Buffer.from('not a tar at all'), 'junk.tar.gz'))).errorClass).toBe('CorruptArchive');
-    expect((await errorOf(readTarArchive(new Uint8Array(), 'empty.tar.gz'))).errorClass).toBe('CorruptArchive');
+    expect((await errorOf(readTarContents(good.subarray(0, good.length / 2), 'cut.tar.gz'))).errorClass).toBe('CorruptArchive');
+    expect((await errorOf(readTarContents(Buffer.from('not a tar at all'), 'junk.tar.gz'))).errorClass).toBe('CorruptArchive');
+    expect((await errorOf(readTarContents(new Uint8Array(), 'empty.tar.gz'))).errorClass).toBe('CorruptArchive');
   });
 });

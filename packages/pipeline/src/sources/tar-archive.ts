@@ -116,11 +116,3 @@ export function readTarContents(bytes: Uint8Array, where: string, options: TarRe
     })();
   });
 }
-
-/** The regular files of a (gzipped) tar; see readTarContents. Entries over `maxEntryBytes` are refused (FileTooLarge). */
-export async function readTarArchive(bytes: Uint8Array, where: string, options: TarReadOptions = {}): Promise<Map<string, Uint8Array>> {
-  const { files, oversized } = await readTarContents(bytes, where, options);
-  const [first] = oversized;
-  if (first) throw new CurationError('FileTooLarge', `${where}: entry "${first[0]}" is ${first[1]} bytes, over the limit`, { subject: first[0] });
-  return files;
-}
