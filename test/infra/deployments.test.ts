@@ -118,8 +118,8 @@ describe('infra/k8s manifests against the Kubernetes and KEDA schemas', () => {
     for (const port of service!.spec.ports as Array<{ targetPort: string | number }>) expect(portNames).toContain(port.targetPort);
   });
 
-  it('KEDA scales each stage on the backlog metric the dashboard exports (waiting + prioritized + delayed), via Prometheus', () => {
-    const exported = formatMetrics({ counts: { articles: emptyStageCounts(), figures: emptyStageCounts() }, failures: [], queues: STAGES.map((name) => ({ name, counts: { waiting: 1, active: 1 } })) });
+  it('KEDA scales each stage on the backlog metric the dashboard exports (waiting + prioritized + delayed), via Prometheus', async () => {
+    const exported = await formatMetrics({ counts: { articles: emptyStageCounts(), figures: emptyStageCounts() }, failures: [], queues: STAGES.map((name) => ({ name, counts: { waiting: 1, active: 1 } })) });
     const families = new Set([...exported.matchAll(/^# TYPE (\w+) /gm)].map((match) => match[1]));
     for (const stage of STAGES) {
       const scaled = ofKind('ScaledObject').find((doc) => (doc.spec.scaleTargetRef as { name: string }).name === `curator-${stage}`);

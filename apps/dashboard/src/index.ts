@@ -9,6 +9,7 @@ import { assertSafeBinding, authFromConfig } from './auth.ts';
 import type { DashboardConfig } from './config.ts';
 import { prismaData } from './data/index.ts';
 import type { DashboardDeps } from './handlers/types.ts';
+import { DashboardMetrics } from './metrics.ts';
 import { HostAllowList } from './security.ts';
 import { createExpressApp } from './server.ts';
 
@@ -65,7 +66,7 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const queues = options.queues ?? [];
   let allowedHosts = HostAllowList.fromConfig(config.DASHBOARD_ALLOWED_HOSTS, { host: config.DASHBOARD_HOST, port: 0 });
   const app = createExpressApp({
-    deps: { data: prismaData(db), objects, queues, pingRedis: () => redis.ping() },
+    deps: { data: prismaData(db), objects, queues, pingRedis: () => redis.ping(), metrics: new DashboardMetrics() },
     auth,
     bullQueues: queues,
     allowedHosts: () => allowedHosts,

@@ -2,6 +2,16 @@
 export interface QueueLike {
   readonly name: string;
   getJobCounts(): Promise<Record<string, number>>;
+  /** The most recently completed jobs, newest first (BullMQ `Queue.getJobs`), for the job-duration histogram. */
+  getJobs?(types: ['completed'], start: number, end: number, asc: boolean): Promise<FinishedJob[]>;
+}
+
+/** The BullMQ job timestamps the duration histogram reads (a `Job` satisfies this). */
+export interface FinishedJob {
+  id?: string | undefined;
+  name: string;
+  processedOn?: number | undefined;
+  finishedOn?: number | undefined;
 }
 
 export interface QueueCounts {

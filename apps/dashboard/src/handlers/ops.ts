@@ -1,6 +1,5 @@
 import { queueCounts } from '../data/queues.ts';
 import { json, type HandlerResult } from '../http.ts';
-import { formatMetrics, METRICS_CONTENT_TYPE } from '../metrics.ts';
 import { noQuery, objectParams, parseInput } from '../schemas.ts';
 import type { DashboardDeps, Handler } from './types.ts';
 
@@ -30,8 +29,14 @@ export const healthz: Handler = async (deps) => {
 };
 
 export const metrics: Handler = async (deps) => {
-  const [counts, failures, queues] = await Promise.all([deps.data.stageCounts(), deps.data.failureCounts(), queueCounts(deps.queues)]);
-  return { status: 200, text: formatMetrics({ counts, failures, queues }), contentType: METRICS_CONTENT_TYPE };
+  const [counts, failures, queues] = await Promise.all([
+    deps.data.stageCounts(),
+    deps.data.failureCounts(),
+    queueCounts(deps.queues),
+    deps.metrics.observeQueues(deps.queues),
+  ]);
+  deps.metrics.set({ counts, failures, queues });
+  return { status: 200, text: await deps.metrics.text(), contentType: deps.metrics.contentType };
 };
 
 const CONTENT_TYPES: Record<string, string> = {

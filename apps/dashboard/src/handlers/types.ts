@@ -1,5 +1,6 @@
 import type { QueueLike } from '../data/queues.ts';
 import type { DashboardData } from '../data/types.ts';
+import type { DashboardMetrics } from '../metrics.ts';
 import type { HandlerResult, ParsedRequest } from '../http.ts';
 import type { ParseFailure } from '../schemas.ts';
 
@@ -9,6 +10,8 @@ export interface DashboardDeps {
   /** The curated bucket (the worker's `S3ObjectStore` satisfies this). Null: /objects answers 404. */
   objects: { get(key: string): Promise<Uint8Array> } | null;
   queues: readonly QueueLike[];
+  /** This app's Prometheus registry (its gauges and the job-duration histogram), read by /metrics. */
+  metrics: DashboardMetrics;
   /** Throws when Redis does not answer. */
   pingRedis(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { emptyStageCounts } from '../data/counts.ts';
 import type { ArticleDetail, DashboardData, FailureFilter, FailureRow, PairListItem, RunSummary } from '../data/types.ts';
 import type { DashboardDeps } from '../handlers/types.ts';
+import { DashboardMetrics } from '../metrics.ts';
 
 /** Hostile text that every view must show as text. */
 export const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&'`;
@@ -171,6 +172,7 @@ export function fakeDeps(overrides: Partial<DashboardDeps> = {}): DashboardDeps 
     },
     queues: [{ name: 'ingest', getJobCounts: async () => ({ waiting: 2, active: 1, completed: 5, failed: 0 }) }],
     pingRedis: async () => {},
+    metrics: new DashboardMetrics(),
     ...overrides,
   } as DashboardDeps & { data: ReturnType<typeof fakeData> };
 }
