@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
 import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
@@ -11,6 +14,24 @@ interface EvalDetectOptions {
   seed?: string;
   hints: boolean;
   json?: boolean;
+  split?: string;
+}
+
+/**
+ * `--split NAME`: a temporary directory holding the figures of `dir/expected.json` whose `split` field is NAME
+ * (their entries, and links to their images), for evaluateDirectory.
+ */
+async function splitDirectory(dir: string, split: string): Promise<string> {
+  const all = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, { split?: unknown; figure_name?: unknown }>;
+  const kept = Object.fromEntries(Object.entries(all).filter(([, f]) => f.split === split));
+  if (Object.keys(kept).length === 0) throw new Error(`no figure in ${dir}/expected.json has split "${split}"`);
+  const tmp = await mkdtemp(path.join(tmpdir(), 'eval-detect-'));
+  await writeFile(path.join(tmp, 'expected.json'), JSON.stringify(kept));
+  for (const [key, f] of Object.entries(kept)) {
+    const file = typeof f.figure_name === 'string' && f.figure_name ? f.figure_name : key;
+    await symlink(path.resolve(dir, file), path.join(tmp, file));
+  }
+  return tmp;
 }
 
 function print(title: string, r: EvaluationReport, json: boolean | undefined): void {
@@ -69,6 +90,7 @@ export function registerEvalDetect(program: Command): void {
     .option('--articles <dir>', 'also check real articles (folders of JATS XML + figure images): panel count vs caption labels')
     .option('--no-hints', 'do not pass the caption labels as hints')
     .option('--json', 'print the reports as JSON lines')
+    .option('--split <name>', 'evaluate only the figures of <dir>/expected.json whose "split" field is <name> (e.g. dev, validation)')
     .action(async (dir: string | undefined, options: EvalDetectOptions) => {
       if (!dir && !options.synthetic && !options.articles) throw new Error('give a ground-truth directory, --synthetic N and/or --articles DIR');
       const detector = await createDetector({
@@ -76,7 +98,14 @@ export function registerEvalDetect(program: Command): void {
         ...(options.model ? { modelPath: options.model } : {}),
       });
       try {
-        if (dir) print(`real (${dir})`, await evaluateDirectory(dir, detector, { useCaptionHints: options.hints }), options.json);
+        if (dir && options.split) {
+          const tmp = await splitDirectory(dir, options.split);
+          try {
+            print(`real (${dir}, split ${options.split})`, await evaluateDirectory(tmp, detector, { useCaptionHints: options.hints }), options.json);
+          } finally {
+            await rm(tmp, { recursive: true, force: true });
+          }
+        } else if (dir) print(`real (${dir})`, await evaluateDirectory(dir, detector, { useCaptionHints: options.hints }), options.json);
         if (options.synthetic) {
           const n = Number(options.synthetic);
           if (!Number.isInteger(n) || n < 1) throw new Error(`--synthetic must be a positive integer, got "${options.synthetic}"`);
