@@ -33,6 +33,9 @@ export function registerEvalCaptions(program: Command): void {
             meanSubcaptionTokenF1: round(r.meanSubcaptionTokenF1),
             // What the pipeline delivers: a figure whose caption has no label found gets the whole caption on every panel.
             meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: round(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelled),
+            // The same two means with the figure's label tokens ("a" of "(A)") dropped from both texts: annotators differ on keeping them.
+            meanSubcaptionTokenF1LabelTokensIgnored: round(r.meanSubcaptionTokenF1LabelTokensIgnored),
+            meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored: round(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored),
             unlabelledFigures: r.unlabelledFigures,
             // Is the confidence meaningful? Label precision and token F1 per confidence range.
             calibration: calibrationBins(r.perFigure.flatMap((f) => f.predictions)).map((b) => ({

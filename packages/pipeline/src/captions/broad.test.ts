@@ -149,3 +149,75 @@ describe('split-1.3.0 rules (invented captions)', () => {
     expect(r.subcaptions[1]?.specific).toBe('Ventral view.');
   });
 });
+
+describe('split-1.4.0 rules (invented captions)', () => {
+  it('a full word before a full stop ends its sentence: "… all panels. (b) …" is a label', () => {
+    expect(splitCaption('Neurons in culture. (a) Phase images. Scale bar applies to all panels. (b) Viability of the neurons. (c) Counts.').labels).toEqual(['a', 'b', 'c']);
+    // An abbreviation still makes the next letter a reference.
+    expect(splitCaption('Liver sections (see Fig. A). (A) Control. (B) Treated.').labels).toEqual(['A', 'B']);
+  });
+
+  it('chooses the case from the labels named, each once: repeated sub-panel letters do not outvote the panels', () => {
+    const caption =
+      'Cell lines differ. (A) Nuclear levels. Cells with low (a, b) and high (c, d) levels are shown. (B) Cytoplasmic levels. Cells with low (a, b) and high (c, d) levels. Bars, 10 µm (b) and 5 µm (d). (C) Spindle levels with low (a, b) and high (c, d) levels. (D) Summary.';
+    const r = splitCaption(caption);
+    expect(r.labels).toEqual(['A', 'B', 'C', 'D']);
+    expect(r.subcaptions[3]?.specific).toBe('Summary.');
+  });
+
+  it('a bare "A" before a number or lower-case word is the article when the label A is written otherwise', () => {
+    const r = splitCaption('A 52-year-old woman with a renal mass. Low signal on the T1 image (A) and the T2 image (B). Enhancement on CT (C).');
+    expect(r.labels).toEqual(['A', 'B', 'C']);
+    expect(r.shared).toContain('A 52-year-old woman');
+    expect(r.subcaptions.every((s) => s.text.startsWith('A 52-year-old woman'))).toBe(true);
+    const p = splitCaption('A 30-year-old man with a neck mass. A. Transverse scan of the mass. B. Longitudinal scan.');
+    expect(p.subcaptions.map((s) => s.specific)).toEqual(['Transverse scan of the mass.', 'Longitudinal scan.']);
+    // Before a capital it stays a label.
+    expect(splitCaption('Electron microscopy. a Filtered image of the plate. b Line profile. Scale bars, 1 nm (a).').labels).toEqual(['a', 'b']);
+  });
+
+  it('a short bracketed aside after a label does not decide its role: "(B) (arrows) indicates …"', () => {
+    const s = text('A man with a tumour. Low signal on the T1 scan (A) and T2 scan (B) (arrows) indicates bleeding. No bleeding on CT (C).');
+    expect(s.B).toContain('T2 scan (B) (arrows) indicates bleeding.');
+    expect(s.C).toContain('No bleeding on CT');
+  });
+
+  it('a bare first label after a word is kept when the next one, written the same way, continues it', () => {
+    expect(specific('Tendons of a dinosaur. Drawing of the tendons in A) anterior, B) lateral, C) posterior views.')).toMatchObject({
+      A: expect.stringContaining('anterior'),
+      B: expect.stringContaining('lateral'),
+    });
+    expect(splitCaption('Tendons of a dinosaur. Drawing of the tendons in A) anterior, B) lateral, C) posterior views.').labels).toEqual(['A', 'B', 'C']);
+    // Alone it is still prose.
+    expect(splitCaption('Tendons seen in A) cross-section only.').labels).toEqual([]);
+  });
+
+  it('a letter named only by sub-labels that do not count from 1 is not a panel: "(G3) and proximal (H4)"', () => {
+    const r = splitCaption('Foot bones. F, calcaneus in dorsal (F1) and medial (F2) views; G, astragalus in dorsal (G1), ventral (G2) and proximal (H4) views.');
+    expect(r.labels).toEqual(['F', 'G']);
+  });
+
+  it('letters after a category noun name categories, not panels: "pattern A–C, D and E", "type A, B and C"', () => {
+    expect(splitCaption('Proportion of emm pattern A–C, D and E isolates in each region.').labels).toEqual([]);
+    expect(splitCaption('Strains of type A, B and C are shown in red, blue and green.').labels).toEqual([]);
+    expect(splitCaption('Frequency of serogroup A, B and C meningococci by year.').labels).toEqual([]);
+    // Panels named after such a sentence are still read.
+    expect(splitCaption('Isolates of emm pattern A–C. (A) Invasive isolates. (B) Carriage isolates.').labels).toEqual(['A', 'B']);
+  });
+
+  it('postfix labels after a number: the noun before the numbers is the lead-in of every item', () => {
+    expect(specific('Histology of tumours with Gleason patterns 3 (a, b), and 4 (c, d). Bar, 50 µm.')).toEqual({
+      a: 'Histology of tumours with Gleason patterns 3.',
+      b: 'Histology of tumours with Gleason patterns 3.',
+      c: 'Histology of tumours with Gleason patterns 4.',
+      d: 'Histology of tumours with Gleason patterns 4.',
+    });
+  });
+
+  it('references closed by a postfix label close their items from right to left', () => {
+    const s = specific('Basal cells. The basal cells were faint in frozen sections (a) and were clear in fixed glands (b) and in resin sections (c).');
+    expect(Object.keys(s)).toEqual(['a', 'b', 'c']);
+    expect(s.a).toContain('frozen sections');
+    expect(s.a).not.toContain('fixed glands');
+  });
+});

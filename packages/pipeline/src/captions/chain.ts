@@ -10,7 +10,7 @@
  * least three labels (two when punctuated) is trusted: a stray "a" or "2" in prose never continues a sequence.
  * One linear scan; the chain is built greedily in a second linear pass.
  */
-import type { Mention } from './label-tokens.ts';
+import { CATEGORY_NOUNS, type Mention } from './label-tokens.ts';
 import type { Atom, AtomKind } from './label-sets.ts';
 
 type Family = 'upper' | 'lower' | 'number';
@@ -61,6 +61,15 @@ function readToken(text: string, i: number): Token | undefined {
   return v >= 1 && v <= MAX_NUMBER ? { end: j, family: 'number', value: v - 1, prefix: '' } : undefined;
 }
 
+/** The word before position `i` (skipping one run of spaces), at most 16 characters. */
+function wordEndingAt(text: string, i: number): string {
+  let e = i;
+  while (e > 0 && text[e - 1] === ' ') e--;
+  let b = e;
+  while (b > 0 && e - b < 16 && isLetter(text[b - 1])) b--;
+  return text.slice(b, e);
+}
+
 function candidateAt(text: string, i: number): Candidate | undefined {
   const prev = text[i - 1];
   const a = readToken(text, i);
@@ -69,6 +78,8 @@ function candidateAt(text: string, i: number): Candidate | undefined {
   const glued = isWord(prev);
   if (glued && !(a.family === 'number' && isLower(prev))) return undefined;
   if (prev === '-' || prev === '/' || prev === '.' || prev === "'" || prev === '’' || prev === '×' || prev === '+') return undefined;
+  // "emm pattern A–C, D and E isolates", "type A, B and C": letters after a category noun are its names.
+  if (!glued && CATEGORY_NOUNS.has(wordEndingAt(text, i).toLowerCase())) return undefined;
   let k = a.end;
   let to = a.value;
   // Range "1-2", "A-C": a group heading.

@@ -17,4 +17,13 @@ describe('evaluateCaptions: captions without labels', () => {
     expect(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelled).toBeCloseTo(1, 5);
     expect(r.labelRecall).toBeCloseTo(0.5, 5);
   });
+
+  it('can drop the label tokens from both texts, so that keeping "(A)" in a reference is not a split error', () => {
+    const r = evaluateCaptions({
+      zouStyle: { caption: '(A) Liver. (B) Kidney.', gt_subfigures: [{ label: { text: 'A' }, caption: '(A) Liver.' }, { label: { text: 'B' }, caption: '(B) Kidney.' }] },
+    });
+    expect(r.meanSubcaptionTokenF1).toBeCloseTo(2 / 3, 5);
+    expect(r.meanSubcaptionTokenF1LabelTokensIgnored).toBeCloseTo(1, 5);
+    expect(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored).toBeCloseTo(1, 5);
+  });
 });

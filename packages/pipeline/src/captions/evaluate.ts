@@ -6,6 +6,13 @@
  * - `zou` (NLM/PanelSeg panel-segmentation evaluation set): `{ [image]: { image_path, caption, gt_subfigures:
  *   [{ panel: { box }, label: { text, box }, caption }] } }` — one entry per panel, so a label may repeat.
  * Labels are compared case-insensitively; subcaptions by bag-of-tokens F1.
+ *
+ * Label tokens: the Zou annotators keep each label in its subcaption ("(A) frontal view", "… reduced this
+ * induction (A)."), the prostate annotators strip it, and the splitter strips it (its subcaptions never contain
+ * their own "(A)"). The strict token F1 compares the texts as written; the "label tokens ignored" variants drop,
+ * on both sides alike, every token equal to one of the figure's true labels ("a", "b1", "ii") — also the article
+ * "a", which is why both numbers are reported — so that a convention about label tokens is not scored as a split
+ * error. Label precision and recall never change.
  */
 import { labelKey } from './label-sets.ts';
 import { type SplitCaption, splitCaption } from './split.ts';
@@ -16,10 +23,11 @@ export function tokenize(s: string): string[] {
   return (s.toLowerCase().match(TOKEN_RE) ?? []) as string[];
 }
 
-/** Bag-of-tokens F1 (SQuAD/MedICaT style). Both empty -> 1. */
-export function tokenF1(predicted: string, truth: string): number {
-  const p = tokenize(predicted);
-  const t = tokenize(truth);
+/** Bag-of-tokens F1 (SQuAD/MedICaT style). Both empty -> 1. Tokens in `ignore` are dropped from both sides. */
+export function tokenF1(predicted: string, truth: string, ignore?: ReadonlySet<string>): number {
+  const keep = (x: string): boolean => !ignore?.has(x);
+  const p = ignore ? tokenize(predicted).filter(keep) : tokenize(predicted);
+  const t = ignore ? tokenize(truth).filter(keep) : tokenize(truth);
   if (p.length === 0 && t.length === 0) return 1;
   if (p.length === 0 || t.length === 0) return 0;
   const counts = new Map<string, number>();
@@ -78,6 +86,10 @@ export interface CaptionEvalReport {
    * in the strict mean (a missed label there still scores 0). Label precision and recall are not changed.
    */
   meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: number;
+  /** The strict mean with the figure's label tokens dropped from both texts (see the module comment). */
+  meanSubcaptionTokenF1LabelTokensIgnored: number;
+  /** The whole-caption mean with the figure's label tokens dropped from both texts. */
+  meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored: number;
   /** Figures with true labels for which the splitter found none (scored against the whole caption above). */
   unlabelledFigures: number;
   perFigure: CaptionFigureResult[];
@@ -150,6 +162,8 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
   let matched = 0;
   let f1Sum = 0;
   let wholeSum = 0;
+  let f1SumNoLabels = 0;
+  let wholeSumNoLabels = 0;
   let unlabelledFigures = 0;
   const perFigure: CaptionFigureResult[] = [];
   for (const { id, figure } of figures) {
@@ -166,12 +180,16 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     const f1s: number[] = [];
     const unlabelled = split.subcaptions.length === 0 && truth.length > 0;
     if (unlabelled) unlabelledFigures++;
+    const labelTokens = new Set(truth.flatMap((t) => tokenize(t.label)));
     for (const t of truth) {
       const p = predicted.get(t.key);
       const f = p === undefined ? 0 : tokenF1(p, t.caption);
+      const g = p === undefined ? 0 : tokenF1(p, t.caption, labelTokens);
       f1s.push(f);
       f1Sum += f;
+      f1SumNoLabels += g;
       wholeSum += unlabelled ? tokenF1(split.caption, t.caption) : f;
+      wholeSumNoLabels += unlabelled ? tokenF1(split.caption, t.caption, labelTokens) : g;
     }
     const truthText = new Map(truth.map((t) => [t.key, t.caption]));
     const predictions = split.subcaptions.map((sub): ScoredPrediction => {
@@ -194,6 +212,8 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     labelF1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     meanSubcaptionTokenF1: totalTruthSubfigures === 0 ? 0 : f1Sum / totalTruthSubfigures,
     meanSubcaptionTokenF1WholeCaptionWhenUnlabelled: totalTruthSubfigures === 0 ? 0 : wholeSum / totalTruthSubfigures,
+    meanSubcaptionTokenF1LabelTokensIgnored: totalTruthSubfigures === 0 ? 0 : f1SumNoLabels / totalTruthSubfigures,
+    meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored: totalTruthSubfigures === 0 ? 0 : wholeSumNoLabels / totalTruthSubfigures,
     unlabelledFigures,
     perFigure,
   };

@@ -49,6 +49,13 @@ export const HOSTILE_INPUTS: Record<string, () => string> = {
   bracketLabelLists: () => `${'(a: x; b: y; '.repeat(4_000)}${')'.repeat(4_000)}`,
   abbreviationSentences: () => 'Abbreviations: f, femur; t, tibia; (A) x. '.repeat(3_000),
   leadIns: () => 'Staining for x in (A) y; (B) z. '.repeat(4_000),
+  // Splitter 1.4: asides after labels, category nouns, number items, right-to-left postfix closing, articles.
+  asidesAfterLabels: () => '(A) (arrows '.repeat(10_000),
+  categoryNouns: () => 'pattern A-C, D and E, type A, B and '.repeat(3_000),
+  numberItems: () => `Gleason patterns ${'3 (a, b), and '.repeat(6_000)}4 (c).`,
+  postfixChain: () => `${'cells (a) and x '.repeat(8_000)}cells (b).`,
+  articles: () => 'A 5-year-old (A) A. a '.repeat(6_000),
+  halfParenChain: () => 'in A) x, B) y, '.repeat(6_000),
   manySubLabels: () => {
     const parts: string[] = [];
     for (let c = 0; c < 26; c++) for (let k = 1; k < 100; k++) parts.push(`(${String.fromCharCode(65 + c)}${k}) cells`);

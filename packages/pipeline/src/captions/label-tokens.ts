@@ -48,16 +48,25 @@ const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_C
 const isOpen = (c: string | undefined): boolean => c === '(' || c === '[';
 const isClose = (c: string | undefined): boolean => c === ')' || c === ']';
 
-const ABBREV_BEFORE_DOT = new Set([
-  'fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'eq', 'vs', 'al', 'no', 'cf', 'see', 'panel', 'panels',
-  'table', 'suppl', 'e.g', 'i.e', 'ca', 'approx', 'p',
+// Abbreviations only: a full word before a full stop ends its sentence ("… applies to all panels. (b) Viability").
+const ABBREV_BEFORE_DOT = new Set(['fig', 'figs', 'ref', 'refs', 'eq', 'vs', 'al', 'no', 'cf', 'suppl', 'e.g', 'i.e', 'ca', 'approx', 'p']);
+/**
+ * Nouns that name categories with a letter or a letter range: "emm pattern A–C", "type A, B and C", "group B
+ * streptococci", "grades 2-4". The letters after them are names, not panels.
+ */
+export const CATEGORY_NOUNS = new Set([
+  'type', 'types', 'subtype', 'subtypes', 'group', 'groups', 'subgroup', 'subgroups', 'grade', 'grades', 'class', 'classes',
+  'subclass', 'pattern', 'patterns', 'category', 'categories', 'serotype', 'serotypes', 'serogroup', 'serogroups',
+  'genotype', 'genotypes', 'clade', 'clades', 'cluster', 'clusters', 'haplogroup', 'haplotype', 'haplotypes',
+  'vitamin', 'vitamins', 'hepatitis', 'influenza', 'zone', 'zones', 'site', 'sites', 'region', 'regions',
 ]);
 /** Words that make a following letter a reference, not a label: "Figure A", "panel B", "ref. A". */
 const REFERENCE_WORDS = new Set([
+  ...CATEGORY_NOUNS,
   'fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'reference', 'references', 'table', 'tables', 'see',
-  'in', 'of', 'from', 'to', 'as', 'than', 'with', 'and', 'or', 'vs', 'versus', 'type', 'group', 'grade',
-  'vitamin', 'hepatitis', 'influenza', 'protein', 'subunit', 'chain', 'class', 'complex', 'factor', 'zone',
-  'site', 'region', 'lobe', 'domain', 'loop', 'helix', 'strand', 'exon', 'intron', 'chromosome', 'lane', 'lanes',
+  'in', 'of', 'from', 'to', 'as', 'than', 'with', 'and', 'or', 'vs', 'versus',
+  'protein', 'subunit', 'chain', 'complex', 'factor',
+  'lobe', 'domain', 'loop', 'helix', 'strand', 'exon', 'intron', 'chromosome', 'lane', 'lanes',
 ]);
 /** Words before a bracket that make it a citation: "Figure (A)" is rare, "see (A)" is a reference. */
 const STRICT_REFERENCE_WORDS = new Set(['fig', 'figs', 'figure', 'figures', 'ref', 'refs', 'reference', 'table', 'tables', 'see', 'eq', 'cf']);
@@ -260,9 +269,22 @@ function boldMatch(boldKeys: ReadonlySet<string> | undefined, atoms: Atom[]): bo
   return atoms.every((a) => boldKeys.has(a.text));
 }
 
+const MAX_ASIDE = 40;
+
+/** "(B) (arrows) indicates …": a short bracketed aside after a label; the text after it tells the label's role. */
+function skipAside(text: string, k: number): number {
+  if (text[k] !== '(' || parseGroup(text, k)) return k;
+  for (let i = k + 1; i < text.length && i <= k + MAX_ASIDE; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') return k;
+    if (c === ')') return skipSpaces(text, i + 1);
+  }
+  return k;
+}
+
 function classifyParen(text: string, g: Group, prev: PrevContext): Mention {
   const n = text.length;
-  const k = skipSpaces(text, g.end);
+  const k = skipAside(text, skipSpaces(text, g.end));
   const nc = text[k];
   const boundaryBefore = prev === 'start' || prev === 'sentence' || prev === 'clause';
   let role: MentionRole;

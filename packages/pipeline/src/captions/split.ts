@@ -110,20 +110,28 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
     return { ...m, atoms };
   });
   const strong = (m: Mention): number => (m.tentative && m.form !== 'paren' ? 0.2 : m.role === 'inline' ? 0.3 : m.weak ? 0.6 : 1);
+  // Each label counts once, at its strongest mention: "low (a, b) and high (c, d)" repeated in every panel of
+  // "(A) … (B) … (C) …" names four sub-panels, not twelve labels.
+  const weight = new Map<string, { atom: Atom; w: number }>();
+  for (const m of retyped) {
+    for (const a of m.atoms) {
+      const k = `${a.kind}:${a.text}`;
+      const prev = weight.get(k);
+      if (!prev || strong(m) > prev.w) weight.set(k, { atom: a, w: strong(m) });
+    }
+  }
   let upper = 0;
   let lower = 0;
   let letters = 0;
   let romans = 0;
   let positional = 0;
-  for (const m of retyped) {
-    for (const a of m.atoms) {
-      if (a.kind === 'letter') {
-        letters += strong(m);
-        if ((a.text[0] ?? '') >= 'a') lower += strong(m);
-        else upper += strong(m);
-      } else if (a.kind === 'roman') romans += strong(m);
-      else positional += strong(m);
-    }
+  for (const { atom: a, w } of weight.values()) {
+    if (a.kind === 'letter') {
+      letters += w;
+      if ((a.text[0] ?? '') >= 'a') lower += w;
+      else upper += w;
+    } else if (a.kind === 'roman') romans += w;
+    else positional += w;
   }
   // The case whose sequence starts at "a" wins ties: "(A) ... n = 3, p1 < 0.01" stays upper case.
   const startsAt = (lowerCase: boolean): boolean =>
@@ -153,7 +161,13 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   // "T1: day 1; T2: day 5": numbered variants of one letter that never appears alone are variables, not panels.
   const plain = new Set<string>();
   const numbered = new Set<string>();
+  const firstSub = new Map<string, number>();
   for (const m of retyped) {
+    for (const a of m.atoms) {
+      if (a.kind !== 'letter' || a.text.length < 2) continue;
+      const l = (a.text[0] ?? '').toLowerCase();
+      firstSub.set(l, Math.min(firstSub.get(l) ?? Infinity, Number.parseInt(a.text.slice(1), 10)));
+    }
     if (m.role === 'inline') continue;
     for (const a of m.atoms) {
       if (a.kind !== 'letter') continue;
@@ -169,8 +183,11 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   const fromA = new Set<number>();
   for (let k = 0; [...plain, ...numbered].some((l) => letterIndex(l) === k); k++) fromA.add(k);
   const variableLetters = new Set(
-    [...numbered].filter(
-      (l) => !plain.has(l) && !fromA.has(letterIndex(l) ?? -1) && !(plainIdx.length > 0 && (letterIndex(l) ?? 0) >= lo && (letterIndex(l) ?? 0) <= hi),
+    [...new Set([...numbered, ...firstSub.keys()])].filter(
+      (l) =>
+        !plain.has(l) &&
+        // "(G3) and proximal (H4) views": a letter named only by sub-labels that do not count from 1 is no panel.
+        ((firstSub.get(l) ?? 1) > 1 || (!fromA.has(letterIndex(l) ?? -1) && !(plainIdx.length > 0 && (letterIndex(l) ?? 0) >= lo && (letterIndex(l) ?? 0) <= hi))),
     ),
   );
   const kept: Mention[] = [];
@@ -253,12 +270,22 @@ function resolveTentative(mentions: Mention[]): Mention[] {
   const out: Mention[] = [];
   let last = -1;
   let lastRole = 'prefix' as MentionRole;
-  for (const m of mentions) {
+  // "… in A) anterior, B) left lateral, C) posterior views": a bare first label is promoted when the next
+  // mention, written the same way and firmly read, continues its sequence after a short item.
+  const continuedBy = (m: Mention, next: Mention | undefined): boolean => {
+    const a = m.atoms[m.atoms.length - 1];
+    const b = next?.atoms[0];
+    return (
+      next !== undefined && !next.tentative && next.form === m.form && m.form === 'half-paren' && a !== undefined && b !== undefined &&
+      seqIndex(b) === (seqIndex(a) ?? -2) + 1 && next.start - m.end <= MAX_ITEM_CHARS
+    );
+  };
+  for (const [k, m] of mentions.entries()) {
     const first = m.atoms[0];
     const idx = first ? seqIndex(first) : undefined;
     if (m.tentative) {
       // The first label may be promoted only from brackets: a bare "A" or "a" at the start is usually a word.
-      if (idx !== undefined && idx === last + 1 && (last >= 0 || (m.form === 'paren' && m.role === 'prefix'))) {
+      if (idx !== undefined && idx === last + 1 && (last >= 0 || (m.form === 'paren' && m.role === 'prefix') || continuedBy(m, mentions[k + 1]))) {
         // In a postfix-style run ("H&E (E), AR (F) and Ki-67 (G) staining") a bracketed label stays postfix.
         const role: MentionRole = m.form === 'paren' && lastRole === 'postfix' ? 'postfix' : 'prefix';
         const promoted: Mention = { ...m, tentative: false, weak: true, role };
@@ -336,6 +363,23 @@ function itemStart(piece: string): number {
     if (m.index + m[0].length < piece.trimEnd().length) cut = m.index + m[0].length;
   }
   return cut;
+}
+
+const NUMBER_ITEM_RE = /^(?:\d{1,3}[a-z]?|[IVX]{1,4})$/;
+
+/**
+ * "Gleason patterns 3 (a, b, c), and 4 (d, e, f)": when every item of a postfix run is a bare number, the items
+ * are the numbers and the noun before the first one ("Gleason patterns") belongs to the lead-in of every item.
+ */
+function numberedItemsStart(text: string, piece0: string, run: Mention[]): number | undefined {
+  const head = piece0.trimEnd();
+  const sp = head.lastIndexOf(' ');
+  if (sp < 0 || !NUMBER_ITEM_RE.test(head.slice(sp + 1))) return undefined;
+  for (let k = 1; k < run.length; k++) {
+    const item = text.slice(run[k - 1]?.end ?? 0, run[k]?.start ?? 0).replace(LEADING_CONJUNCTION_RE, '').trim();
+    if (!NUMBER_ITEM_RE.test(item)) return undefined;
+  }
+  return sp + 1;
 }
 
 /** A sentence opening that leads into labels: a few words, not a full clause of its own. */
@@ -442,7 +486,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
       const last = bounds[run - 1];
       if (first && last) {
         const piece0 = text.slice(sp.start, first.start);
-        const cut = itemStart(piece0);
+        const cut = numberedItemsStart(text, piece0, bounds.slice(0, run)) ?? itemStart(piece0);
         // Long lead-ins and trailers are not copied into every item (bounded work on hostile input).
         const lead = cut <= MAX_SHARED_CHARS ? piece0.slice(0, cut) : '';
         const after = text.slice(last.end, sp.end);
@@ -516,8 +560,17 @@ function emptyResult(caption: string, flags: string[], confidence: number): Spli
  * sequence after a clause break.
  */
 function promoteEnumerationStarts(mentions: Mention[], text: string): Mention[] {
-  return mentions.map((m, k) => {
-    const next = mentions[k + 1];
+  // Right to left, so that "F-F (a) and … FFPE (b) and PFA-AMeX (c)." closes every item once (c) closes its own.
+  const out = [...mentions];
+  for (let k = out.length - 1; k >= 0; k--) {
+    const m = out[k];
+    if (m) out[k] = promoteOne(m, out[k + 1], text);
+  }
+  return out;
+}
+
+function promoteOne(m: Mention, next: Mention | undefined, text: string): Mention {
+  {
     // "The structure of curcumin (A) and borneol (B).": a reference followed, after a short item, by a postfix
     // label continuing its sequence closes its item too.
     if (m.role === 'inline' && m.form === 'paren' && next?.role === 'postfix' && next.form === 'paren') {
@@ -538,7 +591,7 @@ function promoteEnumerationStarts(mentions: Mention[], text: string): Mention[] 
     const b = first ? seqIndex(first) : undefined;
     if (a === undefined || b !== a + 1) return m;
     return { ...m, role: 'prefix', weak: true, tentative: false };
-  });
+  }
 }
 
 /**
@@ -565,11 +618,17 @@ function promoteLabelEnumerations(mentions: Mention[], text: string): Mention[] 
   return mentions.map((m, k) => (promote.has(k) && m.role !== 'prefix' ? { ...m, role: 'prefix' as const, weak: true, tentative: false } : m));
 }
 
-/** "A 40-year-old woman with …": a bare "A"/"a" before a word is the article unless a "B"/"b" label follows. */
+/**
+ * "A 40-year-old woman with …": a bare "A"/"a" before a word is the article unless a "B"/"b" label follows, or
+ * when the caption writes its label "A" otherwise ("… T1WI (A) and T2WI (B)", "A. Perpendicular puncture").
+ */
 function dropLoneArticle(mentions: Mention[], text: string): Mention[] {
+  const isArticle = (m: Mention): boolean => m.form === 'bare-space' && m.atoms.length === 1 && /^[Aa]$/.test(m.atoms[0]?.text ?? '') && text[m.end] === ' ';
   const hasB = mentions.some((m) => m.atoms.some((a) => a.kind === 'letter' && (letterIndex(a.text) ?? 0) >= 1));
-  if (hasB) return mentions;
-  return mentions.filter((m) => !(m.form === 'bare-space' && m.atoms.length === 1 && /^[Aa]$/.test(m.atoms[0]?.text ?? '') && text[m.end] === ' '));
+  // Only before a lower-case word or a number ("A 66-year-old man"): "a Filtered HAADF image" is a label.
+  const writtenOtherwise = (m: Mention): boolean =>
+    /[a-z0-9]/.test(text[m.end + 1] ?? '') && mentions.some((o) => o !== m && o.form !== 'bare-space' && o.atoms.some((a) => a.text === m.atoms[0]?.text));
+  return mentions.filter((m) => !(isArticle(m) && (!hasB || writtenOtherwise(m))));
 }
 
 /** Splits a caption into per-label subcaptions. Never throws on any string input. */
