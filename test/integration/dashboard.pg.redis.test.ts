@@ -93,7 +93,7 @@ beforeAll(async () => {
         subcaptionId: subcaption.id,
         label: panel.labelText,
         text: `panel ${panel.labelText} ${HOSTILE}`,
-        method: panel.index === 0 ? 'label-match' : 'order',
+        method: panel.index === 0 ? 'whole_caption' : 'order',
         confidence: panel.index === 0 ? 0.95 : 0.4,
         alignVersion: 1,
       },
@@ -142,7 +142,7 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
 
     const { body } = await getJson('/api/overview');
     const counts = body.counts as { articles: Record<string, Record<string, number>>; figures: Record<string, Record<string, number>> };
-    expect(counts.articles.ingest).toEqual({ pending: 0, running: 0, done: 8, failed: 0, skipped: 0 });
+    expect(counts.articles.ingest).toEqual({ pending: 0, done: 8, failed: 0, skipped: 0 });
     expect(counts.figures.ingest).toMatchObject({ done: 25, failed: 1 });
     const figureDetect = counts.figures.detect ?? {};
     expect(figureDetect.done).toBe(1);
@@ -219,7 +219,7 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect(page.text).toContain(`src="/objects/${normalizedKey}"`);
     expect(page.text).toMatch(/<div class="box" style="left:0\.000%;top:0\.000%;width:50\.\d+%;height:50\.\d+%"/);
     expect(page.text).toContain(`<img class="crop" src="/objects/${cropKey}"`);
-    expect(page.text).toContain('label-match');
+    expect(page.text).toContain('<td>whole-caption</td>');
 
     const { body } = await getJson(`/api/articles/${encodeURIComponent('dir:elife-46472')}`);
     expect(body.article).toMatchObject({ key: 'dir:elife-46472', doi: '10.7554/eLife.46472', licenseGroup: 'comm' });
@@ -253,9 +253,10 @@ describe('dashboard over Postgres, s3rver and Redis', () => {
     expect((await getJson('/api/pairs')).body.total).toBe(2);
     const confident = await getJson('/api/pairs?minConfidence=0.9');
     expect(confident.body.total).toBe(1);
-    expect(confident.body.items).toEqual([expect.objectContaining({ label: 'A', method: 'label-match', cropKey, articleKey: 'dir:elife-46472' })]);
+    expect(confident.body.items).toEqual([expect.objectContaining({ label: 'A', method: 'whole-caption', cropKey, articleKey: 'dir:elife-46472' })]);
     expect((await getJson('/api/pairs?method=order')).body.total).toBe(1);
-    const page = await get('/pairs?method=label-match');
+    expect((await getJson('/api/pairs?method=whole-caption')).body.total).toBe(1);
+    const page = await get('/pairs?method=whole-caption');
     expect(page.status).toBe(200);
     expect(page.text).not.toContain(HOSTILE);
     expect(page.text).toContain(`src="/objects/${cropKey}"`);

@@ -5,12 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { PairMethod } from '@prisma/client';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../apps/worker/src/config.ts';
 import type { Db } from '../../packages/store/src/db/client.ts';
+import { alignMethodOf, pairMethodOf, type AlignMethod } from '../../packages/store/src/db/pair-methods.ts';
 import { runExport, type ExportSummary } from '../../apps/worker/src/export/export.ts';
 import type { Manifest } from '../../apps/worker/src/export/manifest.ts';
 import { parseExportOptions } from '../../apps/worker/src/export/options.ts';
@@ -37,14 +39,14 @@ interface ExpectedSample {
   article: { key: string; pmcid: string | null; version: number | null; doi: string | null; licenseCode: string | null; licenseGroup: string; ingestVersion: number | null };
   figure: { jatsId: string; graphicIndex: number; graphicHref: string | null; graphicHrefs: string[]; caption: string; label: string | null };
   sub: { index: number; x1: number; y1: number; x2: number; y2: number; cropKey: string | null; cropSha256: string | null; modelVersion: string; detectVersion: number };
-  pair: { label: string | null; text: string; method: string; confidence: number; alignVersion: number };
+  pair: { label: string | null; text: string; method: PairMethod; confidence: number; alignVersion: number };
 }
 
-async function databaseSamples(filters: { minConfidence?: number; license?: string; methods?: string[] } = {}): Promise<ExpectedSample[]> {
+async function databaseSamples(filters: { minConfidence?: number; license?: string; methods?: AlignMethod[] } = {}): Promise<ExpectedSample[]> {
   const pairs = await db.pair.findMany({
     where: {
       ...(filters.minConfidence !== undefined ? { confidence: { gte: filters.minConfidence } } : {}),
-      ...(filters.methods ? { method: { in: filters.methods } } : {}),
+      ...(filters.methods ? { method: { in: filters.methods.map(pairMethodOf) } } : {}),
       figure: {
         ingestStatus: 'done',
         detectStatus: 'done',
@@ -101,7 +103,7 @@ function expectMetadata(json: Record<string, unknown>, expected: ExpectedSample)
     label: expected.pair.label,
     box: [expected.sub.x1, expected.sub.y1, expected.sub.x2, expected.sub.y2],
     subcaption: expected.pair.text,
-    method: expected.pair.method,
+    method: alignMethodOf(expected.pair.method),
     confidence: expected.pair.confidence,
     sha256: expected.sub.cropSha256,
     image_key: expected.sub.cropKey,
@@ -279,7 +281,7 @@ describe('curator export round trip', () => {
 
 describe('curator export filters and whole figures', () => {
   it('--min-confidence, --license and --methods select exactly the matching pairs', async () => {
-    const filters = { minConfidence: 0.5, license: 'comm', methods: ['label', 'order'] };
+    const filters = { minConfidence: 0.5, license: 'comm', methods: ['label', 'order'] satisfies AlignMethod[] };
     const out = path.join(tmp, 'filtered');
     const summary = await exportTo(out, { format: 'jsonl', ...filters, methods: 'order,label', imageBytes: false });
     const expected = (await databaseSamples(filters)).map((sample) => sample.key);
@@ -314,7 +316,7 @@ describe('curator export filters and whole figures', () => {
         const sub = await db.subfigure.create({
           data: { figureId: figure.id, index: 0, x1: 0, y1: 0, x2: 640, y2: 480, score: 1, method: 'layout', modelVersion: 'layout-ocr@seed', detectVersion: 2, cropKey: `crops/${cropSha.slice(0, 2)}/${cropSha}.jpg`, cropSha256: cropSha },
         });
-        await db.pair.create({ data: { figureId: figure.id, subfigureId: sub.id, text: `Caption of ${jatsId}`, method: 'single', confidence: 1, alignVersion: 2 } });
+        await db.pair.create({ data: { figureId: figure.id, subfigureId: sub.id, text: `Caption of ${jatsId}`, method: 'whole_caption', confidence: 1, alignVersion: 2 } });
       }
     }
     // Each seeded figure has three panels and pairs, so only S1 and S2 qualify.

@@ -35,7 +35,7 @@ describe('view routes over a fake data layer', () => {
     const result = await call('/');
     expect(result.status).toBe(200);
     const page = pageOf(result);
-    expect(page).toMatch(/<tr data-stage="ingest"><th>ingest<\/th><td class="num" data-status="pending">0<\/td><td class="num" data-status="running">0<\/td><td class="num" data-status="done">3<\/td><td class="num" data-status="failed">1<\/td>/);
+    expect(page).toMatch(/<tr data-stage="ingest"><th>ingest<\/th><td class="num" data-status="pending">0<\/td><td class="num" data-status="done">3<\/td><td class="num" data-status="failed">1<\/td>/);
     expect(page).toContain('href="/runs/run-1"');
     expect(page).toContain('href="/failures?stage=ingest&amp;errorClass=CorruptImage"');
     expect(page).toContain('<td class="num" data-state="waiting">2</td>');
@@ -83,7 +83,7 @@ describe('view routes over a fake data layer', () => {
     expect(page).toContain('src="/objects/normalized/abc.jpg"');
     expect(page).toContain('style="left:50.000%;top:0.000%;width:50.000%;height:50.000%"');
     expect(page).toContain('<img class="crop" src="/objects/crops/s0.jpg"');
-    expect(page).toContain('label-match');
+    expect(page).toContain('</td><td>label</td><td class="num">0.95</td>');
   });
 
   it('unknown article is 404 in both twins', async () => {
@@ -92,9 +92,10 @@ describe('view routes over a fake data layer', () => {
   });
 
   it('pairs page and API filter by method and confidence', async () => {
-    const page = pageOf(await call('/pairs', { query: { method: 'label-match', minConfidence: '0.5' } }));
+    const page = pageOf(await call('/pairs', { query: { method: 'label', minConfidence: '0.5' } }));
     expectEscaped(page);
-    expect(page).toContain('<option selected>label-match</option>');
+    expect(page).toContain('<option selected>label</option>');
+    expect((await call('/api/pairs', { query: { method: 'label-match' } })).status).toBe(400);
     const body = bodyOf(await call('/api/pairs', { query: { minConfidence: '0.5' } }));
     expect(body).toMatchObject({ total: 1, filter: { minConfidence: 0.5, page: 1, pageSize: 50 } });
     expect((await call('/api/pairs', { query: { minConfidence: 'high' } })).status).toBe(400);

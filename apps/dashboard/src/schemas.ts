@@ -1,10 +1,17 @@
+import type { FailureStage, StageStatus } from '@prisma/client';
 import { z } from 'zod';
+import { ALIGN_METHODS } from '@pmc-curator/store/db';
 
 /** Query and path parameters, parsed at the edge; handlers receive only parsed values. */
 /** The pipeline's stages (packages/store/src/queues/stage-versions.ts); each has a queue and Postgres status columns. */
-export const STAGES = ['ingest', 'detect', 'align'] as const;
+export const STAGES = ['ingest', 'detect', 'align'] as const satisfies readonly FailureStage[];
 export const ROW_STAGES = STAGES;
-export const STATUSES = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
+/** The StageStatus enum's values, in the order the tables show them. */
+export const STATUSES = ['pending', 'done', 'failed', 'skipped'] as const satisfies readonly StageStatus[];
+// Both lists name every value of their enum: a value added to the schema fails to compile here until listed.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _everyStage: Same<(typeof STAGES)[number], FailureStage> = true;
+const _everyStatus: Same<(typeof STATUSES)[number], StageStatus> = true;
 
 export type Stage = (typeof STAGES)[number];
 export type RowStage = (typeof ROW_STAGES)[number];
@@ -66,7 +73,7 @@ export const failuresQuery = z.strictObject({
 export type FailuresQuery = z.infer<typeof failuresQuery>;
 
 export const pairsQuery = z.strictObject({
-  method: z.preprocess(emptyToUndefined, identifier.optional()),
+  method: z.preprocess(emptyToUndefined, z.enum(ALIGN_METHODS, { message: `method is one of ${ALIGN_METHODS.join(', ')}` }).optional()),
   minConfidence: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()),
   page,
   pageSize,

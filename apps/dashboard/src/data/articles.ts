@@ -1,4 +1,4 @@
-import type { Db } from '@pmc-curator/store/db';
+import { alignMethodOf, type Db } from '@pmc-curator/store/db';
 import type { ArticleDetail } from './types.ts';
 
 /** One article with its figures, detected panels, subcaptions, pairs and ledger rows. */
@@ -63,7 +63,7 @@ export async function articleDetail(db: Db, key: string): Promise<ArticleDetail 
           cropKey: pair.subfigure.cropKey,
           label: pair.label,
           text: pair.text,
-          method: pair.method,
+          method: alignMethodOf(pair.method),
           confidence: pair.confidence,
         }))
         .sort((a, b) => a.subfigureIndex - b.subfigureIndex),

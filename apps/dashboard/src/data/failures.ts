@@ -1,4 +1,4 @@
-import type { Prisma } from '@prisma/client';
+import type { FailureStage, Prisma } from '@prisma/client';
 import type { Db } from '@pmc-curator/store/db';
 import type { FailureClassCount, FailureFilter, FailurePage } from './types.ts';
 
@@ -49,7 +49,7 @@ export async function failureClasses(db: Db, filter: { runId?: string; limit?: n
 }
 
 /** Unresolved and resolved failure counts by (stage, class), for /metrics. */
-export async function failureCountsForMetrics(db: Db): Promise<Array<{ stage: string; errorClass: string; resolved: boolean; count: number }>> {
+export async function failureCountsForMetrics(db: Db): Promise<Array<{ stage: FailureStage; errorClass: string; resolved: boolean; count: number }>> {
   const groups = await db.failure.groupBy({ by: ['stage', 'errorClass', 'resolved'], _count: { _all: true } });
   return groups.map((group) => ({ stage: group.stage, errorClass: group.errorClass, resolved: group.resolved, count: group._count._all }));
 }

@@ -1,10 +1,10 @@
 import type { Prisma } from '@prisma/client';
-import type { Db } from '@pmc-curator/store/db';
+import { alignMethodOf, pairMethodOf, type AlignMethod, type Db } from '@pmc-curator/store/db';
 import type { Page, PairFilter, PairListItem } from './types.ts';
 
 export async function listPairs(db: Db, filter: PairFilter): Promise<Page<PairListItem>> {
   const where: Prisma.PairWhereInput = {
-    ...(filter.method ? { method: filter.method } : {}),
+    ...(filter.method ? { method: pairMethodOf(filter.method) } : {}),
     ...(filter.minConfidence !== undefined ? { confidence: { gte: filter.minConfidence } } : {}),
   };
   const [rows, total] = await Promise.all([
@@ -30,15 +30,15 @@ export async function listPairs(db: Db, filter: PairFilter): Promise<Page<PairLi
     box: { x1: row.subfigure.x1, y1: row.subfigure.y1, x2: row.subfigure.x2, y2: row.subfigure.y2 },
     label: row.label,
     text: row.text,
-    method: row.method,
+    method: alignMethodOf(row.method),
     confidence: row.confidence,
     createdAt: row.createdAt,
   }));
   return { items, total, page: filter.page, pageSize: filter.pageSize };
 }
 
-/** The distinct pair methods, for the filter form. */
-export async function pairMethods(db: Db): Promise<string[]> {
-  const rows = await db.pair.groupBy({ by: ['method'], orderBy: { method: 'asc' } });
-  return rows.map((row) => row.method);
+/** The distinct pair methods, for the filter form, by name (Postgres orders an enum by declaration). */
+export async function pairMethods(db: Db): Promise<AlignMethod[]> {
+  const rows = await db.pair.groupBy({ by: ['method'] });
+  return rows.map((row) => alignMethodOf(row.method)).sort();
 }

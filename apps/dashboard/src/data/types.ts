@@ -1,3 +1,4 @@
+import type { AlignMethod } from '@pmc-curator/store/db';
 import type { FailuresQuery, PairsQuery, RowStage, Stage, Status } from '../schemas.ts';
 
 /** Plain shapes the views and the JSON API use; no Prisma types leak past `data/`. */
@@ -30,7 +31,7 @@ export interface RunSummary {
 }
 
 export interface FailureClassCount {
-  stage: string;
+  stage: Stage;
   errorClass: string;
   kind: string;
   count: number;
@@ -45,7 +46,7 @@ export interface FailureRow {
   id: string;
   articleKey: string;
   runId: string | null;
-  stage: string;
+  stage: Stage;
   subject: string;
   figureJatsId: string | null;
   errorClass: string;
@@ -94,7 +95,7 @@ export interface PairView {
   cropKey: string | null;
   label: string | null;
   text: string;
-  method: string;
+  method: AlignMethod;
   confidence: number;
 }
 
@@ -162,7 +163,7 @@ export interface PairListItem {
   box: Box;
   label: string | null;
   text: string;
-  method: string;
+  method: AlignMethod;
   confidence: number;
   createdAt: Date;
 }
@@ -183,9 +184,9 @@ export interface DashboardData {
   failures(filter: FailureFilter): Promise<FailurePage>;
   article(key: string): Promise<ArticleDetail | null>;
   pairs(filter: PairFilter): Promise<Page<PairListItem>>;
-  pairMethods(): Promise<string[]>;
+  pairMethods(): Promise<AlignMethod[]>;
   /** Failure counts by (stage, class, resolved), for /metrics. */
-  failureCounts(): Promise<Array<{ stage: string; errorClass: string; resolved: boolean; count: number }>>;
+  failureCounts(): Promise<Array<{ stage: Stage; errorClass: string; resolved: boolean; count: number }>>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
 }

@@ -105,7 +105,7 @@ export function article(): ArticleDetail {
           { id: 's1', index: 1, x1: 100, y1: 0, x2: 200, y2: 50, labelText: 'B', score: 0.8, method: 'layout', modelVersion: 'v1', cropKey: null },
         ],
         subcaptions: [{ index: 0, label: 'A', text: `panel a ${HOSTILE}`, confidence: 0.95 }],
-        pairs: [{ id: 'p0', subfigureIndex: 0, cropKey: 'crops/s0.jpg', label: 'A', text: `panel a ${HOSTILE}`, method: 'label-match', confidence: 0.95 }],
+        pairs: [{ id: 'p0', subfigureIndex: 0, cropKey: 'crops/s0.jpg', label: 'A', text: `panel a ${HOSTILE}`, method: 'label', confidence: 0.95 }],
       },
     ],
   };
@@ -122,7 +122,7 @@ export function pair(): PairListItem {
     box: { x1: 0, y1: 0, x2: 100, y2: 100 },
     label: 'A',
     text: `panel a ${HOSTILE}`,
-    method: 'label-match',
+    method: 'label',
     confidence: 0.95,
     createdAt: at,
   };
@@ -153,7 +153,7 @@ export function fakeData(): DashboardData & { failureFilters: FailureFilter[] } 
     },
     article: async (key) => (key === 'dir:x<y>' ? article() : null),
     pairs: async (filter) => ({ items: [pair()], total: 1, page: filter.page, pageSize: filter.pageSize }),
-    pairMethods: async () => ['label-match', 'order'],
+    pairMethods: async () => ['label', 'order'],
     failureCounts: async () => [{ stage: 'ingest', errorClass: 'CorruptImage', resolved: false, count: 1 }],
     ping: async () => {},
   };

@@ -25,7 +25,7 @@ export function finished(counts: StatusCounts): number {
 export function progressBar(counts: StatusCounts): SafeHtml {
   const n = total(counts);
   if (n === 0) return html`<span class="muted small">no rows</span>`;
-  const parts = (['done', 'skipped', 'failed', 'running'] as const).map((key) => {
+  const parts = (['done', 'skipped', 'failed'] as const).map((key) => {
     const width = ((counts[key] / n) * 100).toFixed(2);
     return counts[key] > 0 ? html`<span class="s-${key}" style="width:${width}%" title="${key} ${counts[key]}"></span>` : html``;
   });

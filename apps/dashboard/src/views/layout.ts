@@ -10,7 +10,7 @@ th{background:#eef1f4;font-weight:600}td.num,th.num{text-align:right;font-varian
 .muted{color:#66707a}.small{font-size:12px}code,pre{font-family:ui-monospace,monospace;font-size:12.5px}
 pre.cmd{background:#10202f;color:#e8f0f8;padding:8px 12px;border-radius:4px;overflow-x:auto;user-select:all}
 .bar{display:flex;width:120px;height:12px;background:#e5e8eb;border-radius:3px;overflow:hidden}
-.bar span{display:block;height:100%}.s-done{background:#2a9d8f}.s-failed{background:#e63946}.s-skipped{background:#a8b0b8}.s-running{background:#f4a261}
+.bar span{display:block;height:100%}.s-done{background:#2a9d8f}.s-failed{background:#e63946}.s-skipped{background:#a8b0b8}
 .st{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;background:#e5e8eb}
 .st.done{background:#d3f0ec}.st.failed{background:#fadadd}.st.running{background:#fde8d6}.st.skipped{background:#e5e8eb}
 .figure{background:#fff;border:1px solid #dde1e6;padding:12px;margin-bottom:16px}

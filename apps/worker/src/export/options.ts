@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALIGN_METHODS, type AlignMethod } from '@pmc-curator/store/db';
 
 /** What `curator export` was asked for, validated once. Everything that decides the output's bytes is here. */
 export const FORMATS = ['webdataset', 'parquet', 'jsonl'] as const;
@@ -10,7 +11,8 @@ export const DEFAULT_SHARD_BYTES = 1_000_000_000;
 const methodList = z
   .string()
   .transform((value) => [...new Set(value.split(',').map((part) => part.trim()).filter(Boolean))].sort())
-  .refine((methods) => methods.length > 0, 'name at least one method, e.g. --methods label,position');
+  .refine((methods) => methods.length > 0, 'name at least one method, e.g. --methods label,position')
+  .pipe(z.array(z.enum(ALIGN_METHODS, { message: `methods are ${ALIGN_METHODS.join(', ')}` })));
 
 export const exportOptionsSchema = z.object({
   run: z.string().min(1, 'give a run id or "latest"'),
@@ -43,7 +45,7 @@ export function parseExportOptions(raw: Record<string, unknown>): ExportOptions 
 export interface ExportIdentity {
   run: string;
   format: ExportFormat;
-  filters: { minConfidence: number | null; license: 'comm' | 'noncomm' | 'all'; methods: string[] | null; wholeFigures: boolean };
+  filters: { minConfidence: number | null; license: 'comm' | 'noncomm' | 'all'; methods: AlignMethod[] | null; wholeFigures: boolean };
   shardSize: number;
   shardBytes: number;
   imageBytes: boolean;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PairMethod } from '@prisma/client';
 import { canonicalCommand, exportIdentity, parseExportOptions } from './options.ts';
 import { articleKeyPart, extensionOf, graphicOf, keyPart, sampleKey, samplesOfFigure } from './sample.ts';
 import type { FigureRow } from './select.ts';
@@ -6,7 +7,7 @@ import { shardName } from './manifest.ts';
 
 const article = { key: 'PMC123.2', pmcid: 'PMC123', version: 2, doi: '10.1/x', licenseCode: 'CC BY 4.0', licenseGroup: 'comm', ingestVersion: 3, detectVersion: 2, alignVersion: 2 };
 
-function panel(index: number, pair: { method: string; confidence: number } | null) {
+function panel(index: number, pair: { method: PairMethod; confidence: number } | null) {
   return {
     index,
     x1: index * 10,

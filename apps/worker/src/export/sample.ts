@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { alignMethodOf } from '@pmc-curator/store/db';
 import type { ExportIdentity } from './options.ts';
 import type { FigureRow, SubfigureRow } from './select.ts';
 
@@ -118,7 +119,7 @@ function pairSample(figure: FigureRow, subfigure: SubfigureRow & { cropKey: stri
       label: pair.label ?? subfigure.labelText,
       box: [subfigure.x1, subfigure.y1, subfigure.x2, subfigure.y2],
       subcaption: pair.text,
-      method: pair.method,
+      method: alignMethodOf(pair.method),
       confidence: pair.confidence,
       image_key: subfigure.cropKey,
       detect_version: subfigure.detectVersion,
@@ -157,7 +158,7 @@ function wholeFigureSample(figure: FigureRow & { normalizedKey: string }): Sampl
 
 function pairPasses(pair: NonNullable<SubfigureRow['pair']>, filters: ExportIdentity['filters']): boolean {
   if (filters.minConfidence !== null && !(pair.confidence >= filters.minConfidence)) return false;
-  if (filters.methods && !filters.methods.includes(pair.method)) return false;
+  if (filters.methods && !filters.methods.includes(alignMethodOf(pair.method))) return false;
   return true;
 }
 

@@ -1,5 +1,5 @@
 import type { Prisma } from '@prisma/client';
-import type { Db } from '@pmc-curator/store/db';
+import { pairMethodOf, type Db } from '@pmc-curator/store/db';
 import { articleWhere, figureUsableWhere } from '@pmc-curator/store/lifecycle';
 import type { ExportIdentity } from './options.ts';
 
@@ -51,7 +51,7 @@ export type SubfigureRow = FigureRow['subfigures'][number];
 export function pairWhere(filters: ExportIdentity['filters']): Prisma.PairWhereInput {
   return {
     ...(filters.minConfidence !== null ? { confidence: { gte: filters.minConfidence } } : {}),
-    ...(filters.methods ? { method: { in: filters.methods } } : {}),
+    ...(filters.methods ? { method: { in: filters.methods.map(pairMethodOf) } } : {}),
   };
 }
 

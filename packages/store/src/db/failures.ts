@@ -1,7 +1,9 @@
+import type { FailureStage } from '@prisma/client';
 import type { CurationError } from '@pmc-curator/pipeline/errors';
 import type { Db } from './client.ts';
 
-export type Stage = 'ingest' | 'detect' | 'align';
+/** The stage a ledger row belongs to (the FailureStage enum: ingest | detect | align). */
+export type Stage = FailureStage;
 
 export interface FailureRecord {
   articleKey: string;

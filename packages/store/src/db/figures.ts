@@ -1,6 +1,7 @@
 import type { Prisma } from '@prisma/client';
 import type { Db } from './client.ts';
 import type { Stage } from './failures.ts';
+import { pairMethodOf, type AlignMethod } from './pair-methods.ts';
 
 /** One detected panel, boxes in original-image pixels, with its stored crop. */
 export interface SubfigureInput {
@@ -58,7 +59,7 @@ export interface AlignmentRecord {
   alignVersion: number;
   sharedCaption: string | null;
   subcaptions: Array<{ index: number; label: string; text: string; confidence: number }>;
-  pairs: Array<{ subfigureId: string; label: string | null; text: string; method: string; confidence: number }>;
+  pairs: Array<{ subfigureId: string; label: string | null; text: string; method: AlignMethod; confidence: number }>;
 }
 
 /** Replaces a figure's subcaptions (unique (figureId, label)) and pairs (unique subfigureId) in one transaction. */
@@ -81,7 +82,7 @@ export async function persistAlignment(db: Db, record: AlignmentRecord): Promise
         subcaptionId: pair.label !== null ? (ids.get(pair.label) ?? null) : null,
         label: pair.label,
         text: pair.text,
-        method: pair.method,
+        method: pairMethodOf(pair.method),
         confidence: pair.confidence,
         alignVersion: record.alignVersion,
       })),
@@ -101,7 +102,7 @@ export function figureSubject(figure: { jatsId: string; graphicIndex: number; gr
   return figure.graphicIndex === 0 ? figure.jatsId : `${figure.jatsId}/${figure.graphicHref ?? `g${figure.graphicIndex}`}`;
 }
 
-export async function setFigureStatus(db: Db, figureId: string, stage: 'detect' | 'align', status: 'failed' | 'skipped' | 'running'): Promise<void> {
+export async function setFigureStatus(db: Db, figureId: string, stage: 'detect' | 'align', status: 'failed' | 'skipped'): Promise<void> {
   await db.figure.update({ where: { id: figureId }, data: stage === 'detect' ? { detectStatus: status } : { alignStatus: status } });
 }
 

@@ -5,3 +5,4 @@ export * from './failures.ts';
 export * from './figures.ts';
 export * from './migrations.ts';
 export * from './runs.ts';
+export * from './pair-methods.ts';
