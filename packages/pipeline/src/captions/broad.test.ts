@@ -201,6 +201,8 @@ describe('split-1.4.0 rules (invented captions)', () => {
     expect(splitCaption('Proportion of emm pattern A–C, D and E isolates in each region.').labels).toEqual([]);
     expect(splitCaption('Strains of type A, B and C are shown in red, blue and green.').labels).toEqual([]);
     expect(splitCaption('Frequency of serogroup A, B and C meningococci by year.').labels).toEqual([]);
+    // Also before the noun: "the A–C pattern … E pattern … D pattern".
+    expect(splitCaption('Patterns by city. In the north, the A–C pattern was rare (14%) while E pattern (61%) and D pattern (18%) were common.').labels).toEqual([]);
     // Panels named after such a sentence are still read.
     expect(splitCaption('Isolates of emm pattern A–C. (A) Invasive isolates. (B) Carriage isolates.').labels).toEqual(['A', 'B']);
   });
@@ -219,5 +221,28 @@ describe('split-1.4.0 rules (invented captions)', () => {
     expect(Object.keys(s)).toEqual(['a', 'b', 'c']);
     expect(s.a).toContain('frozen sections');
     expect(s.a).not.toContain('fixed glands');
+  });
+
+  it('"Strong (A) and weak (B) staining …": two postfix labels closing one-word items share the words after them', () => {
+    expect(specific('Strong (A) and weak (B) KIN1 staining in the tumour cells. Strong (C) and weak (D) KIN1 staining in stroma.')).toEqual({
+      A: 'Strong KIN1 staining in the tumour cells.',
+      B: 'weak KIN1 staining in the tumour cells.',
+      C: 'Strong KIN1 staining in stroma.',
+      D: 'weak KIN1 staining in stroma.',
+    });
+  });
+
+  it('a title without its full stop before "A." is kept when "B." continues it', () => {
+    expect(splitCaption('Summary of the kinase structures A. hKIN1 binds the inhibitor as a monomer. B. The dimer of ADP-hKIN1. C. The apo form.').labels).toEqual([
+      'A', 'B', 'C',
+    ]);
+    // A lone "A." after a word stays prose.
+    expect(splitCaption('Cells were treated with compound A. mRNA was then extracted.').labels).toEqual([]);
+  });
+
+  it('a letter glued to a hyphenated word is not a list item: "(A) and Q-PCR (B)"', () => {
+    expect(splitCaption('Expression was measured by immunoblotting (A) and Q-PCR (B). Levels of HYAL1 (C) and GREB1 (D) were also measured.').labels).toEqual([
+      'A', 'B', 'C', 'D',
+    ]);
   });
 });

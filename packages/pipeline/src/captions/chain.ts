@@ -98,6 +98,8 @@ function candidateAt(text: string, i: number): Candidate | undefined {
   const next = text[p + 1];
   if (!isWord(next)) return undefined;
   if (glued && !(punct === '.' && isUpper(next))) return undefined;
+  // "the A–C pattern", "E pattern (61.5%)": a letter before a category noun names the category too.
+  if (CATEGORY_NOUNS.has(/^[A-Za-z]+/.exec(text.slice(p + 1, p + 17))?.[0].toLowerCase() ?? '')) return undefined;
   return { start: i, end: p, family: a.family, from: a.value, to, style: `${a.prefix}|${punct.replace(',', '')}`, punctuated: punct.length > 0 };
 }
 

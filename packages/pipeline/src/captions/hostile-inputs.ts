@@ -56,6 +56,9 @@ export const HOSTILE_INPUTS: Record<string, () => string> = {
   postfixChain: () => `${'cells (a) and x '.repeat(8_000)}cells (b).`,
   articles: () => 'A 5-year-old (A) A. a '.repeat(6_000),
   halfParenChain: () => 'in A) x, B) y, '.repeat(6_000),
+  postfixPairs: () => 'Strong (A) and weak (B) x. '.repeat(5_000),
+  untitledDots: () => `Title A. ${'hX1 y. B. z '.repeat(8_000)}`,
+  hyphenItems: () => '(A) and Q-PCR (B) and T-x '.repeat(5_000),
   manySubLabels: () => {
     const parts: string[] = [];
     for (let c = 0; c < 26; c++) for (let k = 1; k < 100; k++) parts.push(`(${String.fromCharCode(65 + c)}${k}) cells`);

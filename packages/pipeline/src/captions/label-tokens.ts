@@ -176,6 +176,8 @@ function parseGroup(text: string, pos: number, bare = false): Group | undefined 
         ranged = true;
       }
     }
+    // "(A) and Q-PCR (B)": a letter glued to a hyphenated word after a separator is that word, not a list item.
+    if (items > 0 && opens === 0 && text[q] === '-' && isWordChar(text[q + 1])) break;
     if (text[q] === ' ' && isClose(text[q + 1]) && (opens > 0 || firstOpens > 0)) q++;
     let c = 0;
     while (q < n && c < 2 && isClose(text[q])) {
@@ -346,7 +348,8 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
     return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
   }
   // "... are presented B. Comparison of ...": a full stop went missing before the label.
-  if (prev === 'none' && text[e] === '.' && text[e + 1] === ' ' && isUpper(text[e + 2]) && g.atoms.length === 1 && !roman) {
+  // (Also before a gene-like word with an inner capital or digit: "structures A. hIRE1 crystallizes".)
+  if (prev === 'none' && text[e] === '.' && text[e + 1] === ' ' && (isUpper(text[e + 2]) || GENE_LIKE_RE.test(text.slice(e + 2, e + 14))) && g.atoms.length === 1 && !roman) {
     return { ...base, end: e + 1, form: 'bare-punct', weak: true, tentative: true };
   }
   if (!boundary && prev !== 'and') return undefined;
@@ -394,6 +397,7 @@ function classifyBare(text: string, g: Group, prev: PrevContext, boldKeys?: Read
   return undefined;
 }
 
+const GENE_LIKE_RE = /^[a-z]{1,3}[A-Z0-9][\p{L}\p{N}-]*(?![\p{L}\p{N}])/u;
 const MAX_COLON_ITEM = 40;
 const NEXT_COLON_ITEM_RE = /\)?[,;] ?[^,;:.()]{1,40}: ?[A-Za-z](?![A-Za-z0-9])/y;
 

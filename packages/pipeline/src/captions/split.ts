@@ -266,7 +266,9 @@ function sentenceIndexAt(sentences: Span[], pos: number): number {
  * Tentative candidates ("; b hematoxylin", "tissue B) In", "(K) x and (L) y") are kept only when they
  * continue the label sequence; other tentative ones are dropped (bare) or stay references (bracketed).
  */
-function resolveTentative(mentions: Mention[]): Mention[] {
+const MAX_DESCRIPTION_CHARS = 400;
+
+function resolveTentative(mentions: Mention[], text: string): Mention[] {
   const out: Mention[] = [];
   let last = -1;
   let lastRole = 'prefix' as MentionRole;
@@ -275,10 +277,10 @@ function resolveTentative(mentions: Mention[]): Mention[] {
   const continuedBy = (m: Mention, next: Mention | undefined): boolean => {
     const a = m.atoms[m.atoms.length - 1];
     const b = next?.atoms[0];
-    return (
-      next !== undefined && !next.tentative && next.form === m.form && m.form === 'half-paren' && a !== undefined && b !== undefined &&
-      seqIndex(b) === (seqIndex(a) ?? -2) + 1 && next.start - m.end <= MAX_ITEM_CHARS
-    );
+    if (next === undefined || next.tentative || next.form !== m.form || a === undefined || b === undefined || seqIndex(b) !== (seqIndex(a) ?? -2) + 1) return false;
+    if (m.form === 'half-paren') return next.start - m.end <= MAX_ITEM_CHARS;
+    // "Graphical summary of the structures A. hIRE1 crystallizes … B. ADP-hIRE1 …": a title without its full stop.
+    return m.form === 'bare-punct' && m.prev === 'none' && text[m.end - 1] === '.' && text[next.end - 1] === '.' && next.start - m.end <= MAX_DESCRIPTION_CHARS;
   };
   for (const [k, m] of mentions.entries()) {
     const first = m.atoms[0];
@@ -618,6 +620,32 @@ function promoteLabelEnumerations(mentions: Mention[], text: string): Mention[] 
   return mentions.map((m, k) => (promote.has(k) && m.role !== 'prefix' ? { ...m, role: 'prefix' as const, weak: true, tentative: false } : m));
 }
 
+// "Strong (A) and weak (B) expression": between the labels a conjunction and one or two words.
+const POSTFIX_PAIR_GAP_RE = /^ ?(?:,? and|,? or|,) [\p{L}\p{N}-]+(?: [\p{L}\p{N}-]+)? $/u;
+
+/**
+ * "Strong (A) and weak (B) XIAP expression in melanoma": a reference after a word and a weak prefix label after
+ * the next word, in sequence, are two postfix labels closing their one-word items; the words after the second
+ * are shared by both (the postfix run gives each label its item and the trailing words).
+ */
+function promotePostfixPairs(mentions: Mention[], text: string): Mention[] {
+  const promote = new Set<number>();
+  for (let k = 0; k + 1 < mentions.length; k++) {
+    const a = mentions[k];
+    const b = mentions[k + 1];
+    if (!a || !b || a.form !== 'paren' || b.form !== 'paren' || a.role !== 'inline' || !a.tentative || a.prev !== 'none') continue;
+    if (b.role !== 'prefix' || !b.weak || b.prev !== 'none') continue;
+    const x = a.atoms[a.atoms.length - 1];
+    const y = b.atoms[0];
+    const xi = x ? seqIndex(x) : undefined;
+    if (xi === undefined || !y || seqIndex(y) !== xi + 1 || !POSTFIX_PAIR_GAP_RE.test(text.slice(a.end, b.start))) continue;
+    promote.add(k);
+    promote.add(k + 1);
+  }
+  if (promote.size === 0) return mentions;
+  return mentions.map((m, k) => (promote.has(k) ? { ...m, role: 'postfix' as const, weak: true, tentative: false } : m));
+}
+
 /**
  * "A 40-year-old woman with …": a bare "A"/"a" before a word is the article unless a "B"/"b" label follows, or
  * when the caption writes its label "A" otherwise ("… T1WI (A) and T2WI (B)", "A. Perpendicular puncture").
@@ -646,8 +674,8 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
   const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
-  let mentions = promoteEnumerationStarts(promoteLabelEnumerations(dropLoneArticle(family.mentions, text), text), text);
-  mentions = resolveTentative(mentions);
+  let mentions = promoteEnumerationStarts(promotePostfixPairs(promoteLabelEnumerations(dropLoneArticle(family.mentions, text), text), text), text);
+  mentions = resolveTentative(mentions, text);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
   mentions = dropDetachedWeakMentions(mentions);
 
