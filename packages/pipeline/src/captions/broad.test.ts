@@ -245,4 +245,11 @@ describe('split-1.4.0 rules (invented captions)', () => {
       'A', 'B', 'C', 'D',
     ]);
   });
+
+  it('a weak range inside the descriptions that runs past the firm labels names sites, not panels: "(A to F)"', () => {
+    const caption = 'Oral cavity. A. Chart of the mouth with arrows at the sampling sites (A to F) and the tumour. B. Photograph of the tumour.';
+    expect(splitCaption(caption).labels).toEqual(['A', 'B']);
+    // A title range before the panels still announces them; a list after them still continues them.
+    expect(splitCaption('Staining (A-D). (A) Liver. (B) Kidney. Lung (C) and heart (D) are shown.').labels).toEqual(['A', 'B', 'C', 'D']);
+  });
 });

@@ -73,10 +73,18 @@ export function dropDetachedWeakMentions(mentions: Mention[]): Mention[] {
   const firm = mentions.filter((m) => !isWeak(m)).flatMap((m) => m.atoms.map(seqIndex)).filter((v): v is number => v !== undefined);
   if (firm.length === 0) return mentions;
   const last = Math.max(...firm);
+  const firstFirm = Math.min(...mentions.filter((m) => !isWeak(m)).map((m) => m.start));
+  // "A. Chart of the oral cavity with the sites of sampling (A to F) …; B. Photograph …": a weak range inside the
+  // panels' descriptions that runs from the firm labels past them names other things (sites, samples), not panels.
+  const straddles = (m: Mention): boolean => {
+    if (!m.ranged || m.start < firstFirm) return false;
+    const v = m.atoms.map(seqIndex).filter((x): x is number => x !== undefined);
+    return v.some((x) => x <= last) && v.some((x) => x > last);
+  };
   const beyond = [
     ...new Set(
       mentions
-        .filter(isWeak)
+        .filter((m) => isWeak(m) && !straddles(m))
         .flatMap((m) => m.atoms.map(seqIndex))
         .filter((v): v is number => v !== undefined && v > last),
     ),
