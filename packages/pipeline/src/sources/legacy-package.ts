@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CurationError } from '../errors.ts';
+import { LocalFileTree, type FileTree } from './file-tree.ts';
 import type { OaFileListEntry } from './oa-file-list.ts';
-import { DEFAULT_MAX_FILE_BYTES, readSafeFile } from './safe-file.ts';
+import { DEFAULT_MAX_FILE_BYTES } from './safe-file.ts';
 import { readTarContents } from './tar-archive.ts';
 import type { ArticleBundle, ArticleRef, ArticleSource, ListOptions } from './types.ts';
 
@@ -15,6 +15,8 @@ export interface LegacyPackageSourceOptions {
   fileList?: OaFileListEntry[];
   /** Fetch implementation (for the HTTP mirror). @defaultValue globalThis.fetch */
   fetch?: typeof fetch;
+  /** Where a local directory's packages are read from. @defaultValue the local disk under `location` (LocalFileTree) */
+  tree?: FileTree;
   /** Per-request timeout for the mirror. @defaultValue 60 s */
   timeoutMs?: number;
   /** Largest package (compressed) and largest entry kept (expanded). @defaultValue 256 MiB */
@@ -31,10 +33,12 @@ export class LegacyPackageSource implements ArticleSource {
   readonly kind = 'legacy' as const;
   readonly description: string;
   private readonly isHttp: boolean;
+  private readonly tree: FileTree;
 
   constructor(private readonly options: LegacyPackageSourceOptions) {
     this.isHttp = /^https?:\/\//i.test(options.location);
     this.description = `legacy packages at ${options.location}`;
+    this.tree = options.tree ?? new LocalFileTree(options.location);
   }
 
   async *list(options: ListOptions = {}): AsyncIterable<ArticleRef> {
@@ -63,10 +67,10 @@ export class LegacyPackageSource implements ArticleSource {
   }
 
   private async localPackageNames(): Promise<string[]> {
-    const entries = await readdir(this.options.location).catch((error: NodeJS.ErrnoException) => {
+    const entries = await this.tree.list('').catch((error: NodeJS.ErrnoException) => {
       throw new CurationError('InvalidInput', `cannot read ${this.options.location}: ${error.code ?? error.message}`);
     });
-    return entries.filter((entry) => PACKAGE_FILE.test(entry)).sort();
+    return entries.map((entry) => entry.name).filter((name) => PACKAGE_FILE.test(name));
   }
 
   private get maxFileBytes(): number {
@@ -74,9 +78,7 @@ export class LegacyPackageSource implements ArticleSource {
   }
 
   async open(ref: ArticleRef): Promise<ArticleBundle> {
-    const bytes = this.isHttp
-      ? await this.download(ref.location)
-      : await readSafeFile(ref.location, { root: this.options.location, maxBytes: this.maxFileBytes });
+    const bytes = this.isHttp ? await this.download(ref.location) : await this.tree.read(this.packagePath(ref), { maxBytes: this.maxFileBytes });
     const { files, oversized } = await readTarContents(bytes, ref.location, {
       maxEntryBytes: this.maxFileBytes,
       maxTotalBytes: this.options.maxArchiveBytes ?? 1024 * 2 ** 20,
@@ -105,6 +107,15 @@ export class LegacyPackageSource implements ArticleSource {
         },
       },
     };
+  }
+
+  /** A local package's path inside the tree; a location outside the source directory is refused. */
+  private packagePath(ref: ArticleRef): string {
+    const relative = path.relative(this.options.location, ref.location);
+    if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw new CurationError('UnsafeFile', `${ref.location} is not a package of the source ${this.options.location}`);
+    }
+    return relative.split(path.sep).join('/');
   }
 
   private async download(url: string): Promise<Uint8Array> {
