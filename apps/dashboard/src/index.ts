@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
 import { createDb, type Db } from '@pmc-curator/store/db';
 import { createRedis, type RedisConnection } from '@pmc-curator/store/queues';
 import { S3ObjectStore, curatedS3Client } from '@pmc-curator/store/storage';
@@ -21,8 +22,10 @@ export interface DashboardOptions {
   db?: Db;
   /** An existing curated-bucket store (else one is made from the S3_* settings). */
   store?: DashboardDeps['objects'];
-  /** Called with unexpected handler errors. @defaultValue writes to stderr */
+  /** Called with unexpected handler errors. @defaultValue an error entry on `logger` with the request path */
   onError?: (error: unknown, request: { path: string }) => void;
+  /** Where the default onError logs (the worker passes its own, with its LOG_LEVEL/LOG_FORMAT). @defaultValue pino JSON on stderr, `component: dashboard` */
+  logger?: Logger;
 }
 
 export interface DashboardApp {
@@ -53,6 +56,14 @@ function redisPinger(options: DashboardOptions): { ping(): Promise<void>; close(
   };
 }
 
+/** Unexpected handler errors as structured entries (pino's `err` serializer keeps the type, message and stack). */
+function logErrors(logger: Logger): NonNullable<DashboardOptions['onError']> {
+  return (error, request) => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    logger.error({ err, path: request.path }, `dashboard: ${request.path}: ${err.message}`);
+  };
+}
+
 /** The express app with every route, wired to Postgres, S3 and the given queues (no listening socket). */
 export function createDashboardApp(options: DashboardOptions): DashboardApp {
   const { config } = options;
@@ -71,9 +82,7 @@ export function createDashboardApp(options: DashboardOptions): DashboardApp {
     bullQueues: queues,
     allowedHosts: () => allowedHosts,
     readOnly: config.DASHBOARD_READ_ONLY,
-    onError:
-      options.onError ??
-      ((error, request) => process.stderr.write(`dashboard: ${request.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)),
+    onError: options.onError ?? logErrors(options.logger ?? pino({ base: { component: 'dashboard' } }, pino.destination({ fd: 2, sync: true }))),
   });
   return {
     app,

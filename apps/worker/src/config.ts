@@ -37,6 +37,10 @@ export const configSchema = z.object({
   SKIP_RETRACTED: booleanFlag.default(true),
   ...dashboardSettingsShape,
   WORKER_NAME: z.string().optional(),
+  /** Daemon log level (pino): fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Daemon log lines: json (one object a line) or pretty (a compact human line); unset = pretty on a terminal, else json. */
+  LOG_FORMAT: z.union([z.enum(['json', 'pretty']), z.literal('').transform(() => undefined)]).optional(),
   /** Attempts per queue job before it lands in the failure ledger as exhausted. */
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(5),
   /** First retry delay of the exponential backoff (with jitter), in ms. */

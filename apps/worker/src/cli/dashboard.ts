@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
 import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
 import { createQueueSet, STAGES } from '@pmc-curator/store/queues';
 
@@ -40,7 +41,8 @@ export function registerDashboard(program: Command): void {
       await requireMigratedDatabase(db, config.DATABASE_URL);
       const queueSet = createQueueSet(config, { maxRetriesPerRequest: 3 });
       try {
-        const dashboard = await startDashboard({ config, db, queues: STAGES.map((stage) => queueSet.queues[stage]), ...flags });
+        const logger = createLogger(config).child({ component: 'dashboard' });
+        const dashboard = await startDashboard({ config, db, queues: STAGES.map((stage) => queueSet.queues[stage]), logger, ...flags });
         process.stdout.write(`dashboard at ${dashboard.url}/ (bull-board at ${dashboard.url}/queues/); Ctrl-C to stop\n`);
         await untilSignal();
         await dashboard.close();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
 import { isStageName, STAGES, type StageName } from '@pmc-curator/store/queues';
 import { startWorkerPool } from '../workers/pool.ts';
 
@@ -38,23 +39,27 @@ export function registerWorker(program: Command): void {
     .action(async (flags: WorkerFlags) => {
       const config = loadConfig();
       const stages = parseStages(flags.stages);
-      const pool = await startWorkerPool({ config, stages, concurrency: parseConcurrency(flags.concurrency, stages) });
-      process.stderr.write(`worker ${config.WORKER_NAME ?? process.pid} on ${stages.join(', ')} (queue prefix ${config.QUEUE_PREFIX}); SIGTERM to stop\n`);
+      const log = createLogger(config);
+      const pool = await startWorkerPool({ config, stages, concurrency: parseConcurrency(flags.concurrency, stages), logger: log });
+      log.info({ stages, queuePrefix: config.QUEUE_PREFIX }, `worker on ${stages.join(', ')} (queue prefix ${config.QUEUE_PREFIX}); SIGTERM to stop`);
       const report = setInterval(() => {
         const line = stages.map((s) => `${s} ${pool.stats[s].completed} done/${pool.stats[s].failed} failed/${pool.stats[s].retried} retried`).join(' | ');
-        process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+        log.info({ stats: pool.stats, outages: pool.outages.count }, line);
       }, 30_000);
       report.unref();
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
-        process.stderr.write(`${signal}: finishing in-flight jobs (up to ${config.SHUTDOWN_GRACE_MS} ms), then handing the rest back\n`);
+        log.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, `${signal}: finishing in-flight jobs (up to ${config.SHUTDOWN_GRACE_MS} ms), then handing the rest back`);
         clearInterval(report);
         pool.close().then(
-          () => process.exit(0),
+          () => {
+            log.info({ stats: pool.stats }, 'stopped');
+            process.exit(0);
+          },
           (error: Error) => {
-            process.stderr.write(`shutdown failed: ${error.message}\n`);
+            log.error({ err: error }, `shutdown failed: ${error.message}`);
             process.exit(1);
           },
         );

@@ -1,5 +1,13 @@
 import type { Worker } from 'bullmq';
+import type { Logger } from '../log.ts';
 import { downDependency } from './guard.ts';
+
+/** The job that found a dependency down (its ids go into the log line). */
+export interface OutageJob {
+  jobId?: string | undefined;
+  queue?: string;
+  articleKey?: string | undefined;
+}
 
 export interface OutageState {
   /** The dependency being waited for, or null. */
@@ -13,7 +21,8 @@ export interface OutageState {
 /**
  * Pauses a pool's workers while PostgreSQL or the object store is down and resumes them when it answers again:
  * jobs set aside by the guard are not charged an attempt, and no new job is taken meanwhile. One line per
- * state change (and one every `logEveryMs` while it lasts) makes the outage visible in the logs.
+ * state change (and one every `logEveryMs` while it lasts) makes the outage visible in the logs (warn, with the
+ * dependency, the paused workers and the job that found it down; info when it answers again).
  */
 export class OutageMonitor {
   readonly state: OutageState = { dependency: null, since: null, count: 0, totalMs: 0 };
@@ -23,17 +32,18 @@ export class OutageMonitor {
   constructor(
     private readonly deps: Parameters<typeof downDependency>[0],
     private readonly workers: () => Worker[],
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
     private readonly options: { firstCheckMs?: number; maxCheckMs?: number; logEveryMs?: number } = {},
   ) {}
 
   /** A job found `dependency` down: pause (once) and start probing. */
-  down(dependency: string): void {
+  down(dependency: string, job: OutageJob = {}): void {
     if (this.state.dependency) return;
     this.state.dependency = dependency;
     this.state.since = Date.now();
     this.state.count += 1;
-    this.log(`${dependency} is not answering: pausing ${this.workers().map((w) => w.name).join(', ')} until it does (jobs keep their attempts)`);
+    const paused = this.workers().map((w) => w.name);
+    this.log.warn({ dependency, paused, ...job }, `${dependency} is not answering: pausing ${paused.join(', ')} until it does (jobs keep their attempts)`);
     for (const worker of this.workers()) void worker.pause(true);
     this.schedule(this.options.firstCheckMs ?? 1000);
   }
@@ -49,12 +59,12 @@ export class OutageMonitor {
     if (down) {
       if (Date.now() - this.lastLog >= (this.options.logEveryMs ?? 10_000)) {
         this.lastLog = Date.now();
-        this.log(`still waiting for ${down} (${Math.round(waited / 1000)} s)`);
+        this.log.warn({ dependency: down, waitedMs: waited }, `still waiting for ${down} (${Math.round(waited / 1000)} s)`);
       }
       this.schedule(Math.min(lastDelayMs * 2, this.options.maxCheckMs ?? 15_000));
       return;
     }
-    this.log(`${this.state.dependency} answers again after ${Math.round(waited / 1000)} s: resuming`);
+    this.log.info({ dependency: this.state.dependency, waitedMs: waited }, `${this.state.dependency} answers again after ${Math.round(waited / 1000)} s: resuming`);
     this.state.totalMs += waited;
     this.state.dependency = null;
     this.state.since = null;

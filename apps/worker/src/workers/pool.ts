@@ -10,6 +10,7 @@ import {
   STAGES,
   type StageName,
 } from '@pmc-curator/store/queues';
+import { createLogger, lineLogger, type Logger } from '../log.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { OutageDelay, SHUTDOWN_REASON } from './guard.ts';
 import { OutageMonitor, type OutageState } from './outages.ts';
@@ -23,6 +24,9 @@ export interface WorkerPoolOptions {
   concurrency?: Partial<Record<StageName, number>>;
   /** Reuse connections (tests, `curator run`); otherwise the pool builds and closes its own. */
   runtime?: Runtime;
+  /** Structured logger (base fields such as `worker`); each stage logs through a child with `stage`. @defaultValue createLogger(config) */
+  logger?: Logger;
+  /** In-process callers (tests, `curator run`): each log entry's message as a plain line, instead of `logger`. */
   log?: (line: string) => void;
 }
 
@@ -66,15 +70,22 @@ export function workerOptions(config: Config, stage: StageName, concurrency: num
   };
 }
 
+/** The article a job concerns, when its data names one (`articleKey`; an ingest job's `ref.key`). Data is not trusted here. */
+function articleKeyOf(job: Job): string | undefined {
+  const data = job.data as { articleKey?: unknown; ref?: { key?: unknown } } | undefined;
+  const key = data?.articleKey ?? data?.ref?.key;
+  return typeof key === 'string' ? key : undefined;
+}
+
 /** Starts one BullMQ worker per stage, with the stage's processor (child process pools, batcher) behind it. */
 export async function startWorkerPool(options: WorkerPoolOptions): Promise<WorkerPool> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.logger ?? (options.log ? lineLogger(options.log, config.LOG_LEVEL) : createLogger(config));
   const stages = options.stages ?? [...STAGES];
   const runtime = options.runtime ?? (await createRuntime(config));
   const queues = createQueueSet(config);
   const check = await checkEvictionPolicy(queues.connection);
-  if (check.warning) log(`WARNING: ${check.warning}`);
+  if (check.warning) log.warn(`WARNING: ${check.warning}`);
   const concurrency = { ...defaultConcurrency(config), ...options.concurrency };
   const processors = new Map<StageName, StageProcessor>();
   for (const stage of stages) {
@@ -89,11 +100,12 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   const outages = new OutageMonitor({ db: runtime.db, store: runtime.store }, () => [...workers.values()], log);
   for (const stage of stages) {
     const processor = processors.get(stage)!;
+    const stageLog = log.child({ stage });
     const worker = new Worker(
       QUEUE_NAMES[stage],
       (job: Job, token?: string, signal?: AbortSignal) =>
         processor.process(job, token, signal).catch((error: unknown) => {
-          if (error instanceof OutageDelay) outages.down(error.dependency);
+          if (error instanceof OutageDelay) outages.down(error.dependency, { queue: job.queueName, jobId: job.id, articleKey: articleKeyOf(job) });
           throw error;
         }),
       workerOptions(config, stage, concurrency[stage], `${runtime.workerName}:${stage}`),
@@ -103,14 +115,20 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
     });
     worker.on('failed', (job, error) => {
       if (!job) return;
-      if (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)) stats[stage].failed += 1;
-      else stats[stage].retried += 1;
+      const ids = { jobId: job.id, articleKey: articleKeyOf(job), attempt: job.attemptsMade, attempts: job.opts.attempts ?? 1 };
+      if (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        stats[stage].failed += 1;
+        stageLog.warn({ ...ids, error: error.message }, `job failed: ${error.message}`);
+      } else {
+        stats[stage].retried += 1;
+        stageLog.debug({ ...ids, error: error.message }, `job will be retried: ${error.message}`);
+      }
     });
     let lastError = 0;
     worker.on('error', (error) => {
       if (Date.now() - lastError < 10_000) return;
       lastError = Date.now();
-      log(`${stage} worker: ${error.message} (retrying)`);
+      stageLog.error({ err: error }, `${stage} worker: ${error.message} (retrying)`);
     });
     workers.set(stage, worker);
   }
