@@ -4,9 +4,10 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
 import { createQueueSet, STAGES } from '@pmc-curator/store/queues';
+import { parseFlags, portFlag } from './support/flags.ts';
 
 const flagsSchema = z.object({
-  port: z.coerce.number({ error: 'takes a port number 0–65535' }).int().min(0).max(65_535).optional(),
+  port: portFlag().optional(),
   host: z.string().min(1).optional(),
 });
 
@@ -29,11 +30,7 @@ export function registerDashboard(program: Command): void {
     .option('--port <n>', 'port to listen on (default $DASHBOARD_PORT, 0 = any free port)')
     .option('--host <host>', 'address to bind (default $DASHBOARD_HOST; non-loopback needs DASHBOARD_USER/DASHBOARD_PASSWORD)')
     .action(async (rawFlags: unknown) => {
-      const parsed = flagsSchema.safeParse(rawFlags);
-      if (!parsed.success) {
-        throw new Error(parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
-      const flags = parsed.data;
+      const flags = parseFlags(flagsSchema, rawFlags as object);
       const config = loadConfig();
       const { startDashboard } = await import('@pmc-curator/dashboard');
       // Producer-side handles on the stage queues: the dashboard reads counts, bull-board can retry/clean jobs.

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { isCurationError } from '@pmc-curator/pipeline/errors';
 import { createDetector, detectFile, detectJsonLines, resultToJson } from '@pmc-curator/pipeline/detect';
+import { intFlag, parseFlags } from './support/flags.ts';
+
+const numbers = z.object({ batchSize: intFlag({ min: 1 }).default(8) });
 
 interface DetectCommandOptions {
   captionFile?: string;
@@ -28,8 +32,7 @@ export function registerDetect(program: Command): void {
     .option('--jsonl', 'read {"id","image","caption"?} lines, write {"id",width,height,method,panels} or {"id","error"} lines')
     .option('--batch-size <n>', 'images per inference call with --jsonl', '8')
     .action(async (image: string | undefined, options: DetectCommandOptions) => {
-      const batchSize = Number(options.batchSize ?? 8);
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got "${options.batchSize}"`);
+      const { batchSize } = parseFlags(numbers, options);
       if (!options.jsonl && !image) throw new Error('give an image path (or --jsonl)');
       const detector = await createDetector({
         ...(options.detector ? { name: options.detector } : {}),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDb, requireMigratedDatabase } from '@pmc-curator/store/db';
@@ -5,6 +6,9 @@ import { checkEvictionPolicy, createQueueSet } from '@pmc-curator/store/queues';
 import { enqueueRun } from '../run/enqueue.ts';
 import { createSource } from '../sources.ts';
 import { addSourceOptions, licenseGroupsFromFlag, sourceSpecFromFlags, type SourceFlags } from './support/source-options.ts';
+import { intFlag, parseFlags } from './support/flags.ts';
+
+const numbers = z.object({ limit: intFlag({ min: 1 }).optional() });
 
 interface EnqueueFlags extends SourceFlags {
   license?: string;
@@ -26,8 +30,7 @@ export function registerEnqueue(program: Command): void {
   addSourceOptions(command).action(async (flags: EnqueueFlags) => {
     const config = loadConfig();
     if (flags.since && Number.isNaN(Date.parse(flags.since))) throw new Error(`--since takes a date like 2026-01-31, not "${flags.since}"`);
-    const limit = flags.limit !== undefined ? Number(flags.limit) : undefined;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new Error(`--limit takes a positive integer, not "${flags.limit}"`);
+    const { limit } = parseFlags(numbers, flags);
     const spec = await sourceSpecFromFlags(flags);
     const db = createDb(config.DATABASE_URL);
     await requireMigratedDatabase(db, config.DATABASE_URL);

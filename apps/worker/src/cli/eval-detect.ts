@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
 import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
+import { intFlag, parseFlags } from './support/flags.ts';
+
+const numbers = z.object({ synthetic: intFlag({ min: 1 }).optional(), seed: intFlag().default(1) });
 
 interface EvalDetectOptions {
   detector?: string;
@@ -92,7 +96,8 @@ export function registerEvalDetect(program: Command): void {
     .option('--json', 'print the reports as JSON lines')
     .option('--split <name>', 'evaluate only the figures of <dir>/expected.json whose "split" field is <name> (e.g. dev, validation)')
     .action(async (dir: string | undefined, options: EvalDetectOptions) => {
-      if (!dir && !options.synthetic && !options.articles) throw new Error('give a ground-truth directory, --synthetic N and/or --articles DIR');
+      const { synthetic, seed } = parseFlags(numbers, options);
+      if (!dir && synthetic === undefined && !options.articles) throw new Error('give a ground-truth directory, --synthetic N and/or --articles DIR');
       const detector = await createDetector({
         ...(options.detector ? { name: options.detector } : {}),
         ...(options.model ? { modelPath: options.model } : {}),
@@ -106,12 +111,11 @@ export function registerEvalDetect(program: Command): void {
             await rm(tmp, { recursive: true, force: true });
           }
         } else if (dir) print(`real (${dir})`, await evaluateDirectory(dir, detector, { useCaptionHints: options.hints }), options.json);
-        if (options.synthetic) {
-          const n = Number(options.synthetic);
-          if (!Number.isInteger(n) || n < 1) throw new Error(`--synthetic must be a positive integer, got "${options.synthetic}"`);
+        if (synthetic !== undefined) {
+          const n = synthetic;
           const sourceDir = options.sources ?? dir;
           const sources = sourceDir ? await loadPanelSources(sourceDir) : [];
-          print(`synthetic (${n}, seed ${options.seed})`, await evaluateSynthetic(n, detector, sources, { useCaptionHints: options.hints, seed: Number(options.seed ?? 1) }), options.json);
+          print(`synthetic (${n}, seed ${seed})`, await evaluateSynthetic(n, detector, sources, { useCaptionHints: options.hints, seed }), options.json);
         }
         if (options.articles) {
           const a = await evaluateArticles(options.articles, detector, { useCaptionHints: options.hints });

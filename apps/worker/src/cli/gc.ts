@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { loadConfig } from '../config.ts';
 import { collectGarbage } from '../run/gc.ts';
 import { createRuntime } from '../runtime.ts';
+import { numberFlag, parseFlags } from './support/flags.ts';
 
 const flagsSchema = z.object({
-  olderThan: z.coerce.number({ error: 'takes minutes, e.g. 60' }).min(0).default(60),
+  olderThan: numberFlag({ min: 0, unit: 'minutes' }).default(60),
   dryRun: z.boolean().optional(),
   json: z.boolean().optional(),
 });
@@ -18,9 +19,7 @@ export function registerGc(program: Command): void {
     .option('--dry-run', 'report what would be deleted, delete nothing')
     .option('--json', 'print the report as JSON')
     .action(async (rawFlags: unknown) => {
-      const parsed = flagsSchema.safeParse(rawFlags);
-      if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
-      const flags = parsed.data;
+      const flags = parseFlags(flagsSchema, rawFlags as object);
       const runtime = await createRuntime(loadConfig());
       try {
         const report = await collectGarbage(runtime.db, runtime.store, {

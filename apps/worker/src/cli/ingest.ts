@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { formatIngestSummary, ingestDirect } from '../ingest-runner.ts';
@@ -5,6 +6,9 @@ import { createRuntime } from '../runtime.ts';
 import { createSource } from '../sources.ts';
 import { createProgress, type Progress } from './support/progress.ts';
 import { addSourceOptions, licenseGroupsFromFlag, sourceSpecFromFlags, type SourceFlags } from './support/source-options.ts';
+import { intFlag, parseFlags } from './support/flags.ts';
+
+const numbers = z.object({ limit: intFlag({ min: 1 }).optional(), concurrency: intFlag({ min: 1 }).default(2) });
 
 interface IngestFlags extends SourceFlags {
   limit?: string;
@@ -28,6 +32,7 @@ export function registerIngest(program: Command): void {
     .option('--force', 're-ingest articles already done at the current ingest version')
     .option('--json', 'print the summary as JSON');
   addSourceOptions(command).action(async (flags: IngestFlags) => {
+    const { limit, concurrency } = parseFlags(numbers, flags);
     const config = loadConfig();
     const spec = await sourceSpecFromFlags(flags);
     const source = createSource(spec, config);
@@ -42,9 +47,9 @@ export function registerIngest(program: Command): void {
           skipRetracted: flags.includeRetracted ? false : config.SKIP_RETRACTED,
           imageLimits: { minSide: config.MIN_IMAGE_SIDE, maxSide: config.MAX_IMAGE_SIDE, maxPixels: config.MAX_IMAGE_PIXELS, maxBytes: 200_000_000 },
         },
-        ...(flags.limit ? { limit: Number(flags.limit) } : {}),
+        ...(limit !== undefined ? { limit } : {}),
         ...(flags.since ? { since: new Date(flags.since) } : {}),
-        concurrency: Number(flags.concurrency),
+        concurrency,
         force: Boolean(flags.force),
         onListed: (count) => {
           progress = createProgress(count, 'ingest');

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CurationError, isCurationError } from '@pmc-curator/pipeline/errors';
 import { DEFAULT_MAX_JATS_BYTES, parseJats } from '@pmc-curator/pipeline/jats';
+import { numberFlag, parseFlags } from './support/flags.ts';
+
+const numbers = z.object({ maxMb: numberFlag({ above: 0, unit: 'MiB' }) });
 
 interface JatsCommandOptions {
   metadata?: string;
@@ -27,8 +31,7 @@ export function registerJats(program: Command): void {
       try {
         const xml = await readInput(file);
         const metadataLicenseCode = await readMetadataLicense(options.metadata ?? siblingJson(file));
-        const maxMb = Number(options.maxMb);
-        if (!Number.isFinite(maxMb) || maxMb <= 0) throw new Error(`--max-mb must be a positive number, got "${options.maxMb}"`);
+        const { maxMb } = parseFlags(numbers, options);
         const article = parseJats(xml, { maxBytes: Math.round(maxMb * 1024 * 1024), metadataLicenseCode });
         const output = {
           pmcid: article.pmcid,

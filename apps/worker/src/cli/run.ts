@@ -1,7 +1,11 @@
+import { z } from 'zod';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { formatSampleRun, runSample } from '../run/sample-run.ts';
 import { licenseGroupsFromFlag } from './support/source-options.ts';
+import { parseFlags, portFlag } from './support/flags.ts';
+
+const numbers = z.object({ port: portFlag().optional() });
 
 interface RunFlags {
   sample?: boolean;
@@ -21,12 +25,13 @@ export function registerRun(program: Command): void {
     .option('--no-dashboard', 'do not start the dashboard')
     .option('--license <groups>', 'licence groups to keep (default comm)')
     .action(async (flags: RunFlags) => {
+      const { port } = parseFlags(numbers, flags);
       if (!flags.sample) throw new Error('only --sample is supported; for your own articles use curator enqueue + curator worker');
       const config = loadConfig();
       const run = await runSample({
         config,
         dashboard: flags.dashboard !== false,
-        ...(flags.port ? { dashboardPort: Number(flags.port) } : {}),
+        ...(port !== undefined ? { dashboardPort: port } : {}),
         licenseGroups: licenseGroupsFromFlag(flags.license, 'comm'),
       });
       process.stdout.write(`${formatSampleRun(run)}\n`);

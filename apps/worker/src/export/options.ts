@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALIGN_METHODS, type AlignMethod } from '@pmc-curator/store/db';
+import { intFlag, numberFlag } from '../cli/support/flags.ts';
 
 /** What `curator export` was asked for, validated once. Everything that decides the output's bytes is here. */
 export const FORMATS = ['webdataset', 'parquet', 'jsonl'] as const;
@@ -18,15 +19,15 @@ export const exportOptionsSchema = z.object({
   run: z.string().min(1, 'give a run id or "latest"'),
   format: z.enum(FORMATS, { message: `--format takes ${FORMATS.join(', ')}` }),
   out: z.string().min(1, 'give --out DIR or --out s3://bucket/prefix'),
-  minConfidence: z.coerce.number().min(0).max(1).optional(),
+  minConfidence: numberFlag({ min: 0, max: 1 }).optional(),
   license: z.enum(['comm', 'noncomm', 'all'], { message: '--license takes comm, noncomm or all' }).default('all'),
   methods: methodList.optional(),
   wholeFigures: z.boolean().default(false),
-  shardSize: z.coerce.number().int().positive().default(DEFAULT_SHARD_SAMPLES),
-  shardBytes: z.coerce.number().int().positive().default(DEFAULT_SHARD_BYTES),
+  shardSize: intFlag({ min: 1 }).default(DEFAULT_SHARD_SAMPLES),
+  shardBytes: intFlag({ min: 1 }).default(DEFAULT_SHARD_BYTES),
   imageBytes: z.boolean().default(true),
   /** Crops fetched from S3 at once (order is kept). */
-  concurrency: z.coerce.number().int().positive().max(256).default(16),
+  concurrency: intFlag({ min: 1, max: 256 }).default(16),
 });
 
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;

@@ -94,6 +94,8 @@ describe('export options', () => {
     expect(() => parseExportOptions({ run: 'r', format: 'zip', out: 'd' })).toThrow(/--format takes webdataset, parquet, jsonl/);
     expect(() => parseExportOptions({ run: 'r', format: 'jsonl', out: 'd', minConfidence: '2' })).toThrow(/--min-confidence/);
     expect(() => parseExportOptions({ run: 'r', format: 'jsonl', out: 'd', license: 'other' })).toThrow(/comm, noncomm or all/);
+    expect(() => parseExportOptions({ run: 'r', format: 'jsonl', out: 'd', shardSize: '10k' })).toThrow(/--shard-size: takes an integer ≥ 1/);
+    expect(() => parseExportOptions({ run: 'r', format: 'jsonl', out: 'd', methods: 'label,label-match' })).toThrow(/--methods.*: methods are label, position, order, whole-caption, unmatched-panel/);
     expect(canonicalCommand(exportIdentity(options, 'run-1'))).toBe('curator export --run run-1 --format jsonl --methods label,position --out <this directory>');
   });
   it('names shards by format and index', () => {
