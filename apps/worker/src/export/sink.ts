@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { isS3NotFound as isNotFound } from '@pmc-curator/store/storage';
 
 /**
  * Where an export is written: a local directory or an S3 prefix. Files appear whole or not at all: locally a shard
@@ -146,11 +147,6 @@ export class LocalSink implements Sink {
       },
     );
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string }).name;
-  return name === 'NotFound' || name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 }
 
 /** Writes with lib-storage multipart uploads (8 MiB parts, two in flight): memory stays bounded for any shard size. */

@@ -2,3 +2,4 @@
 export * from './object-store.ts';
 export * from './s3-blob-reader.ts';
 export * from './s3-client.ts';
+export * from './s3-errors.ts';

@@ -9,6 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { CurationError } from '@pmc-curator/pipeline/errors';
+import { isS3NotFound as isNotFound, s3ErrorKind, storageError } from './s3-errors.ts';
 
 /** Where curated bytes go. Keys are content-addressed, so writing the same bytes twice is a no-op. */
 export interface ObjectStore {
@@ -21,21 +22,6 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<string>;
 }
 
-function httpStatus(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
-function isNotFound(error: unknown): boolean {
-  const name = (error as { name?: string }).name;
-  return name === 'NotFound' || name === 'NoSuchKey' || httpStatus(error) === 404;
-}
-
-/** Maps SDK errors to the taxonomy: everything from the store is transient except a missing key. */
-export function storageError(error: unknown, key: string): CurationError {
-  if (error instanceof CurationError) return error;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new CurationError('StorageUnavailable', `object store failed on ${key}: ${message}`, { cause: error, subject: key });
-}
 
 export class S3ObjectStore implements ObjectStore {
   constructor(
@@ -56,7 +42,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
-      if (!isNotFound(error) && httpStatus(error) !== 403) throw storageError(error, this.bucket);
+      if (!isNotFound(error) && s3ErrorKind(error) !== 'forbidden') throw storageError(error, this.bucket);
       await this.client.send(new CreateBucketCommand({ Bucket: this.bucket })).catch((createError: unknown) => {
         const name = (createError as { name?: string }).name;
         if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw storageError(createError, this.bucket);

@@ -2,29 +2,13 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import Bottleneck from 'bottleneck';
 import { CurationError } from '@pmc-curator/pipeline/errors';
 import type { BlobReader } from '@pmc-curator/pipeline/sources';
+import { sourceError } from './s3-errors.ts';
 
 export interface S3BlobReaderOptions {
   client: S3Client;
   bucket: string;
   /** Requests per second to this bucket; 0 = unlimited. @defaultValue 0 */
   requestsPerSecond?: number;
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
-function sourceError(error: unknown, key: string): CurationError {
-  const name = (error as { name?: string }).name ?? 'Error';
-  const status = statusOf(error);
-  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) {
-    return new CurationError('ObjectVanished', `s3 object ${key} does not exist (or vanished while being read)`, { subject: key, cause: error });
-  }
-  if (status === 429 || name === 'SlowDown' || name === 'ThrottlingException') {
-    return new CurationError('Throttled', `the source throttled the request for ${key}; lower PMC_SOURCE_RPS`, { subject: key, cause: error });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new CurationError('SourceUnavailable', `reading ${key} failed (${name}${status ? ` ${status}` : ''}): ${message}`, { subject: key, cause: error });
 }
 
 /** BlobReader over S3 with an optional request-rate limit shared by every call of this reader. */
@@ -47,7 +31,6 @@ export class S3BlobReader implements BlobReader {
         if (!response.Body) throw new CurationError('ObjectVanished', `s3 object ${key} returned no body`, { subject: key });
         return await response.Body.transformToByteArray();
       } catch (error) {
-        if (error instanceof CurationError) throw error;
         throw sourceError(error, key);
       }
     });
