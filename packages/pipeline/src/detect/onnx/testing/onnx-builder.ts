@@ -1,35 +1,15 @@
+import onnxProto from 'onnx-proto';
+
 /**
- * A minimal ONNX (protobuf) writer for building tiny test models in-process: no dependency, no download.
- * Only what the detector tests need: float/int64 initializers, nodes with int/ints/float attributes, and
- * float tensor inputs/outputs with fixed or symbolic dimensions.
+ * Builds tiny ONNX test models in-process with onnx-proto's encoder (the same generated protobuf code
+ * simplify-graph.ts reads and writes models with): no download, no hand-written wire format. Only what the
+ * detector tests need: float/int64 initializers, nodes with int/ints/float attributes, and float tensor
+ * inputs/outputs with fixed or symbolic dimensions.
  */
 
-class Writer {
-  private readonly chunks: number[] = [];
-  varint(v: number | bigint): this {
-    let n = BigInt.asUintN(64, BigInt(v));
-    while (n >= 0x80n) { this.chunks.push(Number(n & 0x7fn) | 0x80); n >>= 7n; }
-    this.chunks.push(Number(n));
-    return this;
-  }
-  tag(field: number, wire: number): this { return this.varint((field << 3) | wire); }
-  int(field: number, v: number | bigint): this { return this.tag(field, 0).varint(v); }
-  bytes(field: number, b: Uint8Array): this {
-    this.tag(field, 2).varint(b.length);
-    for (const x of b) this.chunks.push(x);
-    return this;
-  }
-  string(field: number, s: string): this { return this.bytes(field, new TextEncoder().encode(s)); }
-  message(field: number, w: Writer): this { return this.bytes(field, w.finish()); }
-  float(field: number, v: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, v, true);
-    this.tag(field, 5);
-    for (const x of b) this.chunks.push(x);
-    return this;
-  }
-  finish(): Uint8Array { return Uint8Array.from(this.chunks); }
-}
+const { onnx } = onnxProto;
+const { DataType } = onnx.TensorProto;
+const { AttributeType } = onnx.AttributeProto;
 
 export type AttributeValue = number | number[] | { float: number };
 
@@ -62,54 +42,48 @@ export interface ModelSpec {
   opset?: number;
 }
 
-const FLOAT = 1;
-const INT64 = 7;
-
-function tensor(t: TensorSpec): Writer {
-  const w = new Writer();
-  for (const d of t.dims) w.int(1, d);
-  w.int(2, t.int64 ? INT64 : FLOAT);
-  w.string(8, t.name);
-  const raw = t.int64 ? new Uint8Array(new BigInt64Array(Array.from(t.values, (v) => BigInt(v))).buffer)
-    : new Uint8Array(Float32Array.from(t.values).buffer);
-  w.bytes(9, raw);
-  return w;
+function tensor(t: TensorSpec): onnxProto.onnx.ITensorProto {
+  const raw = t.int64 ? new BigInt64Array(Array.from(t.values, (v) => BigInt(v))) : Float32Array.from(t.values);
+  return {
+    dims: t.dims,
+    dataType: t.int64 ? DataType.INT64 : DataType.FLOAT,
+    name: t.name,
+    rawData: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+  };
 }
 
-function valueInfo(v: ValueSpec): Writer {
-  const shape = new Writer();
-  for (const d of v.dims) shape.message(1, typeof d === 'number' ? new Writer().int(1, d) : new Writer().string(2, d));
-  const tensorType = new Writer().int(1, FLOAT).message(2, shape);
-  const type = new Writer().message(1, tensorType);
-  return new Writer().string(1, v.name).message(2, type);
+function valueInfo(v: ValueSpec): onnxProto.onnx.IValueInfoProto {
+  const dim = v.dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { name: v.name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
 }
 
-function attribute(name: string, value: AttributeValue): Writer {
-  const w = new Writer().string(1, name);
-  if (typeof value === 'number') return w.int(3, value).int(20, 2); // INT
-  if (Array.isArray(value)) { for (const v of value) w.int(8, v); return w.int(20, 7); } // INTS
-  return w.float(2, value.float).int(20, 1); // FLOAT
+function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttributeProto {
+  if (typeof value === 'number') return { name, i: value, type: AttributeType.INT };
+  if (Array.isArray(value)) return { name, ints: value, type: AttributeType.INTS };
+  return { name, f: value.float, type: AttributeType.FLOAT };
 }
 
 /** Serialises a model (IR version 8, default opset 13). */
 export function buildOnnxModel(spec: ModelSpec): Uint8Array {
-  const graph = new Writer();
-  spec.nodes.forEach((n, i) => {
-    const node = new Writer();
-    for (const x of n.inputs) node.string(1, x);
-    for (const x of n.outputs) node.string(2, x);
-    node.string(3, `n${i}`);
-    node.string(4, n.op);
-    for (const [k, v] of Object.entries(n.attributes ?? {})) node.message(5, attribute(k, v));
-    graph.message(1, node);
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'pmc-curator-test',
+    graph: {
+      node: spec.nodes.map((n, i) => ({
+        input: n.inputs,
+        output: n.outputs,
+        name: `n${i}`,
+        opType: n.op,
+        attribute: Object.entries(n.attributes ?? {}).map(([k, v]) => attribute(k, v)),
+      })),
+      name: 'test-graph',
+      initializer: spec.initializers.map(tensor),
+      input: spec.inputs.map(valueInfo),
+      output: spec.outputs.map(valueInfo),
+    },
+    opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
   });
-  graph.string(2, 'test-graph');
-  for (const t of spec.initializers) graph.message(5, tensor(t));
-  for (const v of spec.inputs) graph.message(11, valueInfo(v));
-  for (const v of spec.outputs) graph.message(12, valueInfo(v));
-  const model = new Writer().int(1, 8).string(2, 'pmc-curator-test').message(7, graph);
-  model.message(8, new Writer().string(1, '').int(2, spec.opset ?? 13));
-  return model.finish();
+  return onnx.ModelProto.encode(model).finish();
 }
 
 /**
