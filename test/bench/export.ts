@@ -101,7 +101,7 @@ try {
   ];
   process.stdout.write('| export | samples | shards | seconds | samples/s | peak RSS MiB |\n|---|---|---|---|---|---|\n');
   for (const [label, out, flags] of runs) {
-    const args = ['--import', 'tsx', import.meta.filename, '--child', runId, '--database', databaseUrl, '--endpoint', s3.endpoint, '--out', out, '--flags', JSON.stringify(flags), '--concurrency', values.concurrency!];
+    const args = ['--import', 'tsx', import.meta.filename, '--child', runId, '--database', databaseUrl, '--endpoint', s3.endpoint, '--out', out, '--flags', JSON.stringify(flags), '--concurrency', values.concurrency];
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     if (result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`);
     const numbers = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { samples: number; shards: number; seconds: number; maxRssMiB: number };

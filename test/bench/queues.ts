@@ -238,7 +238,7 @@ async function startWorkers(n: number, extraEnv: Record<string, string> = {}) {
   for (let i = 0; i < n; i++) {
     const child = spawn(process.execPath, [CURATOR, 'worker'], { env: { ...process.env, ...configToEnv(config), ...extraEnv, WORKER_NAME: `bench-${i}` }, stdio: ['ignore', 'ignore', 'pipe'] });
     let out = '';
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     while (!out.includes('SIGTERM to stop')) {
       if (child.exitCode !== null) throw new Error(`worker exited: ${out}`);
       await sleep(100);

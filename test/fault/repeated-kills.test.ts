@@ -49,7 +49,7 @@ describe('repeated SIGKILLs of the ingest, detect and align workers during a run
   it('accounts for every article: all curated, no duplicate row, no orphan object, no row pointing at a missing object', { timeout: 900_000 }, async () => {
     const spec = await publishSampleCopies(config, COPIES);
     for (const stage of STAGES) await start(stage);
-    const run = await enqueueRun(db, queues, config, { source: await createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
+    const run = await enqueueRun(db, queues, config, { source: createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
     expect(run.listed).toBe(ARTICLES);
 
     let kills = 0;

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 const enqueue = async (licenseGroups: Array<'comm' | 'noncomm' | 'other'>) =>
-  enqueueRun(db, queues, config, { source: await createSource(spec, config), spec, filters: { licenseGroups, skipRetracted: true } });
+  enqueueRun(db, queues, config, { source: createSource(spec, config), spec, filters: { licenseGroups, skipRetracted: true } });
 
 describe('one worker process per stage (ingest | detect | align)', () => {
   it('finishes a run whose licence filter excludes every article, with the exclusion recorded per article', async () => {

@@ -120,7 +120,7 @@ export function createExpressApp(options: ExpressAppOptions): Express {
 
   for (const route of table) {
     app[route.method](route.path, async (req: Request, res: Response) => {
-      const parsed: ParsedRequest = { params: plainParams(req.params as Record<string, unknown>), query: { ...(req.query as Record<string, unknown>) } };
+      const parsed: ParsedRequest = { params: plainParams(req.params), query: { ...(req.query as Record<string, unknown>) } };
       try {
         send(res, await route.handler(options.deps, parsed));
       } catch (error) {

@@ -65,7 +65,7 @@ export function createLogger(settings: LogSettings, options: CreateLoggerOptions
       base: { worker: settings.WORKER_NAME ?? `${os.hostname()}:${process.pid}` },
       timestamp: pino.stdTimeFunctions.epochTime,
     },
-    format === 'pretty' ? prettyStream(out) : (out as DestinationStream),
+    format === 'pretty' ? prettyStream(out) : out,
   );
 }
 

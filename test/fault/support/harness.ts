@@ -35,7 +35,7 @@ export async function publishSample(config: Config): Promise<SourceSpec> {
 }
 
 export async function enqueueSample(db: Db, queues: QueueSet, config: Config, spec: SourceSpec): Promise<EnqueueSummary> {
-  return enqueueRun(db, queues, config, { source: await createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
+  return enqueueRun(db, queues, config, { source: createSource(spec, config), spec, filters: { licenseGroups: ['comm'], skipRetracted: true } });
 }
 
 /** The sample published `copies` times under distinct PMC ids (PMC98<copy><id>), for runs of a few hundred articles. */

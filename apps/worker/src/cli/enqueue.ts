@@ -40,7 +40,7 @@ export function registerEnqueue(program: Command): void {
       if (check.warning) process.stderr.write(`WARNING: ${check.warning}\n`);
       const started = Date.now();
       const summary = await enqueueRun(db, queues, config, {
-        source: await createSource(spec, config),
+        source: createSource(spec, config),
         spec,
         filters: {
           licenseGroups: licenseGroupsFromFlag(flags.license, config.LICENSE_GROUPS),

@@ -74,7 +74,7 @@ async function readMetadataLicense(path: string | undefined): Promise<string | n
     throw new CurationError('InvalidMetadata', `cannot read metadata JSON ${path}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || !('license_code' in parsed)) return undefined;
-  const code = (parsed as { license_code: unknown }).license_code;
+  const code = parsed.license_code;
   if (code === null || typeof code === 'string') return code;
   throw new CurationError('InvalidMetadata', `license_code in ${path} is neither a string nor null`);
 }

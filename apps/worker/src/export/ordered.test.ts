@@ -23,7 +23,7 @@ describe('lookahead', () => {
       3,
     )) {
       expect(started.length - results.length).toBeLessThanOrEqual(3);
-      results.push(await value);
+      results.push(value);
     }
     expect(results).toEqual([0, 10, 20, 30, 40, 50, 60]);
     expect(pulled).toEqual([0, 1, 2, 3, 4, 5, 6]);

@@ -27,7 +27,7 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function createRun(db: Db, spec: SourceSpec, filters: RunFilters, id = newRunId()): Promise<RunSettings> {
-  await db.run.create({ data: { id, source: JSON.stringify(spec), filters: filters as object, startedAt: new Date() } });
+  await db.run.create({ data: { id, source: JSON.stringify(spec), filters, startedAt: new Date() } });
   return { id, spec, filters };
 }
 

@@ -102,7 +102,7 @@ export async function runSample(options: SampleRunOptions): Promise<SampleRun> {
     const spec: SourceSpec = { kind: 'pmc-s3', bucket: config.PMC_SOURCE_BUCKET, endpoint: sourceEndpoint, inventory: INVENTORY_MANIFEST_KEY(config.PMC_SOURCE_BUCKET) };
     const started = Date.now();
     const enqueue = await enqueueRun(runtime.db, pool.queues, config, {
-      source: await createSource(spec, config),
+      source: createSource(spec, config),
       spec,
       filters: { licenseGroups: options.licenseGroups ?? ['comm'], skipRetracted: config.SKIP_RETRACTED },
     });

@@ -97,7 +97,7 @@ export async function createHandler(init: DetectThreadInit) {
           modelVersion: detection.modelVersion,
           panels: panels.map((panel, p) => {
             const bytes = new Uint8Array(crops[p]!.bytes);
-            transfer.push(bytes.buffer as ArrayBuffer);
+            transfer.push(bytes.buffer);
             return { ...panel, box: crops[p]!.box, crop: { bytes, sha256: createHash('sha256').update(bytes).digest('hex') } };
           }),
         };

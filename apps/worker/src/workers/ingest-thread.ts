@@ -37,7 +37,7 @@ export async function createHandler(init: IngestThreadInit) {
     let entry = runs.get(runId);
     if (!entry) {
       const settings = await readRunSettings(runtime.db, runId);
-      entry = { settings, source: await createSource(settings.spec, config) };
+      entry = { settings, source: createSource(settings.spec, config) };
       runs.set(runId, entry);
     }
     return entry;

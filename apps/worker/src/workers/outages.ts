@@ -69,7 +69,7 @@ export class OutageMonitor {
     this.state.dependency = null;
     this.state.since = null;
     this.timer = null;
-    for (const worker of this.workers()) worker.resume();
+    for (const worker of this.workers()) void worker.resume();
   }
 
   stop(): void {

@@ -297,7 +297,7 @@ export function alignPanels(panels: readonly Panel[], split: SplitCaption): Alig
     if (assigned[k] === undefined && !skip.has(k)) {
       assigned[k] = leftovers.shift();
       how[k] = 'order';
-      if (assigned[k] !== undefined) used.add(assigned[k] as number);
+      if (assigned[k] !== undefined) used.add(assigned[k]);
     }
   }
 

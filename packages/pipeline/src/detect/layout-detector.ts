@@ -206,7 +206,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       t1 = performance.now();
       if (this.recognizer && pieces.length > 0) {
         await this.readLabels(img, pieces, captionLabels);
-        const expected = captionNamesLabels ? captionLabels! : impliedLabels(pieces);
+        const expected = captionNamesLabels ? captionLabels : impliedLabels(pieces);
         if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
         pieces = foldBetweenConsecutiveLabels(pieces, captionNamesLabels);
         pieces = this.foldUnlabelled(pieces, captionLabels);

@@ -64,7 +64,7 @@ describe('real-dev fixture', () => {
       const labels: string[] = [];
       for (const m of e.master_images as Array<Record<string, unknown>>) {
         const [x1, y1, x2, y2] = box(m.geometry);
-        expect(x1 >= 0 && y1 >= 0 && x2 <= meta.width! && y2 <= meta.height!, `${key} panel inside`).toBe(true);
+        expect(x1 >= 0 && y1 >= 0 && x2 <= meta.width && y2 <= meta.height, `${key} panel inside`).toBe(true);
         expect(x2 > x1 && y2 > y1).toBe(true);
         expect(m.width).toBe(x2 - x1);
         expect(m.height).toBe(y2 - y1);
@@ -75,7 +75,7 @@ describe('real-dev fixture', () => {
         const [a, b, c, d] = box(l.geometry);
         expect(c > a && d > b, `${key} ${l.text} label box non-empty`).toBe(true);
         // The label box lies inside the image and overlaps or touches its panel (labels outside a panel sit next to it).
-        expect(a >= 0 && b >= 0 && c <= meta.width! && d <= meta.height!).toBe(true);
+        expect(a >= 0 && b >= 0 && c <= meta.width && d <= meta.height).toBe(true);
         expect(a <= x2 + 40 && c >= x1 - 40 && b <= y2 + 40 && d >= y1 - 40, `${key} ${l.text} label near panel`).toBe(true);
       }
       expect(new Set(labels).size, `${key} unique labels`).toBe(labels.length);

@@ -3,7 +3,7 @@ import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { decodeImage } from '../images/decode.ts';
 import type { DecodeOptions } from '../images/decode.ts';
 import { classifyError } from '../errors.ts';
-import type { Box, DetectionResult, RawImage, SubfigureDetector } from './types.ts';
+import type { Box, DetectionResult, SubfigureDetector } from './types.ts';
 
 export interface DetectFileOptions {
   /** Caption text; its panel labels become detection hints. */
@@ -75,7 +75,7 @@ export async function* detectJsonLines(
     const ok = prepared.filter((p): p is { id: string; decoded: Awaited<ReturnType<typeof decodeImage>>; hints: { captionLabels: string[] } | undefined } => 'decoded' in p);
     let results: DetectionResult[] = [];
     try {
-      const items = ok.map((p) => ({ image: p.decoded.image as RawImage, ...(p.hints ? { hints: p.hints } : {}) }));
+      const items = ok.map((p) => ({ image: p.decoded.image, ...(p.hints ? { hints: p.hints } : {}) }));
       results = detector.detectBatch ? await detector.detectBatch(items) : await Promise.all(items.map((i) => detector.detect(i.image, i.hints)));
     } catch (error) {
       const e = classifyError(error);

@@ -30,7 +30,7 @@ function parseDate(text: string | undefined): Date | null {
 export function parseOaFileList(text: string | Uint8Array): OaFileListEntry[] {
   let rows: string[][];
   try {
-    rows = parseCsv(typeof text === 'string' ? text : Buffer.from(text), { relax_column_count: true, skip_empty_lines: true, relax_quotes: true }) as string[][];
+    rows = parseCsv(typeof text === 'string' ? text : Buffer.from(text), { relax_column_count: true, skip_empty_lines: true, relax_quotes: true });
   } catch (error) {
     throw new CurationError('InvalidInput', `the file list is not valid CSV: ${(error as Error).message}`);
   }

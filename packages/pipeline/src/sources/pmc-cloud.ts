@@ -68,7 +68,7 @@ export class PmcCloudSource implements ArticleSource {
       const gz = await this.options.reader.get(file.key);
       let rows: string[][];
       try {
-        rows = parseCsv(gunzipSync(gz), { relax_column_count: true }) as string[][];
+        rows = parseCsv(gunzipSync(gz), { relax_column_count: true });
       } catch (error) {
         throw new CurationError('InvalidMetadata', `inventory file ${file.key} is not a gzip CSV: ${(error as Error).message}`);
       }

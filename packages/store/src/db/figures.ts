@@ -1,4 +1,3 @@
-import type { Prisma } from '@prisma/client';
 import type { Db } from './client.ts';
 import type { Stage } from './failures.ts';
 import { pairMethodOf, type AlignMethod } from './pair-methods.ts';
@@ -38,7 +37,7 @@ export async function persistDetection(db: Db, record: DetectionRecord): Promise
         x2: panel.box[2],
         y2: panel.box[3],
         labelText: panel.labelText,
-        labelBox: (panel.labelBox ?? undefined) as Prisma.InputJsonValue | undefined,
+        labelBox: panel.labelBox ?? undefined,
         score: panel.score,
         method: record.method,
         modelVersion: record.modelVersion,

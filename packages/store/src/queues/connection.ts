@@ -108,7 +108,7 @@ export interface RedisCheck {
  */
 export async function checkEvictionPolicy(redis: RedisConnection): Promise<RedisCheck> {
   try {
-    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const reply = await redis.config('GET', 'maxmemory-policy');
     const policy = reply[1] ?? null;
     if (policy === 'noeviction') return { policy, warning: null };
     return {
