@@ -26,7 +26,7 @@ export function parseHost(value: string): HostPort | null {
 }
 
 /** An address as it appears in a Host header: IPv6 in brackets. */
-export function hostName(address: string): string {
+function hostName(address: string): string {
   return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address.toLowerCase();
 }
 

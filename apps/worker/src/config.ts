@@ -84,9 +84,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(configSchema, env);
 }
 
-export function parseLicenseGroups(value: string): Array<'comm' | 'noncomm' | 'other'> {
-  if (value.trim() === 'all') return ['comm', 'noncomm', 'other'];
-  const groups = value.split(',').map((part) => part.trim()).filter(Boolean);
-  const allowed = z.array(z.enum(['comm', 'noncomm', 'other'])).min(1);
-  return allowed.parse(groups);
-}

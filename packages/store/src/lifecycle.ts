@@ -45,7 +45,7 @@ export const LIFECYCLE_SELECT = {
 } as const satisfies Prisma.ArticleSelect;
 
 /** Outcomes that carry curated figures (what export reads). */
-export const USABLE_OUTCOMES: readonly ArticleOutcome[] = ['curated', 'partial'];
+const USABLE_OUTCOMES: readonly ArticleOutcome[] = ['curated', 'partial'];
 
 /** The filters an ingest applies, with the pipeline's defaults (commercial-use licences, no retractions). */
 export function ingestFilters(options: { licenseGroups?: LicenseGroup[]; skipRetracted?: boolean }): ExclusionFilters {
@@ -59,10 +59,6 @@ export function exclusionReason(article: { licenseGroup: string; retracted: bool
   }
   if (article.retracted && filters.skipRetracted) return 'the article is retracted';
   return null;
-}
-
-export function isArticleFinished(article: Pick<LifecycleColumns, 'outcome'>): boolean {
-  return article.outcome !== null;
 }
 
 /** Nothing left for a run with these filters to do for this article at the current stage versions. */
@@ -116,7 +112,7 @@ const FIGURE_STATE_SELECT = {
 } as const satisfies Prisma.FigureSelect;
 
 /** Marks the runs that list this article finished when none of their articles is unfinished any more. */
-export async function finishRunsOf(db: Db, articleId: string): Promise<number> {
+async function finishRunsOf(db: Db, articleId: string): Promise<number> {
   // One statement, after the article's own write has committed: of two articles finishing at once, the one
   // whose check runs last sees both outcomes, so a run is never left running with nothing left to do.
   return db.$executeRaw`
@@ -129,7 +125,7 @@ export async function finishRunsOf(db: Db, articleId: string): Promise<number> {
 }
 
 /** The same for one run (enqueue calls it once it has listed everything). */
-export async function finishRunIfDone(db: Db, runId: string): Promise<boolean> {
+async function finishRunIfDone(db: Db, runId: string): Promise<boolean> {
   const updated = await db.$executeRaw`
     UPDATE "Run" AS r SET "status" = 'finished', "finishedAt" = now()
     WHERE r."id" = ${runId} AND r."status" = 'running' AND r."listedAt" IS NOT NULL

@@ -2,7 +2,7 @@ import type { Db } from '@pmc-curator/store/db';
 import { ROW_STAGES, STATUSES, type RowStage, type Status } from '../schemas.ts';
 import type { StageCounts, StageStatusCounts, StatusCounts } from './types.ts';
 
-export function emptyStatusCounts(): StatusCounts {
+function emptyStatusCounts(): StatusCounts {
   return Object.fromEntries(STATUSES.map((status) => [status, 0])) as StatusCounts;
 }
 

@@ -3,7 +3,7 @@ import type { Db } from '@pmc-curator/store/db';
 import type { FailureClassCount, FailureFilter, FailurePage } from './types.ts';
 
 /** The Prisma filter for a parsed failures query. Shared by the list and anything that counts it. */
-export function failureWhere(filter: Omit<FailureFilter, 'page' | 'pageSize'>): Prisma.FailureWhereInput {
+function failureWhere(filter: Omit<FailureFilter, 'page' | 'pageSize'>): Prisma.FailureWhereInput {
   return {
     ...(filter.stage ? { stage: filter.stage } : {}),
     ...(filter.errorClass ? { errorClass: filter.errorClass } : {}),

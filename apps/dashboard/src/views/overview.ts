@@ -22,7 +22,7 @@ export function failureClassTable(classes: FailureClassCount[], run?: string): S
 }
 
 /** A run's source, shortened: the enqueue command stores it as JSON ({kind, bucket, ...}). */
-export function sourceSummary(source: string): string {
+function sourceSummary(source: string): string {
   try {
     const parsed: unknown = JSON.parse(source);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {

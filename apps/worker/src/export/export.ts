@@ -99,7 +99,7 @@ async function fetchImage(store: ObjectStore, spec: SampleSpec): Promise<Fetched
 }
 
 /** What one sample adds to a shard's byte budget (deterministic: image bytes plus its text). */
-export function sampleBudget(spec: SampleSpec, imageBytes: number): number {
+function sampleBudget(spec: SampleSpec, imageBytes: number): number {
   return imageBytes + Buffer.byteLength(spec.text) + Buffer.byteLength(spec.caption) + 512;
 }
 

@@ -73,7 +73,7 @@ export function serializeManifest(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-export function parseManifest(bytes: Uint8Array, location: string): Manifest {
+function parseManifest(bytes: Uint8Array, location: string): Manifest {
   let parsed: Manifest;
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;

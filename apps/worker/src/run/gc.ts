@@ -2,7 +2,7 @@ import type { Db } from '@pmc-curator/store/db';
 import type { S3ObjectStore } from '@pmc-curator/store/storage';
 
 /** The content-addressed prefixes rows point into (Figure.imageKey, Figure.normalizedKey, Subfigure.cropKey). */
-export const OBJECT_PREFIXES = ['originals/', 'normalized/', 'crops/'] as const;
+const OBJECT_PREFIXES = ['originals/', 'normalized/', 'crops/'] as const;
 
 export interface GcOptions {
   /**

@@ -22,7 +22,7 @@ export interface RunSettings {
 }
 
 /** A sortable, readable run id: run-20261128T101500-ab12cd. */
-export function newRunId(now = new Date()): string {
+function newRunId(now = new Date()): string {
   return `run-${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 6)}`;
 }
 

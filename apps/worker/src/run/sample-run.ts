@@ -43,7 +43,7 @@ function localEndpoint(endpoint: string): { host: string; port: number } | null 
 }
 
 /** An s3rver under .tmp/s3 when nothing answers on a local S3_ENDPOINT. */
-export async function ensureObjectStore(config: Config, log: (line: string) => void): Promise<LocalS3Server | null> {
+async function ensureObjectStore(config: Config, log: (line: string) => void): Promise<LocalS3Server | null> {
   const local = localEndpoint(config.S3_ENDPOINT);
   if (!local || (await isPortOpen(local.port, local.host))) return null;
   log(`nothing answers on ${config.S3_ENDPOINT}; starting a local s3rver (data in .tmp/s3)`);

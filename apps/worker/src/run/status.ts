@@ -38,7 +38,7 @@ export interface RunStatus {
  * read from the running counter (`count - prevCount` since `prevTS`): a run shorter than a minute still shows
  * its rate, and a stage whose workers stopped decays towards 0.
  */
-export async function completedPerSecond(queue: Queue, minutes: number, now = Date.now()): Promise<number> {
+async function completedPerSecond(queue: Queue, minutes: number, now = Date.now()): Promise<number> {
   const metrics = await queue.getMetrics('completed', 0, minutes - 1);
   const prevTS = Number(metrics.meta.prevTS);
   if (!Number.isFinite(prevTS) || prevTS <= 0) return 0;

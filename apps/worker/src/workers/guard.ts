@@ -25,7 +25,7 @@ export interface GuardContext {
 }
 
 /** How long a job set aside during an outage waits before it is tried again (the pool also stops taking jobs). */
-export const OUTAGE_RECHECK_MS = 5_000;
+const OUTAGE_RECHECK_MS = 5_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
 /** Raised inside the guard; never leaves it. */
@@ -71,7 +71,7 @@ function isLastAttempt(job: Job): boolean {
 }
 
 /** Rejects as soon as the signal fires, so a shut-down worker stops waiting on work it will hand back. */
-export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(Object.assign(new Error('aborted'), { aborted: true }));

@@ -50,7 +50,7 @@ export interface WorkerPool {
   close(graceMs?: number): Promise<void>;
 }
 
-export function defaultConcurrency(config: Config): Record<StageName, number> {
+function defaultConcurrency(config: Config): Record<StageName, number> {
   return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8 };
 }
 

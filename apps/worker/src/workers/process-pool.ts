@@ -61,7 +61,7 @@ interface Slot {
   abort?: (error: Error) => void;
 }
 
-export function deserializeError(error: SerializedError): CurationError {
+function deserializeError(error: SerializedError): CurationError {
   if (error.errorClass && error.errorClass in ERROR_CLASSES) {
     return new CurationError(error.errorClass as ErrorClass, error.message, error.subject ? { subject: error.subject } : {});
   }
@@ -69,7 +69,7 @@ export function deserializeError(error: SerializedError): CurationError {
 }
 
 /** Resident set of a process in bytes from /proc (Linux), or null where it cannot be read. */
-export function residentBytes(pid: number): number | null {
+function residentBytes(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : null;

@@ -45,7 +45,7 @@ const moduleOf = (name: string) => fileURLToPath(new URL(`./${name}`, import.met
  * align versions (all of them for a new article). With none left, the article is finalised at once (its
  * outcome and its runs), so an article without figures to work on never waits for a job.
  */
-export async function continueArticle(
+async function continueArticle(
   runtime: Runtime,
   queues: QueueSet,
   target: { key: string; runId: string | null; generation?: string | undefined },

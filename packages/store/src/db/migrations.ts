@@ -8,7 +8,7 @@ import type { Db } from './client.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const MIGRATIONS_DIR = path.join(REPO_ROOT, 'prisma', 'migrations');
-export const MIGRATE_COMMAND = 'npm run db:migrate';
+const MIGRATE_COMMAND = 'npm run db:migrate';
 
 /**
  * Creates the database named in DATABASE_URL when it does not exist yet (`prisma migrate deploy` with the driver

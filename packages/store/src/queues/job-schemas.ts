@@ -12,7 +12,7 @@ import type { ArticleJobData, ArticleRefData, FigureJobData, IngestJobData } fro
 const text = (max: number) => z.string().min(1).max(max);
 const runId = z.string().min(1).max(200).nullable();
 
-export const articleRefDataSchema = z.looseObject({
+const articleRefDataSchema = z.looseObject({
   key: text(500),
   sourceKind: z.enum(['pmc-s3', 'legacy', 'dir']),
   location: text(4096),

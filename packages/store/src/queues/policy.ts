@@ -6,7 +6,7 @@ import type { JobPolicySettings } from '../settings.ts';
  * burst of failures does not come back as a synchronised burst. It has no cap, which is fine: attempts are few
  * (JOB_ATTEMPTS), and dependency outages are not retried at all but waited out (workers/guard.ts).
  */
-export const JOB_BACKOFF = { type: 'exponential', jitter: 0.5 } as const;
+const JOB_BACKOFF = { type: 'exponential', jitter: 0.5 } as const;
 
 /** Retention: Redis keeps a bounded window of finished jobs; the Postgres ledger keeps the history. */
 export function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {

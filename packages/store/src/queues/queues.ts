@@ -30,7 +30,7 @@ export interface QueueSetOptions {
 }
 
 /** Reports connection errors at most once per interval, so an outage is visible without flooding logs. */
-export function throttledErrorLog(label: string, intervalMs = 10_000): (error: Error) => void {
+function throttledErrorLog(label: string, intervalMs = 10_000): (error: Error) => void {
   let last = 0;
   return (error) => {
     if (Date.now() - last < intervalMs) return;

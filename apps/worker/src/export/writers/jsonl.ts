@@ -10,7 +10,7 @@ export function imagePath(sample: ResolvedSample): string {
   return `images/${sample.meta.sha256}.${sample.spec.ext}`;
 }
 
-export function jsonlLine(sample: ResolvedSample): string {
+function jsonlLine(sample: ResolvedSample): string {
   return `${JSON.stringify(flatRecord(sample, sample.bytes ? imagePath(sample) : sample.imageUrl))}\n`;
 }
 
