@@ -54,6 +54,12 @@ function defaultConcurrency(config: Config): Record<StageName, number> {
   return { ingest: 2 * config.INGEST_THREADS, detect: config.DETECT_MAX_BATCH * config.DETECT_THREADS, align: 8 };
 }
 
+/** The retry delay of jobs whose backoff type is the earlier custom `exp-jitter` (equal jitter, as JOB_BACKOFF). */
+export function legacyBackoffDelay(attemptsMade: number, baseMs: number, random: () => number = Math.random): number {
+  const exponential = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.round(exponential / 2 + random() * (exponential / 2));
+}
+
 /** BullMQ worker settings for a stage: own connection, locks, stall checks, metrics, backoff, ingest rate limit. */
 export function workerOptions(config: Config, stage: StageName, concurrency: number, name: string): WorkerOptions {
   return {
@@ -65,6 +71,8 @@ export function workerOptions(config: Config, stage: StageName, concurrency: num
     maxStalledCount: 2,
     // Per-minute completion counts for `curator status` throughput and ETA (one day kept).
     metrics: { maxDataPoints: 24 * 60 },
+    // Jobs enqueued before the switch to BullMQ's exponential backoff carry the old custom type: same curve.
+    settings: { backoffStrategy: (attemptsMade: number) => legacyBackoffDelay(attemptsMade, config.JOB_BACKOFF_MS) },
     ...(stage === 'ingest' && config.INGEST_RATE_LIMIT > 0 ? { limiter: { max: Math.max(1, Math.round(config.INGEST_RATE_LIMIT)), duration: 1000 } } : {}),
     name,
   };
