@@ -5,13 +5,11 @@
  *
  *   npx tsx test/bench/export.ts [--articles 250] [--figures 10] [--panels 4] [--concurrency 16]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createDb } from '../../packages/store/src/db/client.ts';
 import { runExport } from '../../apps/worker/src/export/export.ts';
 import { parseExportOptions } from '../../apps/worker/src/export/options.ts';
@@ -20,6 +18,7 @@ import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-serve
 import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
 import { seedExportRun } from '../support/export-seed.ts';
+import { dropDatabase, freePort, freshDatabase } from '../support/databases.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,26 +57,7 @@ if (values.child) {
   process.exit(0);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const BENCH_DB = 'pmc_curator_bench_export';
-const adminUrl = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${BENCH_DB}"`);
-await admin.end();
-const databaseUrl = adminUrl.replace(/\/postgres$/, `/${BENCH_DB}`);
-execFileSync('npx', ['prisma', 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'ignore' });
+const databaseUrl = await freshDatabase('pmc_curator_bench_export');
 
 const s3Dir = mkdtempSync(path.join(os.tmpdir(), 'bench-export-s3-'));
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'bench-export-out-'));
@@ -113,8 +93,5 @@ try {
   await s3.stop();
   rmSync(s3Dir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
-  const cleanup = new pg.Client({ connectionString: adminUrl });
-  await cleanup.connect();
-  await cleanup.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-  await cleanup.end();
+  await dropDatabase('pmc_curator_bench_export');
 }

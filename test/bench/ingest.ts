@@ -5,12 +5,10 @@
  *
  *   npx tsx test/bench/ingest.ts [--rounds 3] [--concurrency 1]
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { PmcCloudSource } from '../../packages/pipeline/src/sources/index.ts';
 import { loadConfig } from '../../apps/worker/src/config.ts';
 import { createDb } from '../../packages/store/src/db/client.ts';
@@ -20,19 +18,11 @@ import { startLocalS3Server } from '../../apps/worker/src/storage/local-s3-serve
 import { S3BlobReader } from '../../packages/store/src/storage/s3-blob-reader.ts';
 import { S3ObjectStore } from '../../packages/store/src/storage/object-store.ts';
 import { createS3Client } from '../../packages/store/src/storage/s3-client.ts';
+import { freshDatabase } from '../support/databases.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '1' } } });
 const rounds = Number(values.rounds);
-const BENCH_DB = 'pmc_curator_bench';
-const adminUrl = 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${BENCH_DB}"`);
-await admin.end();
-const databaseUrl = adminUrl.replace(/\/postgres$/, `/${BENCH_DB}`);
-execFileSync('npx', ['prisma', 'migrate', 'deploy'], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'ignore' });
+const databaseUrl = await freshDatabase('pmc_curator_bench');
 
 const s3Dir = mkdtempSync(path.join(os.tmpdir(), 'bench-s3-'));
 const s3 = await startLocalS3Server({ directory: s3Dir, port: 4577 });

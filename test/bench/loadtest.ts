@@ -19,10 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Job } from 'bullmq';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../apps/worker/src/config.ts';
 import { createDb } from '../../packages/store/src/db/client.ts';
-import { migrateDatabase } from '../../packages/store/src/db/migrations.ts';
 import { createRedis } from '../../packages/store/src/queues/connection.ts';
 import { FINALIZE_JOB } from '../../packages/store/src/queues/jobs.ts';
 import { createQueueSet, obliterateQueues } from '../../packages/store/src/queues/queues.ts';
@@ -33,6 +31,7 @@ import { curatedCounts, enqueueSample, FAST, objectAccounting, publishSampleCopi
 import { spawnWorker, type WorkerProcess } from '../fault/support/processes.ts';
 import { freeClusterPorts } from '../fault/support/redis-cluster.ts';
 import { PrivateRedis } from '../fault/support/redis-server.ts';
+import { freshDatabase } from '../support/databases.ts';
 
 const { values } = parseArgs({
   options: {
@@ -186,11 +185,7 @@ await s3Proxy.listen();
 const pgProxy = new CountingPgProxy({ host: '127.0.0.1', port: 5432 });
 await pgProxy.listen();
 const DB_NAME = 'pmc_curator_loadtest';
-const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
-await admin.end();
-await migrateDatabase(`postgresql://postgres@127.0.0.1:5432/${DB_NAME}`);
+await freshDatabase(DB_NAME);
 
 const config: Config = loadConfig({
   ...process.env,

@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue, Worker, type Job } from 'bullmq';
-import pg from 'pg';
 import { DirectorySource, type ArticleRef, type ArticleSource } from '../../packages/pipeline/src/sources/index.ts';
 import { loadConfig, type Config } from '../../apps/worker/src/config.ts';
 import { createDb, type Db } from '../../packages/store/src/db/client.ts';
@@ -36,6 +35,7 @@ import { configToEnv } from '../../apps/worker/src/workers/config-env.ts';
 import { createHandler as createDetectHandler } from '../../apps/worker/src/workers/detect-thread.ts';
 import { guard } from '../../apps/worker/src/workers/guard.ts';
 import { workerOptions } from '../../apps/worker/src/workers/pool.ts';
+import { freshDatabase } from '../support/databases.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,13 +67,7 @@ const REDIS_PORT = Number(process.env.BENCH_REDIS_PORT ?? 6392);
 const S3_PORT = Number(process.env.BENCH_S3_PORT ?? 4571);
 const BENCH_DB = 'pmc_curator_bench_queues';
 execFileSync('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--dir', work, '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--maxmemory-policy', 'noeviction']);
-const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-await admin.query(`CREATE DATABASE "${BENCH_DB}"`);
-await admin.end();
-const DATABASE_URL = `postgresql://postgres@127.0.0.1:5432/${BENCH_DB}`;
-execFileSync('npx', ['prisma', 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL }, stdio: 'pipe' });
+const DATABASE_URL = await freshDatabase(BENCH_DB);
 const s3 = await startLocalS3Server({ directory: path.join(work, 's3'), port: S3_PORT });
 
 const config: Config = loadConfig({
