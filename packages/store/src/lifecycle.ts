@@ -1,4 +1,4 @@
-import type { ArticleOutcome, Prisma } from '@prisma/client';
+import { Prisma, type ArticleOutcome } from '@prisma/client';
 import type { LicenseGroup } from '@pmc-curator/pipeline/ingest';
 import type { Db } from './db/client.ts';
 import { STAGE_VERSIONS } from './queues/stage-versions.ts';
@@ -111,28 +111,27 @@ const FIGURE_STATE_SELECT = {
   alignVersion: true,
 } as const satisfies Prisma.FigureSelect;
 
-/** Marks the runs that list this article finished when none of their articles is unfinished any more. */
-async function finishRunsOf(db: Db, articleId: string): Promise<number> {
-  // One statement, after the article's own write has committed: of two articles finishing at once, the one
-  // whose check runs last sees both outcomes, so a run is never left running with nothing left to do.
+/**
+ * Marks the running, fully listed runs in `scope` finished when none of their articles is unfinished. One
+ * statement, after the article's own write has committed: of two articles finishing at once, the one whose
+ * check runs last sees both outcomes, so a run is never left running with nothing left to do.
+ */
+function finishRuns(db: Db, scope: Prisma.Sql): Promise<number> {
   return db.$executeRaw`
     UPDATE "Run" AS r SET "status" = 'finished', "finishedAt" = now()
-    WHERE r."status" = 'running' AND r."listedAt" IS NOT NULL
-      AND r."id" IN (SELECT ra."runId" FROM "RunArticle" ra WHERE ra."articleId" = ${articleId})
+    WHERE ${scope} AND r."status" = 'running' AND r."listedAt" IS NOT NULL
       AND NOT EXISTS (
         SELECT 1 FROM "RunArticle" ra JOIN "Article" a ON a."id" = ra."articleId"
         WHERE ra."runId" = r."id" AND a."outcome" IS NULL)`;
 }
 
-/** The same for one run (enqueue calls it once it has listed everything). */
+/** The runs that list this article. */
+const finishRunsOf = (db: Db, articleId: string) =>
+  finishRuns(db, Prisma.sql`r."id" IN (SELECT ra."runId" FROM "RunArticle" ra WHERE ra."articleId" = ${articleId})`);
+
+/** One run (enqueue calls it once it has listed everything). */
 async function finishRunIfDone(db: Db, runId: string): Promise<boolean> {
-  const updated = await db.$executeRaw`
-    UPDATE "Run" AS r SET "status" = 'finished', "finishedAt" = now()
-    WHERE r."id" = ${runId} AND r."status" = 'running' AND r."listedAt" IS NOT NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM "RunArticle" ra JOIN "Article" a ON a."id" = ra."articleId"
-        WHERE ra."runId" = r."id" AND a."outcome" IS NULL)`;
-  return updated > 0;
+  return (await finishRuns(db, Prisma.sql`r."id" = ${runId}`)) > 0;
 }
 
 /**
