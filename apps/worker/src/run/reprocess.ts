@@ -176,16 +176,12 @@ export async function reprocessBelowVersion(
     await addIngests(ctx, articles.map((a) => ({ ...a, runId: runId ?? null })), { generation, force: true });
     return { articles: articles.length, figures: 0, flows: 0, matched: articles.length, generation };
   }
-  const figures =
-    stage === 'detect'
-      ? await db.$queryRaw<Array<FigureRef & { articleId: string; articleKey: string }>>`
-          UPDATE "Figure" f SET "detectStatus" = 'pending' FROM "Article" a
-          WHERE a."id" = f."articleId" AND f."ingestStatus" = 'done' AND f."detectStatus" = 'done' AND f."detectVersion" < ${version} ${inRun}
-          RETURNING f."id", f."jatsId", f."graphicIndex", a."id" AS "articleId", a."key" AS "articleKey"`
-      : await db.$queryRaw<Array<FigureRef & { articleId: string; articleKey: string }>>`
-          UPDATE "Figure" f SET "alignStatus" = 'pending' FROM "Article" a
-          WHERE a."id" = f."articleId" AND f."ingestStatus" = 'done' AND f."alignStatus" = 'done' AND f."alignVersion" < ${version} ${inRun}
-          RETURNING f."id", f."jatsId", f."graphicIndex", a."id" AS "articleId", a."key" AS "articleKey"`;
+  // Column names come from this fixed pair, never from input.
+  const [status, column] = stage === 'detect' ? ['"detectStatus"', '"detectVersion"'] : ['"alignStatus"', '"alignVersion"'];
+  const figures = await db.$queryRaw<Array<FigureRef & { articleId: string; articleKey: string }>>`
+    UPDATE "Figure" f SET ${Prisma.raw(status)} = 'pending' FROM "Article" a
+    WHERE a."id" = f."articleId" AND f."ingestStatus" = 'done' AND f.${Prisma.raw(status)} = 'done' AND f.${Prisma.raw(column)} < ${version} ${inRun}
+    RETURNING f."id", f."jatsId", f."graphicIndex", a."id" AS "articleId", a."key" AS "articleKey"`;
   const targets = new Map<string, Target>();
   for (const figure of figures) {
     const target = targets.get(figure.articleKey) ?? { articleId: figure.articleId, articleKey: figure.articleKey, runId: runId ?? null, figures: new Map<string, FigureRef>() };
