@@ -8,7 +8,7 @@ import type { S3ObjectStore } from '../../packages/store/src/storage/object-stor
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { closeRunEnvironment, curatedCounts, enqueueSample, faultConfig, openRunEnvironment, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';
-import { TcpProxy } from './support/proxies.ts';
+import { postgresProxy, type TcpProxy } from './support/proxies.ts';
 import { HostileReport } from '../report/hostile-report.ts';
 
 const report = new HostileReport('outages.json', 'outage');
@@ -24,15 +24,14 @@ let queues: QueueSet;
 let env: RunEnvironment | undefined;
 let pool: WorkerPool;
 let pgProxy: TcpProxy;
+let proxiedDatabaseUrl: string;
 const logs: string[] = [];
 
 beforeAll(async () => {
   direct = faultConfig();
   env = await openRunEnvironment(direct);
   ({ db, store, queues } = env);
-  const pgUrl = new URL(direct.DATABASE_URL);
-  pgProxy = new TcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-  await pgProxy.listen();
+  ({ proxy: pgProxy, url: proxiedDatabaseUrl } = await postgresProxy(direct.DATABASE_URL));
 });
 
 afterAll(async () => {
@@ -45,9 +44,7 @@ afterAll(async () => {
 describe('a PostgreSQL outage longer than the retry budget', () => {
   it('is waited out: workers pause, no job ends failed or unrecorded, and the run finishes complete', async () => {
     const spec = await publishSample(direct);
-    const pgUrl = new URL(direct.DATABASE_URL);
-    pgUrl.port = String(pgProxy.port);
-    pool = await startWorkerPool({ config: { ...direct, DATABASE_URL: pgUrl.toString() }, log: (line) => logs.push(line) });
+    pool = await startWorkerPool({ config: { ...direct, DATABASE_URL: proxiedDatabaseUrl }, log: (line) => logs.push(line) });
     const run = await enqueueSample(db, queues, direct, spec);
 
     await until(() => pool.stats.ingest.completed >= 1, 'the first article to be ingested');

@@ -7,7 +7,7 @@ import type { S3ObjectStore } from '../../packages/store/src/storage/object-stor
 import { startWorkerPool, type WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import { curatedCounts, enqueueSample, faultConfig, publishSample, SAMPLE_ARTICLES, SAMPLE_FIGURES, closeRunEnvironment, openRunEnvironment, type RunEnvironment } from './support/harness.ts';
 import { until } from './support/processes.ts';
-import { FaultyS3Proxy, TcpProxy } from './support/proxies.ts';
+import { FaultyS3Proxy, postgresProxy, type TcpProxy } from './support/proxies.ts';
 
 let direct: Config;
 let db: Db;
@@ -16,15 +16,14 @@ let queues: QueueSet;
 let env: RunEnvironment | undefined;
 let pool: WorkerPool;
 let pgProxy: TcpProxy;
+let proxiedDatabaseUrl: string;
 let s3Proxy: FaultyS3Proxy;
 
 beforeAll(async () => {
   direct = faultConfig();
   env = await openRunEnvironment(direct);
   ({ db, store, queues } = env);
-  const pgUrl = new URL(direct.DATABASE_URL);
-  pgProxy = new TcpProxy({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432) });
-  await pgProxy.listen();
+  ({ proxy: pgProxy, url: proxiedDatabaseUrl } = await postgresProxy(direct.DATABASE_URL));
   s3Proxy = new FaultyS3Proxy(new URL(direct.S3_ENDPOINT), { failEvery: 6, slowEvery: 7, slowMs: 1000 });
   await s3Proxy.listen();
 });
@@ -40,9 +39,7 @@ describe('Postgres unreachable and S3 failing or slow', () => {
   it('retries through a Postgres outage, S3 500s and slow responses, and completes with nothing lost or duplicated', async () => {
     const spec = await publishSample(direct);
     // Workers reach Postgres and S3 only through the faulty proxies; the test checks the results directly.
-    const pgUrl = new URL(direct.DATABASE_URL);
-    pgUrl.port = String(pgProxy.port);
-    const proxied: Config = { ...direct, DATABASE_URL: pgUrl.toString(), S3_ENDPOINT: s3Proxy.endpoint };
+    const proxied: Config = { ...direct, DATABASE_URL: proxiedDatabaseUrl, S3_ENDPOINT: s3Proxy.endpoint };
     pool = await startWorkerPool({ config: proxied, log: () => {} });
     const run = await enqueueSample(db, queues, direct, spec);
 

@@ -1,6 +1,16 @@
 import http from 'node:http';
 import net from 'node:net';
 
+/** A cuttable proxy in front of the PostgreSQL of `databaseUrl`, listening, and the URL that goes through it. */
+export async function postgresProxy(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(databaseUrl);
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  await proxy.listen();
+  const through = new URL(databaseUrl);
+  through.port = String(proxy.port);
+  return { proxy, url: through.toString() };
+}
+
 /** A TCP proxy that can be cut: open connections are destroyed and new ones refused until it is restored. */
 export class TcpProxy {
   private server: net.Server;
