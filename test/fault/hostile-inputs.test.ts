@@ -48,8 +48,9 @@ function childPeaks(): Array<{ pid: number; name: string; peak: number }> {
     try {
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) !== process.pid) continue;
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('process-entry.mjs')) continue;
-      const name = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').find((v) => v.startsWith('PMC_CURATOR_CHILD='))?.split('=')[1] ?? '?';
+      // Pool children carry their pool's name in PMC_CURATOR_CHILD (workers/process-pool.ts).
+      const name = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').find((v) => v.startsWith('PMC_CURATOR_CHILD='))?.split('=')[1];
+      if (!name) continue;
       peaks.push({ pid: Number(entry), name, peak: Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1]) * 1024 });
     } catch {
       // The process went away.

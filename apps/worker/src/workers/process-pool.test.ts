@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FixtureTask } from './process-pool.fixture.ts';
 import { ProcessPool } from './process-pool.ts';
 
@@ -55,9 +55,53 @@ describe('ProcessPool', () => {
 
   it('fails the task of a child that dies, and replaces the child', async () => {
     pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
-    await expect(pool.run({ kind: 'exit' })).rejects.toMatchObject({ errorClass: 'Internal' });
-    expect((await pool.run({ kind: 'echo', value: 'w' })).text).toBe('hi w');
-    expect(pool.started).toBe(2);
+    await pool.ready();
+    const [first] = pool.pids;
+    await expect(pool.run({ kind: 'exit' })).rejects.toMatchObject({ errorClass: 'Internal', kind: 'transient' });
+    const after = await pool.run({ kind: 'echo', value: 'w' });
+    expect(after.text).toBe('hi w');
+    expect(after.pid).not.toBe(first);
+    expect(alive(first!)).toBe(false);
+  });
+
+  it('kills a child that ignores SIGTERM within about a second of its timeout', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 500, name: 't' });
+    await pool.ready();
+    const [first] = pool.pids;
+    await expect(pool.run({ kind: 'stubborn' })).rejects.toMatchObject({ errorClass: 'Timeout' });
+    const timedOut = Date.now();
+    await vi.waitFor(() => expect(alive(first!)).toBe(false), { timeout: 3000, interval: 20 });
+    expect(Date.now() - timedOut).toBeLessThan(2000);
+    expect((await pool.run({ kind: 'echo', value: 'u' })).pid).not.toBe(first);
+  });
+
+  it('counts the timeout from when a child takes the task, not while it waits in the queue', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 1, timeoutMs: 1000, name: 't' });
+    await pool.ready();
+    const results = await Promise.all([1, 2, 3].map((n) => pool!.run({ kind: 'sleep', ms: 600, value: String(n) })));
+    expect(results.map((r) => r.text)).toEqual(['hi 1', 'hi 2', 'hi 3']);
+  });
+
+  it('reports a handler that cannot be built from ready(), fails tasks as transient, and keeps trying fresh children', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi', failStart: true }, timeoutMs: 10_000, name: 't' });
+    await expect(pool.ready()).rejects.toMatchObject({ errorClass: 'InvalidInput', message: 'no such model' });
+    const [first] = pool.pids;
+    await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toMatchObject({ errorClass: 'Internal', kind: 'transient', message: 't child could not start: no such model' });
+    await vi.waitFor(() => expect(pool!.pids).not.toContain(first), { timeout: 5000, interval: 20 });
+  });
+
+  it('close() rejects queued tasks and stops the children', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 1, timeoutMs: 10_000, name: 't' });
+    await pool.ready();
+    const pids = pool.pids;
+    const tasks = Promise.allSettled([pool.run({ kind: 'sleep', ms: 5000 }), pool.run({ kind: 'echo', value: 'q' })]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pool.close();
+    const [running, queued] = await tasks;
+    expect(running).toMatchObject({ status: 'rejected', reason: { errorClass: 'Internal', message: 't process pool closed' } });
+    expect(queued).toMatchObject({ status: 'rejected', reason: { errorClass: 'Internal', message: 't process pool closed' } });
+    expect(pids.some(alive)).toBe(false);
+    await expect(pool.run({ kind: 'echo', value: 'x' })).rejects.toMatchObject({ message: 't process pool is closed' });
   });
 
   it.runIf(process.platform === 'linux')('kills a child that goes over its memory limit and reports MemoryLimitExceeded', async () => {

@@ -1,20 +1,24 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Tinypool from 'tinypool';
 import { classifyError, CurationError, ERROR_CLASSES, type ErrorClass } from '@pmc-curator/pipeline/errors';
+import type { ChildInit, ChildReply, ChildTask, SerializedError, StartedMessage } from './pool-child.ts';
 
-const ENTRY = fileURLToPath(new URL('./process-entry.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./pool-child.ts', import.meta.url));
+/** The children run plain node with tsx's ESM loader, so the task module and the handlers may be TypeScript. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 
 export interface ProcessPoolOptions {
-  /** Absolute path of a module exporting `createHandler(init) => (task) => Promise<{result, transfer?}>`. */
+  /** Absolute path of a module exporting `createHandler(init) => (task) => Promise<{result}>`. */
   module: string;
-  /** Passed to createHandler in every child (structured-cloneable: sent over the IPC channel). */
+  /** Passed to createHandler in every child (JSON: it travels in the child's environment). */
   init: unknown;
   /** Child processes. @defaultValue 1 */
   size?: number;
   /**
-   * A task running longer than this fails with a transient Timeout; its child is killed (SIGKILL) and
-   * replaced, which stops native work (onnxruntime, sharp) as well as JavaScript.
+   * A task running longer than this fails with a transient Timeout; its child is killed and replaced, which
+   * stops native work (onnxruntime, sharp) as well as JavaScript. Counted from the moment a child takes the task.
    */
   timeoutMs: number;
   /**
@@ -26,39 +30,6 @@ export interface ProcessPoolOptions {
   /** @defaultValue 100 */
   memoryCheckMs?: number;
   name: string;
-}
-
-interface SerializedError {
-  errorClass: string | null;
-  message: string;
-  subject: string | null;
-  code: string | null;
-}
-
-interface Reply<T> {
-  id?: number;
-  ok?: boolean;
-  result?: T;
-  error?: SerializedError;
-  /** The child's peak resident set so far, in bytes (process.resourceUsage().maxRSS). */
-  maxRss?: number;
-  ready?: boolean;
-  startError?: SerializedError;
-}
-
-interface Pending<T> {
-  task: unknown;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-interface Slot {
-  child: ChildProcess;
-  ready: Promise<void>;
-  busy: boolean;
-  exited: boolean;
-  /** Rejects the task in flight (child died, timed out or went over its memory limit). */
-  abort?: (error: Error) => void;
 }
 
 function deserializeError(error: SerializedError): CurationError {
@@ -78,175 +49,144 @@ function residentBytes(pid: number): number | null {
   }
 }
 
+const isStarted = (message: unknown): message is StartedMessage =>
+  typeof message === 'object' && message !== null && typeof (message as Partial<StartedMessage>).started === 'number';
+
 /**
  * A fixed set of child processes running stage work (CPU-heavy JavaScript, sharp, onnxruntime), so the
- * event loop stays free to renew job locks and a task can always be stopped. One task per child at a time;
- * a task past its timeout (or over its memory limit) gets its child SIGKILLed and replaced. Killing a
- * process is safe whatever it is doing; terminating a worker thread inside native code aborts the whole
- * process ("terminate called after throwing an instance of 'Napi::Error'"), which is why these are not threads.
+ * event loop stays free to renew job locks and a task can always be stopped: tinypool with its
+ * `child_process` runtime, one task per child at a time. A task past its timeout (or over its memory limit)
+ * aborts its AbortSignal; tinypool then kills the child (SIGTERM, SIGKILL a second later) and starts a
+ * replacement. Killing a process is safe whatever it is doing; terminating a worker thread inside native
+ * code aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'", exit 134),
+ * which is why these are processes, not tinypool's or piscina's worker threads.
  */
 export class ProcessPool<Task, Result> {
-  private readonly slots: Slot[] = [];
-  private readonly queue: Array<Pending<Result>> = [];
+  private readonly pool: Tinypool;
+  private readonly size: number;
   private closed = false;
-  private nextId = 0;
+  /** Callers of ready() waiting for a child to answer; a child lost before it was ready rejects them. */
+  private readonly startWaiters = new Set<(error: Error) => void>();
+  /** Children in a row lost before they answered (the next one is asked for after a growing delay). */
+  private failedStarts = 0;
   /** Highest peak resident set reported by any child of this pool, in bytes. */
   peakRss = 0;
-  /** Children started, replacements included. */
-  started = 0;
-  /** Children in a row that died before they were ready (their replacements start after a growing delay). */
-  private failedStarts = 0;
 
   constructor(private readonly options: ProcessPoolOptions) {
-    for (let i = 0; i < (options.size ?? 1); i++) this.slots.push(this.spawn());
-  }
-
-  get timeoutMs(): number {
-    return this.options.timeoutMs;
+    this.size = options.size ?? 1;
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+    this.pool = new Tinypool({
+      runtime: 'child_process',
+      filename: CHILD,
+      minThreads: this.size,
+      maxThreads: this.size,
+      // Advanced serialization carries typed arrays (image bytes, crops) over the IPC channel.
+      serialization: 'advanced',
+      // The parent's flags (a test runner's loaders, inspector ports) are not the child's business.
+      execArgv: ['--import', TSX_LOADER],
+      env: {
+        ...env,
+        PMC_CURATOR_CHILD: options.name,
+        PMC_CURATOR_POOL_INIT: JSON.stringify({ module: options.module, init: options.init } satisfies ChildInit),
+      },
+    });
+    // A child that died with no task in it (before it was ready, or idle): tinypool emits the error here.
+    this.pool.on('error', (error: Error) => this.childLost(error));
   }
 
   /** Process ids of the current children (tests). */
   get pids(): number[] {
-    return this.slots.map((slot) => slot.child.pid ?? -1);
+    return this.pool.threads.map((thread) => thread.threadId);
   }
 
-  /** Resolves when every child has loaded its handler (models etc.); rejects if one fails to start. */
+  /** Resolves when a child has loaded its handler (models etc.) and answered; rejects if it cannot start. */
   async ready(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.ready));
-  }
-
-  run(task: Task): Promise<Result> {
-    if (this.closed) return Promise.reject(new CurationError('Internal', `${this.options.name} process pool is closed`));
-    return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
-      this.dispatch();
+    let leave = () => {};
+    const lost = new Promise<never>((_, reject) => {
+      this.startWaiters.add(reject);
+      leave = () => this.startWaiters.delete(reject);
     });
+    try {
+      const reply = await Promise.race([this.pool.run({ ping: true } satisfies ChildTask) as Promise<ChildReply>, lost]);
+      if (!reply.ok) throw deserializeError(reply.error);
+    } finally {
+      leave();
+    }
   }
 
-  get pending(): number {
-    return this.queue.length + this.slots.filter((slot) => slot.busy).length;
+  async run(task: Task): Promise<Result> {
+    if (this.closed) throw new CurationError('Internal', `${this.options.name} process pool is closed`);
+    const { name, timeoutMs } = this.options;
+    const limit = this.options.maxRssBytes ?? 0;
+    const controller = new AbortController();
+    let stopped: CurationError | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    let watch: NodeJS.Timeout | undefined;
+    const stop = (error: CurationError) => {
+      if (stopped) return;
+      stopped = error;
+      controller.abort(error);
+    };
+    // The child's messages outside tinypool's own arrive here; the first says which process took the task.
+    const channel = {
+      postMessage: (message: unknown) => {
+        if (!isStarted(message) || timer) return;
+        timer = setTimeout(() => stop(new CurationError('Timeout', `${name} task exceeded ${timeoutMs} ms; its process was killed`)), timeoutMs);
+        if (limit > 0) {
+          watch = setInterval(() => {
+            const rss = residentBytes(message.started);
+            if (rss !== null && rss > limit) {
+              stop(new CurationError('MemoryLimitExceeded', `${name} task took ${Math.round(rss / 2 ** 20)} MiB, over the ${Math.round(limit / 2 ** 20)} MiB limit; its process was killed`));
+            }
+          }, this.options.memoryCheckMs ?? 100);
+        }
+      },
+    };
+    let reply: ChildReply;
+    try {
+      reply = (await this.pool.run({ task } satisfies ChildTask, { signal: controller.signal, channel })) as ChildReply;
+    } catch (error) {
+      throw stopped ?? this.poolError(error);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(watch);
+    }
+    this.peakRss = Math.max(this.peakRss, reply.maxRss);
+    this.failedStarts = 0;
+    if (reply.ok) return reply.result as Result;
+    if (reply.startFailed) throw new CurationError('Internal', `${name} child could not start: ${reply.error.message}`);
+    throw deserializeError(reply.error);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.queue.splice(0)) pending.reject(new CurationError('Internal', `${this.options.name} process pool closed`));
-    await Promise.all(this.slots.map((slot) => stop(slot)));
+    await this.pool.destroy();
   }
 
-  private spawn(): Slot {
-    this.started += 1;
-    const child = fork(ENTRY, [], {
-      // Advanced serialization carries typed arrays (image bytes, crops) over the IPC channel.
-      serialization: 'advanced',
-      // The parent's flags (a test runner's loaders, inspector ports) are not the child's business.
-      execArgv: [],
-      env: { ...process.env, PMC_CURATOR_CHILD: this.options.name },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const slot: Slot = { child, busy: true, exited: false, ready: Promise.resolve() };
-    let wasReady = false;
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: Reply<Result>) => {
-        if (message.startError) {
-          child.off('message', onMessage);
-          reject(deserializeError(message.startError));
-          return;
-        }
-        if (!message.ready) return;
-        child.off('message', onMessage);
-        wasReady = true;
-        this.failedStarts = 0;
-        slot.busy = false;
-        resolve();
-        this.dispatch();
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code, signal) => reject(new CurationError('Internal', `${this.options.name} child exited (${signal ?? code}) before it was ready`)));
-      child.once('error', reject);
-    });
-    slot.ready.catch(() => {});
-    child.send({ start: { module: this.options.module, init: this.options.init } });
-    child.on('error', (error) => slot.abort?.(classifyError(error)));
-    child.on('exit', (code, signal) => {
-      slot.exited = true;
-      slot.abort?.(new CurationError('Internal', `${this.options.name} child process exited (${signal ?? `code ${code}`})`));
-      if (this.closed) return;
-      // A child that cannot start (a model missing, a server down) is retried after a growing delay, not in a hot loop.
-      if (!wasReady) this.failedStarts += 1;
-      const delay = wasReady ? 0 : Math.min(30_000, 250 * 2 ** this.failedStarts);
-      setTimeout(() => {
-        const index = this.slots.indexOf(slot);
-        if (index >= 0 && !this.closed) this.slots[index] = this.spawn();
-      }, delay).unref();
-    });
-    return slot;
-  }
-
-  private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.busy || slot.exited) continue;
-      const pending = this.queue.shift()!;
-      this.execute(slot, pending);
+  /** Tinypool's own rejections: the child died, or the pool was destroyed. */
+  private poolError(error: unknown): CurationError {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.closed) return new CurationError('Internal', `${this.options.name} process pool closed`);
+    if (message === 'Worker exited unexpectedly') {
+      this.childLost(error as Error);
+      return new CurationError('Internal', `${this.options.name} child process exited while it ran the task`);
     }
+    return classifyError(error);
   }
 
-  private execute(slot: Slot, pending: Pending<Result>): void {
-    slot.busy = true;
-    const id = this.nextId++;
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearInterval(watch);
-      slot.child.off('message', onMessage);
-      slot.abort = undefined;
-      fn();
-    };
-    const kill = (error: CurationError) =>
-      finish(() => {
-        pending.reject(error);
-        // The exit handler starts the replacement.
-        slot.child.kill('SIGKILL');
-      });
-    const onMessage = (message: Reply<Result>) => {
-      if (message.id !== id) return;
-      if (message.maxRss) this.peakRss = Math.max(this.peakRss, message.maxRss);
-      finish(() => {
-        slot.busy = false;
-        if (message.ok) pending.resolve(message.result as Result);
-        else pending.reject(deserializeError(message.error!));
-        this.dispatch();
-      });
-    };
-    const timer = setTimeout(
-      () => kill(new CurationError('Timeout', `${this.options.name} task exceeded ${this.options.timeoutMs} ms; its process was killed`)),
-      this.options.timeoutMs,
-    );
-    const limit = this.options.maxRssBytes ?? 0;
-    const watch = limit > 0 && slot.child.pid
-      ? setInterval(() => {
-        const rss = residentBytes(slot.child.pid!);
-        if (rss !== null && rss > limit) {
-          kill(new CurationError('MemoryLimitExceeded', `${this.options.name} task took ${Math.round(rss / 2 ** 20)} MiB, over the ${Math.round(limit / 2 ** 20)} MiB limit; its process was killed`));
-        }
-      }, this.options.memoryCheckMs ?? 100)
-      : undefined;
-    slot.abort = (error) => finish(() => pending.reject(error));
-    slot.child.on('message', onMessage);
-    slot.child.send({ id, task: pending.task }, (error) => {
-      if (error) slot.abort?.(new CurationError('Internal', `${this.options.name} child cannot take the task: ${error.message}`));
-    });
+  /**
+   * Tinypool replaces a child that dies in a task, but not one that dies before it was ready, and from then
+   * on starts children only when a task arrives: a ping after a growing delay makes it start one, so the
+   * tasks queued meanwhile are served without a crash loop.
+   */
+  private childLost(error: Error): void {
+    if (this.closed || this.pool.threads.length >= this.size) return;
+    for (const reject of this.startWaiters) reject(new CurationError('Internal', `${this.options.name} child exited before it was ready (${error.message})`));
+    this.failedStarts += 1;
+    const delay = Math.min(30_000, 250 * 2 ** this.failedStarts);
+    setTimeout(() => {
+      if (!this.closed && this.pool.threads.length < this.size) this.pool.run({ ping: true } satisfies ChildTask).catch(() => {});
+    }, delay).unref();
   }
-}
-
-/** Asks a child to stop (SIGTERM) and kills it if it has not exited within two seconds. */
-async function stop(slot: Slot): Promise<void> {
-  if (slot.exited) return;
-  const exited = new Promise<void>((resolve) => slot.child.once('exit', () => resolve()));
-  slot.child.kill('SIGTERM');
-  const timer = setTimeout(() => slot.child.kill('SIGKILL'), 2000);
-  await exited;
-  clearTimeout(timer);
 }
