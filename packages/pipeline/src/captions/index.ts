@@ -1,5 +1,5 @@
 /** Subcaption separation: find panel labels in a caption and split it into per-label subcaptions. */
-export const SPLITTER_VERSION = 'split-1.4.0';
+export const SPLITTER_VERSION = 'split-1.5.0';
 
 export { splitCaption } from './split.ts';
 export type { SplitCaption, SplitMode, SplitOptions, Subcaption } from './split.ts';

@@ -105,3 +105,46 @@ export function dropDetachedWeakMentions(mentions: Mention[]): Mention[] {
     return atoms.length > 0 ? [{ ...m, atoms }] : [];
   });
 }
+
+const WORD_CHAR_RE = /[\p{L}\p{N}-]/u;
+
+/** The word ending right before `pos` (spaces skipped), or undefined. */
+function wordBefore(text: string, pos: number): string | undefined {
+  let i = pos - 1;
+  while (i >= 0 && text[i] === ' ') i--;
+  const end = i + 1;
+  while (i >= 0 && end - i <= 40 && WORD_CHAR_RE.test(text[i] ?? '')) i--;
+  const w = text.slice(i + 1, end);
+  return /^\p{L}/u.test(w) ? w : undefined;
+}
+// A sibling bracket after the mention: ", and nuclear (N)", " or curcumin-PLGA (CP)" — up to three words between.
+const SIBLING_AFTER_RE = /^\s*(?:,\s*)?(?:and|or|,)\s+(?:[\p{L}\p{N}-]+\s+){0,3}?([\p{L}][\p{L}\p{N}-]*)\s*\(([\p{L}][\p{L}\p{N}-]{0,7})\)/u;
+// A sibling bracket before it: "nuclear (N) and cytoplasmic (C)".
+const SIBLING_BEFORE_RE = /([\p{L}][\p{L}\p{N}-]*)\s*\(([\p{L}][\p{L}\p{N}-]{0,7})\)\s*(?:,\s*)?(?:and|or|,)\s+(?:[\p{L}\p{N}-]+\s+){0,3}?$/u;
+
+/**
+ * "cells treated with curcumin (C) and curcumin-PLGA (CP)", "lysates of cytoplasmic (C) and nuclear (N) fractions":
+ * a bracketed letter that is the initial of the word before it, next to another bracketed abbreviation of the word
+ * before that one which is no neighbouring label ("(CP)", or "(N)" after "(C)"), defines an abbreviation and is
+ * no panel label.
+ */
+export function dropAbbreviationDefinitions(mentions: Mention[], text: string): Mention[] {
+  const initialOf = (word: string | undefined, abbr: string): boolean => word !== undefined && word[0]?.toLowerCase() === abbr[0]?.toLowerCase();
+  const isAbbreviation = (m: Mention): boolean => {
+    if (m.form !== 'paren' || m.atoms.length !== 1 || m.atoms[0]?.kind !== 'letter' || (m.prev !== 'none' && m.prev !== 'word-ref')) return false;
+    const x = m.atoms[0].text;
+    if (x.length !== 1 || !initialOf(wordBefore(text, m.start), x)) return false;
+    const xi = letterIndex(x) ?? -9;
+    const sibling = (word: string | undefined, y: string | undefined): boolean => {
+      if (word === undefined || y === undefined || !initialOf(word, y)) return false;
+      const yi = y.length === 1 ? letterIndex(y) : undefined;
+      return yi === undefined || Math.abs(yi - xi) !== 1;
+    };
+    const after = SIBLING_AFTER_RE.exec(text.slice(m.end, m.end + 80));
+    if (after && sibling(after[1], after[2])) return true;
+    const before = SIBLING_BEFORE_RE.exec(text.slice(Math.max(0, m.start - 80), m.start));
+    return before !== null && sibling(before[1], before[2]);
+  };
+  const out = mentions.filter((m) => !isAbbreviation(m));
+  return out.length === mentions.length ? mentions : out;
+}

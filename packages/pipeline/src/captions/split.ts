@@ -13,8 +13,9 @@ import { type Mention, type MentionForm, type MentionRole, scanLabelMentions } f
 import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from './label-sets.ts';
 import { type Span, splitSentences } from './sentences.ts';
 import { distributeClauses } from './clauses.ts';
+import { distributeValueSentence } from './trailers.ts';
 import { chainMentions } from './chain.ts';
-import { dropAbbreviationLegends, dropDetachedWeakMentions, seqIndex } from './mention-filters.ts';
+import { dropAbbreviationDefinitions, dropAbbreviationLegends, dropDetachedWeakMentions, seqIndex } from './mention-filters.ts';
 
 export type SplitMode = 'none' | 'prefix' | 'postfix' | 'inline';
 
@@ -156,7 +157,25 @@ function chooseFamily(mentions: Mention[], flags: string[]): { mentions: Mention
   else if (positional > 0) kind = 'positional';
   if (kind === undefined) return { mentions: [], kind };
   if (kind === 'letter' && romans > 0) flags.push('sublabels-kept-in-text');
-  const wantLower = lower > upper;
+  // "A) Bur head (a), spacers (b) … B) Bur base: shaft (a), spacers (b) …": letters of one case that start again
+  // from "a" after a firm label of the other case are items inside those panels, not panels.
+  const restarts = (lowerCase: boolean): boolean => {
+    let seenA = false;
+    let otherBetween = false;
+    for (const m of retyped) {
+      if (m.role === 'inline' && m.form !== 'paren') continue;
+      const letters = m.atoms.filter((a) => a.kind === 'letter');
+      if (letters.some((a) => a.text === (lowerCase ? 'a' : 'A'))) {
+        if (seenA && otherBetween) return true;
+        seenA = true;
+        otherBetween = false;
+      } else if (seenA && !m.tentative && !m.weak && m.role === 'prefix' && m.form !== 'bare-space' && letters.some((a) => ((a.text[0] ?? '') >= 'a') !== lowerCase)) otherBetween = true;
+    }
+    return false;
+  };
+  const nestedLower = restarts(true);
+  const nestedUpper = restarts(false);
+  const wantLower = nestedLower !== nestedUpper ? nestedUpper : lower > upper;
   if (kind === 'letter' && upper > 0 && lower > 0) flags.push('mixed-case');
   // "T1: day 1; T2: day 5": numbered variants of one letter that never appears alone are variables, not panels.
   const plain = new Set<string>();
@@ -358,13 +377,25 @@ function isPrefixEnumeration(text: string, bounds: Mention[], sp: Span): boolean
 }
 
 /** Where the first item of an enumeration starts inside the text before its label. */
-function itemStart(piece: string): number {
-  let cut = 0;
+function itemStart(piece: string, laterItems: readonly string[] = []): number {
+  const cuts: Array<{ cut: number; word: string }> = [];
+  const laterWords = laterItems.map((it) => it.toLowerCase().trim().split(/\s+/));
   LEAD_END_RE.lastIndex = 0;
   for (let m = LEAD_END_RE.exec(piece); m; m = LEAD_END_RE.exec(piece)) {
-    if (m.index + m[0].length < piece.trimEnd().length) cut = m.index + m[0].length;
+    if (m.index + m[0].length < piece.trimEnd().length) cuts.push({ cut: m.index + m[0].length, word: m[0].trim().replace(/^\(/, '').toLowerCase() });
   }
-  return cut;
+  // "binding to Ecp6 produced in P. pastoris (A) and mutants in LysM3 (B) and in LysM1 (C)": a preposition that the
+  // later items repeat is part of each item, so the lead-in ends at an earlier one ("binding to").
+  // (Short items only, and prepositions, not articles: "… located the neck (A) and the left main bronchus (B)".)
+  const repeated = (word: string): boolean =>
+    /^\p{L}+$/u.test(word) &&
+    !/^(?:the|a|an)$/.test(word) &&
+    laterWords.some((words) => words.length <= 4 && words.includes(word));
+  for (let k = cuts.length - 1; k >= 0; k--) {
+    const c = cuts[k];
+    if (c && !repeated(c.word)) return c.cut;
+  }
+  return cuts[cuts.length - 1]?.cut ?? 0;
 }
 
 const NUMBER_ITEM_RE = /^(?:\d{1,3}[a-z]?|[IVX]{1,4})$/;
@@ -488,7 +519,8 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
       const last = bounds[run - 1];
       if (first && last) {
         const piece0 = text.slice(sp.start, first.start);
-        const cut = numberedItemsStart(text, piece0, bounds.slice(0, run)) ?? itemStart(piece0);
+        const laterItems = bounds.slice(1, run).map((m, k) => text.slice(bounds[k]?.end ?? m.start, m.start).replace(LEADING_CONJUNCTION_RE, ''));
+        const cut = numberedItemsStart(text, piece0, bounds.slice(0, run)) ?? itemStart(piece0, laterItems);
         // Long lead-ins and trailers are not copied into every item (bounded work on hostile input).
         const lead = cut <= MAX_SHARED_CHARS ? piece0.slice(0, cut) : '';
         const after = text.slice(last.end, sp.end);
@@ -673,7 +705,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
 
   const boldKeys = normaliseBoldKeys(options.boldLabels);
   const all = scanLabelMentions(text, boldKeys ? { boldKeys } : {});
-  const family = chooseFamily(dropAbbreviationLegends(all, text), flags);
+  const family = chooseFamily(dropAbbreviationDefinitions(dropAbbreviationLegends(all, text), text), flags);
   let mentions = promoteEnumerationStarts(promotePostfixPairs(promoteLabelEnumerations(dropLoneArticle(family.mentions, text), text), text), text);
   mentions = resolveTentative(mentions, text);
   if (family.kind === 'letter') mentions = validateSequence(mentions, flags);
@@ -746,8 +778,26 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   // "B, femur in dorsal (B1) and medial (B2) views": B1 and B2 are parts of panel B.
   // Only letters that are also named alone ("B, femur …") are known to be panels; "(B1) … (B2) …" alone may be printed so.
   const plainLetters = new Set(used.flatMap((m) => m.atoms.filter((a) => a.kind === 'letter' && a.text.length === 1).map((a) => a.text)));
-  const collapse = options.subLabels !== 'keep' && kind === 'letter' && used.some((m) => m.atoms.some((a) => a.text.length > 1 && plainLetters.has(a.text.charAt(0))));
-  const baseOf = (label: string): string => (collapse && label.length > 1 && plainLetters.has(label.charAt(0)) ? label.charAt(0) : label);
+  // "(D) … (E1 and E2) … (F)": a letter named only by its sub-labels, always together in one mention (one
+  // description), inside a run of plain letters (or right after two or more) is a panel at the letter level too, as
+  // the run's other panels are. Sub-labels with descriptions of their own ("(B1) normal; (B2) BPH") stay panels.
+  const describedApart = new Set(
+    used.flatMap((m) => {
+      const subs = m.atoms.filter((a) => a.kind === 'letter' && a.text.length > 1);
+      return subs.filter((a) => subs.filter((b) => b.text.charAt(0) === a.text.charAt(0)).length < 2).map((a) => a.text.charAt(0));
+    }),
+  );
+  const plainIdx = [...plainLetters].map((l) => letterIndex(l) ?? -1).filter((i) => i >= 0);
+  const plainLo = Math.min(...plainIdx);
+  const plainHi = Math.max(...plainIdx);
+  const plainLower = [...plainLetters].some((l) => l >= 'a');
+  const isPanelLetter = (l: string): boolean => {
+    if (plainLetters.has(l)) return true;
+    const i = letterIndex(l);
+    return plainIdx.length >= 2 && i !== undefined && !describedApart.has(l) && (l >= 'a') === plainLower && i > plainLo && i <= plainHi + 1;
+  };
+  const collapse = options.subLabels !== 'keep' && kind === 'letter' && used.some((m) => m.atoms.some((a) => a.text.length > 1 && isPanelLetter(a.text.charAt(0))));
+  const baseOf = (label: string): string => (collapse && label.length > 1 && isPanelLetter(label.charAt(0)) ? label.charAt(0) : label);
   if (collapse) {
     segments = segments.map((sg) => ({ ...sg, labels: [...new Set(sg.labels.map(baseOf))] }));
     flags.push('sublabels-merged');
@@ -803,10 +853,13 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
 
   const sharedText = joinText([head, ...sharedRest]);
   const headText = head.trim();
-  const tailText = joinText(sharedRest);
+  const known = new Set(entries.map((e) => labelKey(e.label)));
+  // "Scale bars indicate 200 µm (A) and 20 µm (B)": each named label gets its own value (see trailers.ts).
+  const tailShares = sharedRest.map((t) => distributeValueSentence(t, known, baseOf));
   const subcaptions: Subcaption[] = [];
   for (const e of entries) {
     const key = labelKey(e.label);
+    const tailText = joinText(sharedRest.map((t, k) => tailShares[k]?.get(key) ?? t));
     const own = segments.filter((s) => s.labels.some((l) => labelKey(l) === key)).map((s) => s.text);
     const specific = joinText(own);
     let conf = Math.max(0, Math.min(1, e.conf - penalty));
