@@ -10,7 +10,7 @@ export const STAGE_VERSIONS = {
   /** Bump when the detector, its settings or the crop format change. */
   detect: 3,
   /** Bump when the caption splitter or the aligner change. */
-  align: 4,
+  align: 5,
   /** The article's finalising job (outcome, run completion); it runs in the align queue and pool. */
   finalize: 2,
 } as const;
