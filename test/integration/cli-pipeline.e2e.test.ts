@@ -104,4 +104,15 @@ describe('evaluation commands', () => {
     expect(out.labelF1).toBeGreaterThan(0.9);
     expect(out.meanSubcaptionTokenF1).toBeGreaterThan(0.8);
   });
+
+  it('eval-captions reports the errors per failure kind and the calibration table of the held-out fold', async () => {
+    const out = JSON.parse((await curator(['eval-captions', new URL('../fixtures/captions/zou-panelseg-dev.json', import.meta.url).pathname])).stdout) as {
+      failureKinds: { missedLabels: { total: number; notPrinted: number }; falseLabels: { total: number }; spans: { byLayout: Record<string, { subcaptions: number }> } };
+      calibrationHeldOut: { table: Array<{ subcaptions: number }>; calibrationError: number };
+    };
+    expect(out.failureKinds.missedLabels.notPrinted).toBeLessThanOrEqual(out.failureKinds.missedLabels.total);
+    expect(out.failureKinds.spans.byLayout.prefix?.subcaptions).toBeGreaterThan(0);
+    expect(out.calibrationHeldOut.table.reduce((a, r) => a + r.subcaptions, 0)).toBeGreaterThan(0);
+    expect(out.calibrationHeldOut.calibrationError).toBeLessThan(0.15);
+  });
 });

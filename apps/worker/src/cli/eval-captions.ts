@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { SPLITTER_VERSION, calibrationBins, evaluateCaptions } from '@pmc-curator/pipeline/captions';
+import { basename } from 'node:path';
+import {
+  SPLITTER_VERSION,
+  calibrationBins,
+  calibrationError,
+  calibrationFold,
+  calibrationTable,
+  evaluateCaptions,
+  failureKinds,
+  RIGHT_MIN_TOKEN_F1,
+} from '@pmc-curator/pipeline/captions';
 
 export function registerEvalCaptions(program: Command): void {
   program
@@ -37,6 +47,9 @@ export function registerEvalCaptions(program: Command): void {
             meanSubcaptionTokenF1LabelTokensIgnored: round(r.meanSubcaptionTokenF1LabelTokensIgnored),
             meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored: round(r.meanSubcaptionTokenF1WholeCaptionWhenUnlabelledLabelTokensIgnored),
             unlabelledFigures: r.unlabelledFigures,
+            // Where the errors are: missed labels (not printed / by label style), false labels (by style and role),
+            // subcaption spans by layout (precision: extra text, recall: missing text).
+            failureKinds: failureKinds(r, data),
             // Is the confidence meaningful? Label precision and token F1 per confidence range.
             calibration: calibrationBins(r.perFigure.flatMap((f) => f.predictions)).map((b) => ({
               confidence: `${b.from}-${b.to}`,
@@ -44,6 +57,13 @@ export function registerEvalCaptions(program: Command): void {
               labelPrecision: round(b.labelPrecision),
               meanTokenF1: round(b.meanTokenF1),
             })),
+            // Calibrated confidence vs the share of subcaptions that are right (true label, token F1 ≥ 0.75), on the
+            // figures of this file that the calibration was not fitted on (held-out fold; test/bench/calibrate-captions.ts).
+            calibrationHeldOut: ((): { rightMeans: string; table: ReturnType<typeof calibrationTable>; calibrationError: number } => {
+              const held = r.perFigure.filter((f) => calibrationFold(`${basename(file)}:${f.id}`) === 1).flatMap((f) => f.predictions);
+              const table = calibrationTable(held);
+              return { rightMeans: `true label and token F1 >= ${RIGHT_MIN_TOKEN_F1}`, table, calibrationError: round(calibrationError(table)) };
+            })(),
           },
           null,
           2,

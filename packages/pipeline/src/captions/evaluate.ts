@@ -16,6 +16,7 @@
  */
 import { labelKey } from './label-sets.ts';
 import { type SplitCaption, splitCaption } from './split.ts';
+import { type Mention, scanLabelMentions } from './label-tokens.ts';
 
 const TOKEN_RE = /[\p{L}\p{N}]+/gu;
 
@@ -64,6 +65,8 @@ export interface CaptionFigureResult {
 export interface ScoredPrediction {
   label: string;
   confidence: number;
+  /** The splitter's score before calibration. */
+  rawConfidence: number;
   labelCorrect: boolean;
   tokenF1: number;
 }
@@ -194,7 +197,7 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     const truthText = new Map(truth.map((t) => [t.key, t.caption]));
     const predictions = split.subcaptions.map((sub): ScoredPrediction => {
       const text = truthText.get(labelKey(sub.label));
-      return { label: sub.label, confidence: sub.confidence, labelCorrect: text !== undefined, tokenF1: text === undefined ? 0 : tokenF1(sub.text, text) };
+      return { label: sub.label, confidence: sub.confidence, rawConfidence: sub.rawConfidence ?? sub.confidence, labelCorrect: text !== undefined, tokenF1: text === undefined ? 0 : tokenF1(sub.text, text) };
     });
     perFigure.push({ id, truthLabels: truth.map((t) => t.label), predictedLabels: split.labels, tokenF1: f1s, predictions, split });
   }
@@ -217,4 +220,104 @@ export function evaluateCaptions(data: unknown): CaptionEvalReport {
     unlabelledFigures,
     perFigure,
   };
+}
+
+/** Token precision and recall of `predicted` against `truth` (bag of tokens); both empty -> 1, 1. */
+export function tokenPrecisionRecall(predicted: string, truth: string): { precision: number; recall: number } {
+  const p = tokenize(predicted);
+  const t = tokenize(truth);
+  if (p.length === 0 && t.length === 0) return { precision: 1, recall: 1 };
+  const counts = new Map<string, number>();
+  for (const x of t) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let common = 0;
+  for (const x of p) {
+    const c = counts.get(x) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(x, c - 1);
+    }
+  }
+  return { precision: p.length === 0 ? 0 : common / p.length, recall: t.length === 0 ? 0 : common / t.length };
+}
+
+export interface SpanKind {
+  /** True labels found, scored by their subcaption's text. */
+  subcaptions: number;
+  meanTokenF1: number;
+  /** Mean token precision: low when text of other panels or unshared sentences is added ("extra text"). */
+  meanPrecision: number;
+  /** Mean token recall: low when shared text or the label's own words are missed ("missing text"). */
+  meanRecall: number;
+}
+
+/**
+ * The errors of an evaluation, by kind, so that a regression shows where it is:
+ * - `missedLabels`: true labels not found — `notPrinted` (no candidate of that label anywhere in the caption: the
+ *   image prints it, the caption does not; only detection can find those), else by the style of the label's
+ *   first printed candidate (`paren` "(A)", `half-paren` "A)", `bare-punct` "A." / "A:", `bare-space` "A text",
+ *   `positional`, `paren-mixed` "(arrows in A)"), and whether the figure got no label at all (`inUnlabelledFigures`);
+ * - `falseLabels`: labels found that the annotators do not have, by the style and role of their first candidate
+ *   (`paren/postfix`, `bare-punct/prefix`, …; `chain` for labels read by the bare-letter chain);
+ * - `spans`: for labels found, token F1 / precision / recall of their text by the caption's layout (`prefix`,
+ *   `postfix`, `inline`, `chain`), plus how many subcaptions are worse than 0.5 mostly by extra text (precision
+ *   below recall) or mostly by missing text.
+ */
+export interface FailureKinds {
+  missedLabels: { total: number; notPrinted: number; inUnlabelledFigures: number; byStyle: Record<string, number> };
+  falseLabels: { total: number; byStyle: Record<string, number> };
+  spans: { byLayout: Record<string, SpanKind>; poorByExtraText: number; poorByMissingText: number };
+}
+
+export function failureKinds(report: CaptionEvalReport, data: unknown): FailureKinds {
+  const truthOf = new Map(parseGroundTruth(data, report.format).map((x) => [x.id, x.figure]));
+  const missed = { total: 0, notPrinted: 0, inUnlabelledFigures: 0, byStyle: {} as Record<string, number> };
+  const falseLabels = { total: 0, byStyle: {} as Record<string, number> };
+  const layouts = new Map<string, { n: number; f1: number; p: number; r: number }>();
+  let poorByExtraText = 0;
+  let poorByMissingText = 0;
+  const bump = (o: Record<string, number>, k: string): void => {
+    o[k] = (o[k] ?? 0) + 1;
+  };
+  for (const f of report.perFigure) {
+    const figure = truthOf.get(f.id);
+    if (!figure) continue;
+    const mentions = scanLabelMentions(f.split.caption.length > 0 ? f.split.caption : figure.caption);
+    const firstMention = new Map<string, Mention>();
+    for (const m of mentions) for (const a of m.atoms) if (!firstMention.has(labelKey(a.text))) firstMention.set(labelKey(a.text), m);
+    const predicted = new Map(f.split.subcaptions.map((s) => [labelKey(s.label), s.text]));
+    const truth = (figure.gt_subfigures ?? []).map((s) => ({ key: labelKey(s.label?.text ?? ''), caption: s.caption ?? '' })).filter((t) => t.key.length > 0);
+    const truthKeys = new Set(truth.map((t) => t.key));
+    const layout = f.split.flags.includes('label-chain') ? 'chain' : f.split.mode;
+    for (const t of truth) {
+      const p = predicted.get(t.key);
+      if (p === undefined) {
+        missed.total++;
+        if (f.split.subcaptions.length === 0) missed.inUnlabelledFigures++;
+        const m = firstMention.get(t.key);
+        if (!m) missed.notPrinted++;
+        else bump(missed.byStyle, m.form);
+        continue;
+      }
+      const { precision, recall } = tokenPrecisionRecall(p, t.caption);
+      const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+      const l = layouts.get(layout) ?? { n: 0, f1: 0, p: 0, r: 0 };
+      layouts.set(layout, { n: l.n + 1, f1: l.f1 + f1, p: l.p + precision, r: l.r + recall });
+      if (f1 < 0.5) {
+        if (precision < recall) poorByExtraText++;
+        else poorByMissingText++;
+      }
+    }
+    for (const k of predicted.keys()) {
+      if (truthKeys.has(k)) continue;
+      falseLabels.total++;
+      const m = firstMention.get(k);
+      bump(falseLabels.byStyle, layout === 'chain' ? 'chain' : m ? `${m.form}/${m.role}` : 'other');
+    }
+  }
+  const byLayout: Record<string, SpanKind> = {};
+  const round = (x: number): number => Math.round(x * 10000) / 10000;
+  for (const [k, v] of [...layouts.entries()].sort((a, b) => b[1].n - a[1].n)) {
+    byLayout[k] = { subcaptions: v.n, meanTokenF1: round(v.f1 / v.n), meanPrecision: round(v.p / v.n), meanRecall: round(v.r / v.n) };
+  }
+  return { missedLabels: missed, falseLabels, spans: { byLayout, poorByExtraText, poorByMissingText } };
 }

@@ -9,8 +9,19 @@ export type { Mention, MentionForm, MentionRole } from './label-tokens.ts';
 export { expandRange, labelKey } from './label-sets.ts';
 export type { Atom, AtomKind } from './label-sets.ts';
 export { splitSentences } from './sentences.ts';
-export { evaluateCaptions, parseGroundTruth, tokenF1, tokenize } from './evaluate.ts';
-export type { CaptionEvalReport, CaptionFigureResult, CaptionGroundTruthFigure } from './evaluate.ts';
-export { calibrationBins, CALIBRATION_EDGES } from './calibration.ts';
-export type { CalibrationBin } from './calibration.ts';
+export { evaluateCaptions, failureKinds, parseGroundTruth, tokenF1, tokenize, tokenPrecisionRecall } from './evaluate.ts';
+export type { CaptionEvalReport, CaptionFigureResult, CaptionGroundTruthFigure, FailureKinds, SpanKind } from './evaluate.ts';
+export {
+  calibrateConfidence,
+  calibrationBins,
+  calibrationError,
+  calibrationFold,
+  calibrationTable,
+  CALIBRATION_EDGES,
+  fitIsotonic,
+  isRight,
+  RIGHT_MIN_TOKEN_F1,
+  SPLIT_CALIBRATION,
+} from './calibration.ts';
+export type { CalibrationBin, CalibrationRow, CalibrationStep } from './calibration.ts';
 export type { ScoredPrediction } from './evaluate.ts';

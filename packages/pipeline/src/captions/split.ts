@@ -14,6 +14,7 @@ import { type Atom, type AtomKind, labelKey, labelSortKey, letterIndex } from '.
 import { type Span, splitSentences } from './sentences.ts';
 import { distributeClauses } from './clauses.ts';
 import { distributeValueSentence } from './trailers.ts';
+import { calibrateConfidence } from './calibration.ts';
 import { chainMentions } from './chain.ts';
 import { dropAbbreviationDefinitions, dropAbbreviationLegends, dropDetachedWeakMentions, seqIndex } from './mention-filters.ts';
 
@@ -25,7 +26,10 @@ export interface Subcaption {
   text: string;
   /** Only the part that describes this label (no shared text). */
   specific: string;
+  /** Calibrated: about this share of such subcaptions are right (true label, token F1 ≥ 0.75; see calibration.ts). */
   confidence: number;
+  /** The splitter's own score before calibration (label form, sequence penalties). */
+  rawConfidence?: number;
 }
 
 export interface SplitCaption {
@@ -867,11 +871,13 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
       if (!flags.includes('empty-subcaption')) flags.push('empty-subcaption');
       conf = Math.min(conf, 0.4);
     }
+    const raw = Math.round(conf * 100) / 100;
     subcaptions.push({
       label: e.label,
       text: joinText([headText, specific, tailText]),
       specific,
-      confidence: Math.round(conf * 100) / 100,
+      confidence: calibrateConfidence(raw),
+      rawConfidence: raw,
     });
   }
   const confidence = subcaptions.length > 0 ? Math.min(...subcaptions.map((s) => s.confidence)) : 0.5;
