@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, parseEnv, storeSettingsShape } from '@pmc-curator/store/settings';
+import { booleanFlag, type StoreSettings } from '@pmc-curator/store/settings';
 
 /** The dashboard's own settings (the worker's config includes them, for `curator dashboard` and `curator run`). */
 export const dashboardSettingsShape = {
@@ -20,12 +20,5 @@ export const dashboardSettingsShape = {
   DASHBOARD_READ_ONLY: booleanFlag.default(false),
 };
 
-const dashboardConfigSchema = z.object({ ...storeSettingsShape, ...dashboardSettingsShape });
-
-/** What the dashboard reads: where Postgres, Redis and the curated bucket are, and its own settings. */
-export type DashboardConfig = z.infer<typeof dashboardConfigSchema>;
-
-/** The dashboard's settings from the environment, validated (the worker passes its own config instead). */
-export function loadDashboardConfig(env: NodeJS.ProcessEnv = process.env): DashboardConfig {
-  return parseEnv(dashboardConfigSchema, env);
-}
+/** What the dashboard reads: where Postgres, Redis and the curated bucket are (the store's settings), and its own settings. */
+export type DashboardConfig = StoreSettings & z.output<z.ZodObject<typeof dashboardSettingsShape>>;

@@ -14,7 +14,7 @@ import { DashboardMetrics } from './metrics.ts';
 import { HostAllowList } from './security.ts';
 import { createExpressApp } from './server.ts';
 
-export interface DashboardOptions {
+interface DashboardOptions {
   config: DashboardConfig;
   /** BullMQ queues to show (bull-board at /queues, counts on / and /metrics). The caller owns and closes them. */
   queues?: Queue[];
@@ -28,7 +28,7 @@ export interface DashboardOptions {
   logger?: Logger;
 }
 
-export interface DashboardApp {
+interface DashboardApp {
   app: Express;
   /**
    * Tells the app where it listens, for the default Host allow-list (the bound address, localhost, 127.0.0.1
@@ -65,7 +65,7 @@ function logErrors(logger: Logger): NonNullable<DashboardOptions['onError']> {
 }
 
 /** The express app with every route, wired to Postgres, S3 and the given queues (no listening socket). */
-export function createDashboardApp(options: DashboardOptions): DashboardApp {
+function createDashboardApp(options: DashboardOptions): DashboardApp {
   const { config } = options;
   const auth = authFromConfig(config);
   const db = options.db ?? createDb(config.DATABASE_URL);
@@ -136,8 +136,3 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Ru
     },
   };
 }
-
-export { loadDashboardConfig, type DashboardConfig } from './config.ts';
-export { createExpressApp } from './server.ts';
-export type { DashboardDeps } from './handlers/types.ts';
-export type { DashboardData } from './data/types.ts';

@@ -3,16 +3,16 @@ import type { FinishedJob, QueueCounts, QueueLike } from './data/queues.ts';
 import type { StageCounts } from './data/types.ts';
 
 /** Prometheus text exposition format (version 0.0.4). */
-export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** BullMQ states of jobs not yet taken: the wait list, the prioritised set and the delayed set (retries, outages). */
-export const BACKLOG_STATES = ['waiting', 'prioritized', 'delayed'] as const;
+const BACKLOG_STATES = ['waiting', 'prioritized', 'delayed'] as const;
 
 /** How many of a queue's most recently completed jobs each scrape reads for the duration histogram. */
-export const RECENT_JOBS = 200;
+const RECENT_JOBS = 200;
 
 /** Upper bounds (seconds) of the job-duration histogram: a figure's align takes milliseconds, a big ingest minutes. */
-export const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 export interface MetricsInput {
   counts: StageCounts;

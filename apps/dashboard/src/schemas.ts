@@ -5,7 +5,6 @@ import { ALIGN_METHODS } from '@pmc-curator/store/db';
 /** Query and path parameters, parsed at the edge; handlers receive only parsed values. */
 /** The pipeline's stages (packages/store/src/queues/stage-versions.ts); each has a queue and Postgres status columns. */
 export const STAGES = ['ingest', 'detect', 'align'] as const satisfies readonly FailureStage[];
-export const ROW_STAGES = STAGES;
 /** The StageStatus enum's values, in the order the tables show them. */
 export const STATUSES = ['pending', 'done', 'failed', 'skipped'] as const satisfies readonly StageStatus[];
 // Both lists name every value of their enum: a value added to the schema fails to compile here until listed.
@@ -14,7 +13,6 @@ const _everyStage: Same<(typeof STAGES)[number], FailureStage> = true;
 const _everyStatus: Same<(typeof STATUSES)[number], StageStatus> = true;
 
 export type Stage = (typeof STAGES)[number];
-export type RowStage = (typeof ROW_STAGES)[number];
 export type Status = (typeof STATUSES)[number];
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
  */
 
 /** Methods that never change anything (and so need no same-origin proof). */
-export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface HostPort {
   /** Lower case, without a trailing dot; IPv6 addresses keep their brackets (`[::1]`). */
@@ -177,11 +177,11 @@ export const PAGE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'un
  * treat as a script. No eval is reached in a browser with `globalThis`. Its Google Fonts stylesheet is not allowed:
  * the UI falls back to system fonts rather than calling out to a third party.
  */
-export const BULL_BOARD_CSP =
+const BULL_BOARD_CSP =
   "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
 /** Everything else (JSON, metrics, objects, refusals): nothing may run, nothing may frame it. */
-export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** Headers every response carries; `send()` in server.ts tightens the CSP of our HTML pages. */
 export function securityHeaders(bullBoardPath: string) {

@@ -44,7 +44,7 @@ export function prettyLine(json: string): string {
 }
 
 /** A pino destination that writes each line through `prettyLine`. */
-export function prettyStream(out: { write(chunk: string): unknown }): DestinationStream {
+function prettyStream(out: { write(chunk: string): unknown }): DestinationStream {
   return { write: (line: string) => void out.write(prettyLine(line)) };
 }
 

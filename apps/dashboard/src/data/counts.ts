@@ -1,5 +1,5 @@
 import type { Db } from '@pmc-curator/store/db';
-import { ROW_STAGES, STATUSES, type RowStage, type Status } from '../schemas.ts';
+import { STAGES, STATUSES, type Stage, type Status } from '../schemas.ts';
 import type { StageCounts, StageStatusCounts, StatusCounts } from './types.ts';
 
 function emptyStatusCounts(): StatusCounts {
@@ -7,7 +7,7 @@ function emptyStatusCounts(): StatusCounts {
 }
 
 export function emptyStageCounts(): StageStatusCounts {
-  return Object.fromEntries(ROW_STAGES.map((stage) => [stage, emptyStatusCounts()])) as StageStatusCounts;
+  return Object.fromEntries(STAGES.map((stage) => [stage, emptyStatusCounts()])) as StageStatusCounts;
 }
 
 export interface StageStatusRow {
@@ -20,7 +20,7 @@ export interface StageStatusRow {
 export function foldStageRows(rows: StageStatusRow[]): StageStatusCounts {
   const counts = emptyStageCounts();
   for (const row of rows) {
-    const stage = counts[row.stage as RowStage];
+    const stage = counts[row.stage as Stage];
     if (stage && (STATUSES as readonly string[]).includes(row.status)) stage[row.status as Status] += Number(row.n);
   }
   return counts;
@@ -28,7 +28,7 @@ export function foldStageRows(rows: StageStatusRow[]): StageStatusCounts {
 
 type Grouped<K extends string> = Array<Record<K, string> & { _count: { _all: number } }>;
 
-function rowsOf<K extends string>(stage: RowStage, column: K, groups: Grouped<K>): StageStatusRow[] {
+function rowsOf<K extends string>(stage: Stage, column: K, groups: Grouped<K>): StageStatusRow[] {
   return groups.map((group) => ({ stage, status: group[column], n: group._count._all }));
 }
 

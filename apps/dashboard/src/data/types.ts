@@ -1,9 +1,9 @@
 import type { AlignMethod } from '@pmc-curator/store/db';
-import type { FailuresQuery, PairsQuery, RowStage, Stage, Status } from '../schemas.ts';
+import type { FailuresQuery, PairsQuery, Stage, Status } from '../schemas.ts';
 
 /** Plain shapes the views and the JSON API use; no Prisma types leak past `data/`. */
 export type StatusCounts = Record<Status, number>;
-export type StageStatusCounts = Record<RowStage, StatusCounts>;
+export type StageStatusCounts = Record<Stage, StatusCounts>;
 
 export interface StageCounts {
   articles: StageStatusCounts;
@@ -72,7 +72,7 @@ export interface FailurePage extends Page<FailureRow> {
   classes: FailureClassCount[];
 }
 
-export interface Box {
+interface Box {
   x1: number;
   y1: number;
   x2: number;
@@ -190,5 +190,3 @@ export interface DashboardData {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
 }
-
-export type { Stage };

@@ -51,7 +51,7 @@ const CONTENT_TYPES: Record<string, string> = {
   json: 'application/json',
 };
 
-export function contentTypeFor(key: string): string {
+function contentTypeFor(key: string): string {
   const extension = /\.([A-Za-z0-9]+)$/.exec(key)?.[1]?.toLowerCase() ?? '';
   return CONTENT_TYPES[extension] ?? 'application/octet-stream';
 }

@@ -4,11 +4,11 @@ import type { DashboardDeps } from '../handlers/types.ts';
 import { DashboardMetrics } from '../metrics.ts';
 
 /** Hostile text that every view must show as text. */
-export const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&'`;
+const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>&'`;
 
 const at = new Date('2026-11-01T10:00:00Z');
 
-export function failure(overrides: Partial<FailureRow> = {}): FailureRow {
+function failure(overrides: Partial<FailureRow> = {}): FailureRow {
   return {
     id: 'f1',
     articleKey: 'PMC1.1',
@@ -29,7 +29,7 @@ export function failure(overrides: Partial<FailureRow> = {}): FailureRow {
   };
 }
 
-export function run(): RunSummary {
+function run(): RunSummary {
   const stages = emptyStageCounts();
   stages.ingest.done = 3;
   stages.ingest.failed = 1;
@@ -53,7 +53,7 @@ export function run(): RunSummary {
   };
 }
 
-export function article(): ArticleDetail {
+function article(): ArticleDetail {
   return {
     article: {
       id: 'a1',
@@ -111,7 +111,7 @@ export function article(): ArticleDetail {
   };
 }
 
-export function pair(): PairListItem {
+function pair(): PairListItem {
   return {
     id: 'p0',
     articleKey: 'dir:x<y>',

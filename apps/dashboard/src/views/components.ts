@@ -12,12 +12,12 @@ export function status(value: string): SafeHtml {
   return html`<span class="st ${value}">${value}</span>`;
 }
 
-export function total(counts: StatusCounts): number {
+function total(counts: StatusCounts): number {
   return STATUSES.reduce((sum, key) => sum + counts[key], 0);
 }
 
 /** Share of rows that finished the stage (done, skipped or failed). */
-export function finished(counts: StatusCounts): number {
+function finished(counts: StatusCounts): number {
   const n = total(counts);
   return n === 0 ? 0 : (counts.done + counts.skipped + counts.failed) / n;
 }

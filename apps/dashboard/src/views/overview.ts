@@ -1,7 +1,7 @@
 import type { QueueCounts } from '../data/queues.ts';
 import { QUEUE_STATES } from '../data/queues.ts';
 import type { FailureClassCount, RunSummary, StageCounts } from '../data/types.ts';
-import { ROW_STAGES } from '../schemas.ts';
+import { STAGES } from '../schemas.ts';
 import { progressBar, stageTable, when } from './components.ts';
 import { html, queryString, segment, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
@@ -37,19 +37,19 @@ function sourceSummary(source: string): string {
   return source;
 }
 
-export function runsTable(runs: RunSummary[]): SafeHtml {
+function runsTable(runs: RunSummary[]): SafeHtml {
   if (runs.length === 0) return html`<p class="muted">No runs yet.</p>`;
-  return html`<table class="runs"><thead><tr><th>run</th><th>source</th><th>created</th><th>status</th><th>finished</th><th class="num">listed</th><th class="num">enqueued</th><th class="num">skipped</th><th class="num">articles</th>${ROW_STAGES.map(
+  return html`<table class="runs"><thead><tr><th>run</th><th>source</th><th>created</th><th>status</th><th>finished</th><th class="num">listed</th><th class="num">enqueued</th><th class="num">skipped</th><th class="num">articles</th>${STAGES.map(
     (stage) => html`<th>${stage}</th>`,
   )}<th class="num">open failures</th></tr></thead><tbody>${runs.map(
     (run) =>
-      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td><code class="clip small" title="${run.source}">${sourceSummary(run.source)}</code></td><td>${when(run.createdAt)}</td><td>${run.status}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${ROW_STAGES.map(
+      html`<tr><td><a href="/runs/${segment(run.id)}">${run.id}</a></td><td><code class="clip small" title="${run.source}">${sourceSummary(run.source)}</code></td><td>${when(run.createdAt)}</td><td>${run.status}</td><td>${when(run.finishedAt)}</td><td class="num">${run.listed}</td><td class="num">${run.enqueued}</td><td class="num">${run.skipped}</td><td class="num">${run.articles}</td>${STAGES.map(
         (stage) => html`<td>${progressBar(run.stages[stage])}</td>`,
       )}<td class="num"><a href="/failures${queryString({ run: run.id })}">${run.openFailures}</a></td></tr>`,
   )}</tbody></table>`;
 }
 
-export function queueTable(queues: QueueCounts[]): SafeHtml {
+function queueTable(queues: QueueCounts[]): SafeHtml {
   if (queues.length === 0) return html`<p class="muted">No queues attached to this dashboard.</p>`;
   const extra = [...new Set(queues.flatMap((queue) => Object.keys(queue.counts ?? {})))].filter(
     (state) => !(QUEUE_STATES as readonly string[]).includes(state),

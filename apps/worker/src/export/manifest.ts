@@ -37,7 +37,7 @@ export interface FileEntry {
   sha256: string;
 }
 
-export interface ExportTotals {
+interface ExportTotals {
   samples: number;
   articles: number;
   figures: number;

@@ -6,8 +6,8 @@ import { intFlag, numberFlag } from '../cli/support/flags.ts';
 export const FORMATS = ['webdataset', 'parquet', 'jsonl'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
 
-export const DEFAULT_SHARD_SAMPLES = 10_000;
-export const DEFAULT_SHARD_BYTES = 1_000_000_000;
+const DEFAULT_SHARD_SAMPLES = 10_000;
+const DEFAULT_SHARD_BYTES = 1_000_000_000;
 
 const methodList = z
   .string()
@@ -15,7 +15,7 @@ const methodList = z
   .refine((methods) => methods.length > 0, 'name at least one method, e.g. --methods label,position')
   .pipe(z.array(z.enum(ALIGN_METHODS, { message: `methods are ${ALIGN_METHODS.join(', ')}` })));
 
-export const exportOptionsSchema = z.object({
+const exportOptionsSchema = z.object({
   run: z.string().min(1, 'give a run id or "latest"'),
   format: z.enum(FORMATS, { message: `--format takes ${FORMATS.join(', ')}` }),
   out: z.string().min(1, 'give --out DIR or --out s3://bucket/prefix'),

@@ -8,10 +8,10 @@ import type { FigureRow, SubfigureRow } from './select.ts';
  * full caption) with everything a dataset user needs to trace it back to its source.
  */
 
-export const WHOLE_FIGURE_METHOD = 'whole-figure';
+const WHOLE_FIGURE_METHOD = 'whole-figure';
 
 /** The metadata every format carries (webdataset `.json`, jsonl line, parquet columns). */
-export interface SampleMeta {
+interface SampleMeta {
   key: string;
   pmcid: string | null;
   version: number | null;

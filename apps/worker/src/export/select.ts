@@ -9,7 +9,7 @@ import type { ExportIdentity } from './options.ts';
  * Only one page of figures (with their panels and pairs) is in memory at a time.
  */
 
-export const FIGURE_SELECT = {
+const FIGURE_SELECT = {
   id: true,
   jatsId: true,
   graphicIndex: true,
@@ -48,7 +48,7 @@ export type FigureRow = Prisma.FigureGetPayload<{ select: typeof FIGURE_SELECT }
 export type SubfigureRow = FigureRow['subfigures'][number];
 
 /** The pair filters of the export (--min-confidence, --methods). */
-export function pairWhere(filters: ExportIdentity['filters']): Prisma.PairWhereInput {
+function pairWhere(filters: ExportIdentity['filters']): Prisma.PairWhereInput {
   return {
     ...(filters.minConfidence !== null ? { confidence: { gte: filters.minConfidence } } : {}),
     ...(filters.methods ? { method: { in: filters.methods.map(pairMethodOf) } } : {}),
@@ -56,7 +56,7 @@ export function pairWhere(filters: ExportIdentity['filters']): Prisma.PairWhereI
 }
 
 /** A figure can give a whole-figure sample when it has no pairs or at most one panel (every subfigure index is 0). */
-export const wholeFigureEligibleWhere: Prisma.FigureWhereInput = { OR: [{ pairs: { none: {} } }, { subfigures: { every: { index: 0 } } }] };
+const wholeFigureEligibleWhere: Prisma.FigureWhereInput = { OR: [{ pairs: { none: {} } }, { subfigures: { every: { index: 0 } } }] };
 
 /** Which figures an export reads. */
 export function figureWhere(runId: string, filters: ExportIdentity['filters']): Prisma.FigureWhereInput {
@@ -69,14 +69,14 @@ export function figureWhere(runId: string, filters: ExportIdentity['filters']): 
   };
 }
 
-export interface FigureCursor {
+interface FigureCursor {
   articleKey: string;
   jatsId: string;
   graphicIndex: number;
 }
 
 /** Rows strictly after the cursor in (article key, JATS id, graphic index) order. */
-export function afterCursor(cursor: FigureCursor): Prisma.FigureWhereInput {
+function afterCursor(cursor: FigureCursor): Prisma.FigureWhereInput {
   const { articleKey, jatsId, graphicIndex } = cursor;
   return {
     OR: [
@@ -87,7 +87,7 @@ export function afterCursor(cursor: FigureCursor): Prisma.FigureWhereInput {
   };
 }
 
-export const FIGURE_ORDER = [{ article: { key: 'asc' } }, { jatsId: 'asc' }, { graphicIndex: 'asc' }] as const satisfies Prisma.FigureOrderByWithRelationInput[];
+const FIGURE_ORDER = [{ article: { key: 'asc' } }, { jatsId: 'asc' }, { graphicIndex: 'asc' }] as const satisfies Prisma.FigureOrderByWithRelationInput[];
 
 /** Streams the export's figures page by page; a page holds `pageSize` figures with their panels and pairs. */
 export async function* streamFigures(db: Db, where: Prisma.FigureWhereInput, pageSize = 200): AsyncGenerator<FigureRow> {

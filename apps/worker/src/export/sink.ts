@@ -12,7 +12,7 @@ import { isS3NotFound as isNotFound } from '@pmc-curator/store/storage';
  * object when it completes (an interrupted one stays invisible). Every file written is hashed as it streams.
  */
 
-export interface Committed {
+interface Committed {
   sha256: string;
   bytes: number;
 }

@@ -7,7 +7,7 @@ import type { Db } from '@pmc-curator/store/db';
 import type { SourceSpec } from '../sources.ts';
 
 /** The filters of a run, stored on the Run row so any worker can rebuild the same ingest. */
-export const runFiltersSchema = z.object({
+const runFiltersSchema = z.object({
   licenseGroups: z.array(z.enum(['comm', 'noncomm', 'other'] satisfies LicenseGroup[])).min(1),
   skipRetracted: z.boolean(),
   since: z.string().optional(),

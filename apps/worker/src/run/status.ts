@@ -4,7 +4,7 @@ import { type QueueSet, STAGES, type StageName } from '@pmc-curator/store/queues
 import { articleWhere, runProgress, type RunProgress } from '@pmc-curator/store/lifecycle';
 import { findStuckArticles } from './reprocess.ts';
 
-export interface StageStatus {
+interface StageStatus {
   stage: StageName;
   /** Jobs in Redis by state. */
   queue: { waiting: number; active: number; delayed: number; waitingChildren: number; completed: number; failed: number };

@@ -22,7 +22,7 @@ export interface DetectItem {
   captionLabels: string[];
 }
 
-export interface DetectedPanel {
+interface DetectedPanel {
   box: [number, number, number, number];
   label: { text: string; box: [number, number, number, number] } | null;
   score: number;

@@ -30,7 +30,7 @@ export interface WorkerPoolOptions {
   log?: (line: string) => void;
 }
 
-export interface StageStats {
+interface StageStats {
   completed: number;
   failed: number;
   retried: number;
@@ -55,7 +55,7 @@ function defaultConcurrency(config: Config): Record<StageName, number> {
 }
 
 /** The retry delay of jobs whose backoff type is the earlier custom `exp-jitter` (equal jitter, as JOB_BACKOFF). */
-export function legacyBackoffDelay(attemptsMade: number, baseMs: number, random: () => number = Math.random): number {
+function legacyBackoffDelay(attemptsMade: number, baseMs: number, random: () => number = Math.random): number {
   const exponential = baseMs * 2 ** Math.max(0, attemptsMade - 1);
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }

@@ -29,7 +29,7 @@ import { currentAttempt, guard, rejectInvalidJob } from './guard.ts';
 import type { IngestTask, IngestTaskResult, IngestThreadInit } from './ingest-thread.ts';
 import { ProcessPool } from './process-pool.ts';
 
-export type Processor = (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
+type Processor = (job: Job, token?: string, signal?: AbortSignal) => Promise<unknown>;
 
 export interface StageProcessor {
   process: Processor;

@@ -3,7 +3,7 @@ import type { Stage } from './failures.ts';
 import { pairMethodOf, type AlignMethod } from './pair-methods.ts';
 
 /** One detected panel, boxes in original-image pixels, with its stored crop. */
-export interface SubfigureInput {
+interface SubfigureInput {
   index: number;
   box: [number, number, number, number];
   labelText: string | null;

@@ -9,7 +9,7 @@ import type { JobPolicySettings } from '../settings.ts';
 const JOB_BACKOFF = { type: 'exponential', jitter: 0.5 } as const;
 
 /** Retention: Redis keeps a bounded window of finished jobs; the Postgres ledger keeps the history. */
-export function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {
+function retention(config: JobPolicySettings): Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> {
   return {
     removeOnComplete: { count: config.KEEP_COMPLETED_COUNT, age: config.KEEP_COMPLETED_SECONDS },
     removeOnFail: { count: config.KEEP_FAILED_COUNT, age: config.KEEP_FAILED_SECONDS },

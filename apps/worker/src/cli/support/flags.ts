@@ -58,7 +58,7 @@ export function numberFlag(bounds: NumberBounds = {}) {
 export const portFlag = () => intFlag({ min: 0, max: 65_535 });
 
 /** `--kebab-case` of a flag's property path (commander camel-cases them). */
-export function flagName(path: ReadonlyArray<PropertyKey>): string {
+function flagName(path: ReadonlyArray<PropertyKey>): string {
   return `--${path.map(String).join('.').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 

@@ -6,7 +6,7 @@ import { flatRecord, type ShardWriter, type WriterContext } from './types.ts';
  * JSON Lines shard, one PMC-OA style line per sample. With image bytes each image is written once under
  * `images/<sha256>.<ext>` (content-addressed, so a redone shard rewrites nothing new) before the shard is committed.
  */
-export function imagePath(sample: ResolvedSample): string {
+function imagePath(sample: ResolvedSample): string {
   return `images/${sample.meta.sha256}.${sample.spec.ext}`;
 }
 

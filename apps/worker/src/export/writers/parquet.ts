@@ -12,12 +12,12 @@ type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][nu
 type ColumnSource = Parameters<ParquetWriter['write']>[0]['columnData'][number];
 
 export const ROW_GROUP_ROWS = 512;
-export const ROW_GROUP_BYTES = 64 * 1024 * 1024;
+const ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
 type Kind = 'string' | 'bytes' | 'int' | 'double' | 'box';
 
 /** The columns, in order: name, kind, required. `image` is bytes, or a string key with --no-image-bytes. */
-export function parquetColumns(imageBytes: boolean): Array<[string, Kind, boolean]> {
+function parquetColumns(imageBytes: boolean): Array<[string, Kind, boolean]> {
   return [
     ['key', 'string', true],
     ['image', imageBytes ? 'bytes' : 'string', true],
@@ -48,7 +48,7 @@ export function parquetColumns(imageBytes: boolean): Array<[string, Kind, boolea
   ];
 }
 
-export function parquetSchema(imageBytes: boolean): SchemaElement[] {
+function parquetSchema(imageBytes: boolean): SchemaElement[] {
   const columns = parquetColumns(imageBytes);
   const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }];
   for (const [name, kind, required] of columns) {
@@ -66,7 +66,7 @@ export function parquetSchema(imageBytes: boolean): SchemaElement[] {
   return schema;
 }
 
-export function parquetRow(sample: ResolvedSample): Record<string, unknown> {
+function parquetRow(sample: ResolvedSample): Record<string, unknown> {
   const record: Record<string, unknown> = flatRecord(sample, sample.imageUrl);
   record.image = sample.bytes ?? sample.imageUrl;
   record.image_format = sample.spec.ext;

@@ -9,7 +9,7 @@ import type { ShardWriter } from './types.ts';
  */
 const EPOCH = new Date(0);
 
-export function webdatasetJson(sample: ResolvedSample) {
+function webdatasetJson(sample: ResolvedSample) {
   const { meta, spec } = sample;
   return { ...meta, caption: spec.caption, image: sample.bytes ? `${spec.key}.${spec.ext}` : sample.imageUrl };
 }
