@@ -57,7 +57,11 @@ describe('ProcessPool', () => {
     pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
     await pool.ready();
     const [first] = pool.pids;
-    await expect(pool.run({ kind: 'exit' })).rejects.toMatchObject({ errorClass: 'Internal', kind: 'transient' });
+    const dying = pool.run({ kind: 'exit' });
+    // Queued behind the task whose child dies: served by the replacement.
+    const queued = pool.run({ kind: 'echo', value: 'queued' });
+    await expect(dying).rejects.toMatchObject({ errorClass: 'Internal', kind: 'transient' });
+    expect((await queued).pid).not.toBe(first);
     const after = await pool.run({ kind: 'echo', value: 'w' });
     expect(after.text).toBe('hi w');
     expect(after.pid).not.toBe(first);
@@ -88,6 +92,30 @@ describe('ProcessPool', () => {
     const [first] = pool.pids;
     await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toMatchObject({ errorClass: 'Internal', kind: 'transient', message: 't child could not start: no such model' });
     await vi.waitFor(() => expect(pool!.pids).not.toContain(first), { timeout: 5000, interval: 20 });
+  });
+
+  it('replaces a child killed before it was ready, after ready() has said so', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
+    const [first] = pool.pids;
+    const ready = pool.ready();
+    process.kill(first!, 'SIGKILL');
+    await expect(ready).rejects.toMatchObject({ errorClass: 'Internal', message: 't child process exited unexpectedly' });
+    const after = await pool.run({ kind: 'echo', value: 'r' });
+    expect(after.text).toBe('hi r');
+    expect(after.pid).not.toBe(first);
+  });
+
+  // Tinypool replaces a lost replacement only when a task arrives; the pool asks for one itself (after a delay).
+  it('serves a task queued while a replacement child dies during its start, with no further task arriving', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, timeoutMs: 10_000, name: 't' });
+    await pool.ready();
+    await expect(pool.run({ kind: 'exit' })).rejects.toMatchObject({ errorClass: 'Internal' });
+    const [starting] = pool.pids;
+    const queued = pool.run({ kind: 'echo', value: 'waited' });
+    process.kill(starting!, 'SIGKILL');
+    const served = await queued;
+    expect(served.text).toBe('hi waited');
+    expect(served.pid).not.toBe(starting);
   });
 
   it('close() rejects queued tasks and stops the children', async () => {

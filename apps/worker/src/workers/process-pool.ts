@@ -107,12 +107,15 @@ export class ProcessPool<Task, Result> {
       this.startWaiters.add(reject);
       leave = () => this.startWaiters.delete(reject);
     });
+    let reply: ChildReply;
     try {
-      const reply = await Promise.race([this.pool.run({ ping: true } satisfies ChildTask) as Promise<ChildReply>, lost]);
-      if (!reply.ok) throw deserializeError(reply.error);
+      reply = await Promise.race([this.pool.run({ ping: true } satisfies ChildTask) as Promise<ChildReply>, lost]);
+    } catch (error) {
+      throw error instanceof CurationError ? error : this.poolError(error);
     } finally {
       leave();
     }
+    if (!reply.ok) throw deserializeError(reply.error);
   }
 
   async run(task: Task): Promise<Result> {
@@ -170,7 +173,7 @@ export class ProcessPool<Task, Result> {
     if (this.closed) return new CurationError('Internal', `${this.options.name} process pool closed`);
     if (message === 'Worker exited unexpectedly') {
       this.childLost(error as Error);
-      return new CurationError('Internal', `${this.options.name} child process exited while it ran the task`);
+      return new CurationError('Internal', `${this.options.name} child process exited unexpectedly`);
     }
     return classifyError(error);
   }
