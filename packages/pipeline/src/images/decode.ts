@@ -21,7 +21,7 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = { minSide: 32, maxSide: 20_000,
  * pass keeps every DCT coefficient of the image in memory (about 6 bytes a pixel; 1.2 GB for 14000×14000),
  * while the plain encoder streams rows. Smaller images are encoded as before.
  */
-export const STREAMED_JPEG_PIXELS = 16_000_000;
+const STREAMED_JPEG_PIXELS = 16_000_000;
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'tiff' | 'webp';
 const SUPPORTED = new Set<string>(['jpeg', 'png', 'gif', 'tiff', 'webp']);

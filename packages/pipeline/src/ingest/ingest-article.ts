@@ -24,7 +24,7 @@ export interface IngestOptions {
   maxCaptionChars?: number;
 }
 
-export const DEFAULT_MAX_CAPTION_CHARS = 20_000;
+const DEFAULT_MAX_CAPTION_CHARS = 20_000;
 
 export interface ArticleFacts {
   key: string;

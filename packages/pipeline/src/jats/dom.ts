@@ -4,7 +4,7 @@ const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
 const CDATA_SECTION_NODE = 4;
 
-export const XLINK_NS = 'http://www.w3.org/1999/xlink';
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
 
 export function isElement(node: Node | null | undefined): node is Element {
   return node != null && node.nodeType === ELEMENT_NODE;

@@ -10,7 +10,7 @@ const { HTML_ENTITIES } = require('@xmldom/xmldom/lib/entities.js') as {
 const XML_PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 /** The character(s) of a named entity (`nbsp` → U+00A0), or undefined when unknown. */
-export function namedEntity(name: string): string | undefined {
+function namedEntity(name: string): string | undefined {
   return Object.hasOwn(HTML_ENTITIES, name) ? HTML_ENTITIES[name] : undefined;
 }
 

@@ -26,7 +26,7 @@ export function normalizeWhitespace(text: string): string {
 }
 
 /** What a formula that exists only as an image (PLOS `<inline-formula><inline-graphic/>`) reads as. */
-export const FORMULA_PLACEHOLDER = '[formula]';
+const FORMULA_PLACEHOLDER = '[formula]';
 
 /**
  * The text of a node with inline markup (italic, xref, ...) flattened and whitespace normalised. Formulas
