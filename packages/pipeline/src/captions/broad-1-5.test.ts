@@ -62,3 +62,20 @@ describe('lead-in of labels that follow their noun (splitter 1.5.0)', () => {
     expect(t.C).toBe('Binding curves of the ligand to in loop 3.');
   });
 });
+
+describe('panels named as such in running text (splitter 1.5.0)', () => {
+  it('a sentence about an earlier panel, named "panel A", goes to that panel, not to the one before it', () => {
+    const t = text('Binding assays. (A) Wild-type protein. (B) First mutant. (C) Second mutant. Buffer-only controls are included in panel A.');
+    expect(t.A).toContain('Buffer-only controls are included in panel A.');
+    expect(t.C).not.toContain('Buffer-only controls');
+    expect(t.C).toContain('Second mutant.');
+  });
+
+  it('a letter missing from a run of labels, named "panel B" in the text, is that panel', () => {
+    const r = splitCaption('Protein levels after knock-down. A, Immunoblots of the lysates. Quantitative data in panel B are shown relative to actin. C, Staining of the cells. D, Merged images.');
+    expect(r.labels).toEqual(['A', 'B', 'C', 'D']);
+    expect(r.subcaptions[1]?.specific).toBe('Quantitative data in panel B are shown relative to actin.');
+    // Outside the run (or already a label) it is only a reference.
+    expect(splitCaption('Knock-down. A, Immunoblots. B, Staining. Compare with panel E of the previous figure.').labels).toEqual(['A', 'B']);
+  });
+});

@@ -178,7 +178,9 @@ describe('split-1.4.0 rules (invented captions)', () => {
 
   it('a short bracketed aside after a label does not decide its role: "(B) (arrows) indicates …"', () => {
     const s = text('A man with a tumour. Low signal on the T1 scan (A) and T2 scan (B) (arrows) indicates bleeding. No bleeding on CT (C).');
-    expect(s.B).toContain('T2 scan (B) (arrows) indicates bleeding.');
+    // (Since 1.5.0 each postfix label gets its own item and the shared words after the last one.)
+    expect(s.B).toContain('T2 scan (arrows) indicates bleeding.');
+    expect(s.A).toContain('T1 scan (arrows) indicates bleeding.');
     expect(s.C).toContain('No bleeding on CT');
   });
 

@@ -36,7 +36,6 @@ describe('distributeClauses', () => {
   });
 
   it.each([
-    ['an enumeration of short items is described as a whole', ['c', 'd', 'e'], SEM],
     ['a label named twice', ['a', 'b'], 'Control (a) and treated cells after 24 hours of exposure (b), compared with (a).'],
     ['a label not named', ['a', 'b', 'c'], SCHEMATIC],
     ['names out of order', ['b', 'a'], SCHEMATIC],
@@ -44,6 +43,17 @@ describe('distributeClauses', () => {
     ['one label', ['a'], SCHEMATIC],
   ])('leaves the text whole: %s', (_why, labels, text) => {
     expect(distributeClauses({ labels, text })).toEqual([{ labels, text }]);
+  });
+
+  it('splitter 1.5.0: gives each label of an enumeration of labels after their nouns the lead-in, its item and the trailing words', () => {
+    expect(distributeClauses({ labels: ['c', 'd', 'e'], text: SEM }).map((o) => [o.labels, o.text])).toEqual([
+      [['c'], 'Scanning electronic microscopy (SEM) images of the BM showing plate-like structures with silver nanoparticles.'],
+      [['d'], 'Scanning electronic microscopy (SEM) images of PM showing plate-like structures with silver nanoparticles.'],
+      [['e'], 'Scanning electronic microscopy (SEM) images of SMNp showing plate-like structures with silver nanoparticles.'],
+    ]);
+    // A long trailer with clauses of its own is not an item's tail: the sentence stays whole.
+    const long = 'Spectra of the mutant (b) and the wild type (c) after heating, cooling, and refolding for two hours at room temperature in buffer.';
+    expect(distributeClauses({ labels: ['b', 'c'], text: long })).toEqual([{ labels: ['b', 'c'], text: long }]);
   });
 
   it('keeps the sentences around the distributed one with the whole group', () => {
@@ -55,13 +65,13 @@ describe('distributeClauses', () => {
 });
 
 describe('splitCaption with a group whose sentence describes each label in its own clause', () => {
-  it('gives each label its clause and keeps the enumeration whole', () => {
+  it('gives each label its clause, and each item of the enumeration its own noun (splitter 1.5.0)', () => {
     const split = splitCaption(`Formation of the stripe pattern. a, b ${SCHEMATIC} c–e ${SEM}`);
     const specific = Object.fromEntries(split.subcaptions.map((s) => [s.label, s.specific]));
     expect(split.labels).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(specific.a).toMatch(/^Schematic of the synthesis process \(a\).*\(SMNp\)$/);
     expect(specific.b).toBe('the summary of the catalytic effects (b) of the SMNp.');
-    expect(specific.c).toBe(SEM);
-    expect(specific.e).toBe(SEM);
+    expect(specific.c).toBe('Scanning electronic microscopy (SEM) images of the BM showing plate-like structures with silver nanoparticles.');
+    expect(specific.e).toBe('Scanning electronic microscopy (SEM) images of SMNp showing plate-like structures with silver nanoparticles.');
   });
 });

@@ -88,7 +88,7 @@ export function distributeClauses(owned: OwnedText): OwnedText[] {
     const names = findNames(sentence, labels);
     if (!names) continue;
     const cuts = clauseCuts(sentence, names);
-    if (!cuts) return [owned];
+    if (!cuts) return distributeItems(owned, span, sentence, names) ?? [owned];
     const out: OwnedText[] = [];
     const before = text.slice(0, span.start).trim();
     if (hasWords(before)) out.push({ labels, text: before });
@@ -103,4 +103,45 @@ export function distributeClauses(owned: OwnedText): OwnedText[] {
     return out;
   }
   return [owned];
+}
+
+// The last preposition or article before the first item ends the lead-in shared by all items.
+const ITEM_LEAD_END_RE = /(?:^|\s)(?:in|of|for|on|at|with|from|to|by|between|after|before|during|using|the|a|an)\s/gi;
+const ENUMERATION_GAP_RE = /^\s*(?:,\s*)?(?:and|or|,)\s/;
+const MAX_TRAILER_WORDS = 8;
+
+/**
+ * "(B and D) Spectra of the mutants in LysM1 (B) and LysM3 (D) at 10 µM.": the group's labels follow their nouns
+ * in an enumeration; each label gets the lead-in ("Spectra of the mutants in"), its own item ("LysM1") and the
+ * words after the last item ("at 10 µM."), as postfix runs elsewhere do. Undefined unless every gap between two
+ * names is a conjunction or comma and a few words, and the words after the last name are a short trailer.
+ */
+function distributeItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[]): OwnedText[] | undefined {
+  const { labels, text } = owned;
+  const first = names[0];
+  const last = names[names.length - 1];
+  if (!first || !last) return undefined;
+  for (let k = 0; k + 1 < names.length; k++) {
+    const between = sentence.slice(names[k]?.end ?? 0, names[k + 1]?.start ?? 0);
+    if (!ENUMERATION_GAP_RE.test(between) || /[.;:]/.test(between)) return undefined;
+  }
+  const trailer = sentence.slice(last.end);
+  if ((trailer.match(WORD_RE) ?? []).length > MAX_TRAILER_WORDS || /[;:]|,\s/.test(trailer.trim().replace(/[.,;]$/, ''))) return undefined;
+  const head = sentence.slice(0, first.start);
+  let cut = 0;
+  for (const m of head.matchAll(ITEM_LEAD_END_RE)) if (m.index + m[0].length < head.trimEnd().length) cut = m.index + m[0].length;
+  const lead = head.slice(0, cut).trim();
+  const out: OwnedText[] = [];
+  const before = text.slice(0, span.start).trim();
+  if (hasWords(before)) out.push({ labels, text: before });
+  let from = cut;
+  labels.forEach((label, k) => {
+    const name = names[k] as Range;
+    const item = sentence.slice(from, name.start).replace(ENUMERATION_GAP_RE, '').trim();
+    out.push({ labels: [label], text: [lead, item, trailer.trim()].filter((x) => x.length > 0).join(' ') });
+    from = name.end;
+  });
+  const after = text.slice(span.end).trim();
+  if (hasWords(after)) out.push({ labels, text: after });
+  return out;
 }

@@ -428,6 +428,57 @@ function isLeadIn(piece: string): boolean {
   return /[;:,]$/.test(t) ? words <= 6 : words <= 20;
 }
 
+// "… are included in panel A", "see panels B and C", "panels D–F": the sentence names panels as such (not
+// "colored as in (A)").
+const PANEL_REF_RE = /\bpanels? \(?([A-Za-z](?: ?(?:,|and|&|or|-|–) ?[A-Za-z])*)\)?(?![\p{L}\p{N}])/gu;
+
+/** The known labels that "panel X" references in the sentence name, in order, each once. */
+function referencedLabels(sentence: string, known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  if (!sentence.includes('panel')) return out;
+  for (const m of sentence.matchAll(PANEL_REF_RE)) {
+    const letters = (m[1] ?? '').split(/ ?(?:,|and|&|or) ?/);
+    for (const part of letters) {
+      const [a, b] = part.split(/ ?[-–] ?/);
+      const from = letterIndex(a ?? '');
+      const to = b === undefined ? from : letterIndex(b);
+      if (from === undefined || to === undefined || to < from || to - from > 25) continue;
+      for (let k = from; k <= to; k++) {
+        const l = String.fromCharCode(((a ?? 'A') >= 'a' ? 97 : 65) + k);
+        if (known.has(l) && !out.includes(l)) out.push(l);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * "A, Immunoblots … Quantitative data in panel B are … Real time PCR (C) results …": a letter missing from a run
+ * of at least two firm labels on both sides, named in the text as "panel B", is that panel (a reference mention).
+ */
+function panelGapReferences(text: string, used: readonly Mention[]): Mention[] {
+  if (!text.includes('panel')) return [];
+  const firm = used.filter((m) => m.role !== 'inline');
+  const have = new Set(used.flatMap((m) => m.atoms.map((a) => a.text)));
+  const idx = firm.flatMap((m) => m.atoms.map((a) => letterIndex(a.text) ?? -1)).filter((i) => i >= 0);
+  if (idx.length < 2) return [];
+  const lower = firm.some((m) => m.atoms.some((a) => (a.text[0] ?? '') >= 'a'));
+  const lo = Math.min(...idx);
+  const hi = Math.max(...idx);
+  const out: Mention[] = [];
+  PANEL_REF_RE.lastIndex = 0;
+  for (const m of text.matchAll(PANEL_REF_RE)) {
+    const letter = m[1] ?? '';
+    if (letter.length !== 1 || have.has(letter) || (letter >= 'a') !== lower) continue;
+    const i = letterIndex(letter);
+    if (i === undefined || i <= lo || i >= hi) continue;
+    const start = (m.index ?? 0) + m[0].indexOf(letter, m[0].length - 2);
+    have.add(letter);
+    out.push({ start, end: start + 1, atoms: [{ text: letter, kind: 'letter' }], form: 'positional', role: 'inline', weak: true, ranged: false, prev: 'word-ref', tentative: false });
+  }
+  return out;
+}
+
 interface Assignment {
   head: string[];
   tail: string[];
@@ -446,6 +497,7 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
   const segments: Segment[] = [];
   const all = [...boundary, ...inlineNew].sort((a, b) => a.start - b.start);
   const labelsOf = (m: Mention): string[] => m.atoms.map(atomKey);
+  const knownLabels = new Set([...boundary, ...inlineNew].flatMap(labelsOf));
   const lastMention = all[all.length - 1];
   const lastSentence = lastMention ? sentenceIndexAt(sentences, lastMention.start) : -1;
   let owner: string[] | undefined;
@@ -471,7 +523,12 @@ function assign(text: string, sentences: Span[], boundary: Mention[], inlineNew:
       if (si > lastSentence && segments.length > 0 && (genericStarted || isSharedTrailer(sentence))) {
         genericStarted = true;
         tail.push(sentence);
-      } else give(owner, sentence);
+        continue;
+      }
+      // "… (C) x. (D) y. Controls are included in panel A.": a sentence about panels already described, named in
+      // it, belongs to those panels rather than to the panel before it.
+      const named = segments.length > 0 ? referencedLabels(sentence, knownLabels) : [];
+      give(named.length > 0 ? named : owner, sentence);
       continue;
     }
     const refs = ms.filter((m) => m.role === 'inline');
@@ -738,6 +795,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   let inlineNew = mentions
     .filter((m) => m.role === 'inline' && m.atoms.some((a) => !introduced.has(labelKey(a.text))))
     .map((m) => (m.atoms.every((a) => !introduced.has(labelKey(a.text))) ? m : { ...m, atoms: m.atoms.filter((a) => !introduced.has(labelKey(a.text))) }));
+  if (family.kind === 'letter') inlineNew = [...inlineNew, ...panelGapReferences(text, [...boundary, ...inlineNew])].sort((a, b) => a.start - b.start);
   const distinct = (ms: Mention[]): number => new Set(ms.flatMap((m) => m.atoms.map((a) => labelKey(a.text)))).size;
   const nPrefix = distinct(boundary.filter((m) => m.role === 'prefix'));
   const nPostfix = distinct(boundary.filter((m) => m.role === 'postfix'));
