@@ -79,3 +79,16 @@ describe('panels named as such in running text (splitter 1.5.0)', () => {
     expect(splitCaption('Knock-down. A, Immunoblots. B, Staining. Compare with panel E of the previous figure.').labels).toEqual(['A', 'B']);
   });
 });
+
+describe('a group label whose labels are named again in its sentence (splitter 1.5.0)', () => {
+  it('"(C–D) X for (C) a and (D) b c": each label gets the lead-in, its item and the shared trailing words', () => {
+    const r = splitCaption('Drug screens. (A) Hairpin counts. (B) Hit list. (C–D) Enriched pathways for (C) drug X and (D) drug Y sensitiser genes. Tests were corrected for multiple comparisons.');
+    expect(r.labels).toEqual(['A', 'B', 'C', 'D']);
+    const t = Object.fromEntries(r.subcaptions.map((s) => [s.label, s.specific]));
+    expect(t.C).toBe('Enriched pathways for drug X sensitiser genes. Tests were corrected for multiple comparisons.');
+    expect(t.D).toBe('Enriched pathways for drug Y sensitiser genes. Tests were corrected for multiple comparisons.');
+    // Named again after a clause break, they describe panels of their own.
+    const apart = splitCaption('Venn diagrams. (A–C) Overlaps for: (A) screen one; (B) screen two and (C) both screens.');
+    expect(Object.fromEntries(apart.subcaptions.map((s) => [s.label, s.specific])).B).toContain('screen two');
+  });
+});

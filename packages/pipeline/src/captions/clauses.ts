@@ -121,10 +121,11 @@ function distributeItems(owned: OwnedText, span: { start: number; end: number },
   const first = names[0];
   const last = names[names.length - 1];
   if (!first || !last) return undefined;
-  for (let k = 0; k + 1 < names.length; k++) {
-    const between = sentence.slice(names[k]?.end ?? 0, names[k + 1]?.start ?? 0);
-    if (!ENUMERATION_GAP_RE.test(between) || /[.;:]/.test(between)) return undefined;
-  }
+  const gaps = names.slice(1).map((n, k) => sentence.slice(names[k]?.end ?? 0, n.start));
+  if (gaps.some((g) => /[.;:]/.test(g))) return undefined;
+  // "for (D) drug X and (E) drug Y genes": each label before its item.
+  if (gaps.every((g) => PREFIX_GAP_RE.test(g))) return distributePrefixItems(owned, span, sentence, names, gaps);
+  if (!gaps.every((g) => ENUMERATION_GAP_RE.test(g))) return undefined;
   const trailer = sentence.slice(last.end);
   if ((trailer.match(WORD_RE) ?? []).length > MAX_TRAILER_WORDS || /[;:]|,\s/.test(trailer.trim().replace(/[.,;]$/, ''))) return undefined;
   const head = sentence.slice(0, first.start);
@@ -140,6 +141,33 @@ function distributeItems(owned: OwnedText, span: { start: number; end: number },
     const item = sentence.slice(from, name.start).replace(ENUMERATION_GAP_RE, '').trim();
     out.push({ labels: [label], text: [lead, item, trailer.trim()].filter((x) => x.length > 0).join(' ') });
     from = name.end;
+  });
+  const after = text.slice(span.end).trim();
+  if (hasWords(after)) out.push({ labels, text: after });
+  return out;
+}
+
+// Between two labels that precede their items: one to three words, then a conjunction or comma.
+const PREFIX_GAP_RE = /^ [\p{L}\p{N}][\p{L}\p{N}-]*(?: [\p{L}\p{N}-]+){0,2}(?:,? and|,? or|,) $/u;
+
+function distributePrefixItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[], gaps: string[]): OwnedText[] | undefined {
+  const { labels, text } = owned;
+  const first = names[0] as Range;
+  const last = names[names.length - 1] as Range;
+  const items = gaps.map((g) => g.replace(/,? (?:and|or) $|, $/, '').trim());
+  const n = Math.max(...items.map((it) => it.split(' ').length));
+  const rest = sentence.slice(last.end).trim();
+  const end = /[.;]$/.test(rest) ? rest.slice(-1) : '';
+  const words = (end ? rest.slice(0, -1) : rest).split(' ').filter((w) => w.length > 0);
+  if (words.length < n || words.length - n > 2 * MAX_TRAILER_WORDS || /[;:]/.test(rest)) return undefined;
+  items.push(words.slice(0, n).join(' '));
+  const trailer = words.slice(n).join(' ');
+  const lead = sentence.slice(0, first.start).trim();
+  const out: OwnedText[] = [];
+  const before = text.slice(0, span.start).trim();
+  if (hasWords(before)) out.push({ labels, text: before });
+  labels.forEach((label, k) => {
+    out.push({ labels: [label], text: `${[lead, items[k] ?? '', trailer].filter((x) => x.length > 0).join(' ')}${end}` });
   });
   const after = text.slice(span.end).trim();
   if (hasWords(after)) out.push({ labels, text: after });

@@ -479,6 +479,31 @@ function panelGapReferences(text: string, used: readonly Mention[]): Mention[] {
   return out;
 }
 
+/**
+ * "(D–E) Enriched pathways for (D) drug X and (E) drug Y sensitiser genes": the labels of a group named again one by
+ * one, in order, in the same clause (no . ; : between) are references inside the group's text, which then gives
+ * each its own item (distributeClauses), not new descriptions that cut the sentence.
+ */
+function regroupedMentions(mentions: Mention[], text: string): Mention[] {
+  let out: Mention[] | undefined;
+  for (let k = 0; k < mentions.length; k++) {
+    const g = mentions[k];
+    if (!g || g.role !== 'prefix' || g.atoms.length < 2) continue;
+    const keys = g.atoms.map((a) => labelKey(a.text));
+    const inner = mentions.slice(k + 1, k + 1 + keys.length);
+    if (inner.length !== keys.length || inner.some((m, j) => m.role === 'inline' || m.atoms.length !== 1 || labelKey(m.atoms[0]?.text ?? '') !== keys[j])) continue;
+    const lastInner = inner[inner.length - 1] as Mention;
+    if (/[.;:!?]/.test(text.slice(g.end, lastInner.start))) continue;
+    out ??= [...mentions];
+    for (let j = 0; j < inner.length; j++) {
+      const m = out[k + 1 + j];
+      if (m) out[k + 1 + j] = { ...m, role: 'inline', tentative: false };
+    }
+    k += inner.length;
+  }
+  return out ?? mentions;
+}
+
 interface Assignment {
   head: string[];
   tail: string[];
@@ -776,6 +801,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   const introduced = new Set<string>();
   const introducedByPrefix = new Set<string>();
   const introducedSingly = new Set<string>();
+  mentions = regroupedMentions(mentions, text);
   mentions = mentions.map((m) => {
     if (m.role === 'inline') return m;
     const keys = m.atoms.map((a) => labelKey(a.text));
