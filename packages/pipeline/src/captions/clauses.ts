@@ -124,7 +124,7 @@ function distributeItems(owned: OwnedText, span: { start: number; end: number },
   const gaps = names.slice(1).map((n, k) => sentence.slice(names[k]?.end ?? 0, n.start));
   if (gaps.some((g) => /[.;:]/.test(g))) return undefined;
   // "for (D) drug X and (E) drug Y genes": each label before its item.
-  if (gaps.every((g) => PREFIX_GAP_RE.test(g))) return distributePrefixItems(owned, span, sentence, names, gaps);
+  if (gaps.every((g) => PREFIX_GAP_RE.test(g))) return distributePrefixItems(owned, span, sentence, names);
   if (!gaps.every((g) => ENUMERATION_GAP_RE.test(g))) return undefined;
   const trailer = sentence.slice(last.end);
   if ((trailer.match(WORD_RE) ?? []).length > MAX_TRAILER_WORDS || /[;:]|,\s/.test(trailer.trim().replace(/[.,;]$/, ''))) return undefined;
@@ -150,8 +150,9 @@ function distributeItems(owned: OwnedText, span: { start: number; end: number },
 // Between two labels that precede their items: one to three words, then a conjunction or comma.
 const PREFIX_GAP_RE = /^ [\p{L}\p{N}][\p{L}\p{N}-]*(?: [\p{L}\p{N}-]+){0,2}(?:,? and|,? or|,) $/u;
 
-function distributePrefixItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[], gaps: string[]): OwnedText[] | undefined {
+function distributePrefixItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[]): OwnedText[] | undefined {
   const { labels, text } = owned;
+  const gaps = names.slice(1).map((n, k) => sentence.slice(names[k]?.end ?? 0, n.start));
   const first = names[0] as Range;
   const last = names[names.length - 1] as Range;
   const items = gaps.map((g) => g.replace(/,? (?:and|or) $|, $/, '').trim());
