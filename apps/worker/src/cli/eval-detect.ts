@@ -48,7 +48,9 @@ function print(title: string, r: EvaluationReport, json: boolean | undefined): v
     `${title}: ${r.figures} figures`,
     `  panels@IoU0.5  precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}  (tp ${r.truePositives}, fp ${r.falsePositives}, fn ${r.falseNegatives})`,
     `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, ${pct(r.labelReadAccuracy)} read by OCR (not inferred from caption order), over ${r.labelled} matched labelled panels`,
-    `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)`,
+    `  panel count    right ${pct(r.countRight)}, in the annotated range ${pct(r.countInRange)}`,
+    `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)${r.figuresPerCpuSecond ? `, ${r.figuresPerCpuSecond.toFixed(2)} figures per CPU-second` : ''}`,
+    ...Object.entries(r.bySource ?? {}).map(([src, s]) => `  source ${src.padEnd(8)} ${s.figures} figures  panel P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}  count right ${pct(s.countRight)} in range ${pct(s.countInRange)}  labels read ${pct(s.labelReadAccuracy)} (${s.labelled})`),
     ...breakdown(r),
     ...r.perFigure.map((f) => `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${f.description ? `  [${f.description}]` : ''}`),
     '',
@@ -86,7 +88,7 @@ export function registerEvalDetect(program: Command): void {
     .command('eval-detect')
     .description('evaluate panel detection against <dir>/expected.json (EXSCLAIM format): P/R/F1 at IoU>=0.5, label accuracy, figures/s')
     .argument('[dir]', 'directory with expected.json and the figure images')
-    .option('--detector <name>', 'layout-ocr (default), layout, onnx-yolo, onnx-detr')
+    .option('--detector <name>', 'layout-ocr (default), layout, learned, combined, onnx-yolo, onnx-detr')
     .option('--model <path>', 'ONNX panel detector to evaluate')
     .option('--synthetic <n>', 'also evaluate on n synthetic compound figures (exact ground truth)')
     .option('--sources <dir>', 'EXSCLAIM-style directory whose true panels are tiled into synthetic figures (default: <dir>)')

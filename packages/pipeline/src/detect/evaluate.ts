@@ -13,9 +13,17 @@ import type { RawImage, SubfigureDetector } from './types.ts';
 
 export interface EvaluationReport extends EvalSummary {
   figuresPerSecond: number;
+  /** Figures per second of this process's CPU time (user + system, all threads: OCR and ONNX included). */
+  figuresPerCpuSecond: number;
+  /** Fraction of figures whose predicted panel count equals the number of true panels. */
+  countRight: number;
+  /** Fraction of figures whose predicted count lies in `panel_count_range` (the true count where none is given). */
+  countInRange: number;
+  /** The same scores per `source` field of expected.json (real-dev: eLife, PLOS), when figures carry one. */
+  bySource?: Record<string, EvalSummary & { countRight: number; countInRange: number }>;
   /** Wall-clock milliseconds per figure, split by step (decode is 0 for synthetic figures). */
   msPerFigure: { decode: number; detect: number; total: number };
-  perFigure: Array<{ file: string; score: FigureScore; panels: number; truth: number; description?: string }>;
+  perFigure: Array<{ file: string; score: FigureScore; panels: number; truth: number; description?: string; range?: [number, number]; source?: string }>;
 }
 
 export interface EvaluateOptions {
@@ -27,11 +35,17 @@ export interface EvaluateOptions {
 
 /** Evaluates a detector on a directory holding an EXSCLAIM-style `expected.json` and the figure images. */
 export async function evaluateDirectory(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<EvaluationReport> {
-  const truth = parseExsclaimGroundTruth(JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')));
+  const json = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, { panel_count_range?: unknown; source?: unknown }>;
+  const truth = parseExsclaimGroundTruth(json);
   const scores: EvaluationReport['perFigure'] = [];
   let decodeMs = 0;
   let detectMs = 0;
+  const cpu0 = process.cpuUsage();
   for (const fig of truth) {
+    const extra = json[fig.id];
+    const r = extra?.panel_count_range;
+    const range: [number, number] | undefined = Array.isArray(r) && r.length === 2 && r.every((v) => typeof v === 'number') ? [r[0] as number, r[1] as number] : undefined;
+    const source = typeof extra?.source === 'string' ? extra.source : undefined;
     const t0 = performance.now();
     const decoded = await decodeImage(path.join(dir, fig.file));
     const t1 = performance.now();
@@ -41,27 +55,54 @@ export async function evaluateDirectory(dir: string, detector: SubfigureDetector
     const t2 = performance.now();
     decodeMs += t1 - t0;
     detectMs += t2 - t1;
-    scores.push({ file: fig.file, score: scoreFigure(result.panels, fig.panels, options.iouThreshold ?? 0.5), panels: result.panels.length, truth: fig.panels.length });
+    scores.push({
+      file: fig.file, score: scoreFigure(result.panels, fig.panels, options.iouThreshold ?? 0.5), panels: result.panels.length, truth: fig.panels.length,
+      ...(range ? { range } : {}), ...(source ? { source } : {}),
+    });
   }
-  return report(scores, decodeMs, detectMs);
+  const cpu = process.cpuUsage(cpu0);
+  return report(scores, decodeMs, detectMs, (cpu.user + cpu.system) / 1e6);
 }
 
-function report(scores: EvaluationReport['perFigure'], decodeMs: number, detectMs: number): EvaluationReport {
+function counts(scores: EvaluationReport['perFigure']): { countRight: number; countInRange: number } {
+  const n = Math.max(1, scores.length);
+  const inRange = (f: EvaluationReport['perFigure'][number]): boolean => {
+    const [lo, hi] = f.range ?? [f.truth, f.truth];
+    return f.panels >= lo && f.panels <= hi;
+  };
+  return { countRight: scores.filter((f) => f.panels === f.truth).length / n, countInRange: scores.filter(inRange).length / n };
+}
+
+function report(scores: EvaluationReport['perFigure'], decodeMs: number, detectMs: number, cpuSeconds?: number): EvaluationReport {
   const n = Math.max(1, scores.length);
   const total = decodeMs + detectMs;
+  const sources = [...new Set(scores.flatMap((s) => (s.source ? [s.source] : [])))].sort();
+  const bySource = sources.length ? Object.fromEntries(sources.map((src) => {
+    const part = scores.filter((s) => s.source === src);
+    return [src, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
+  })) : undefined;
   return {
     ...summarise(scores.map((s) => s.score)),
+    ...counts(scores),
+    ...(bySource ? { bySource } : {}),
     figuresPerSecond: total > 0 ? (scores.length * 1000) / total : 0,
+    figuresPerCpuSecond: cpuSeconds && cpuSeconds > 0 ? scores.length / cpuSeconds : 0,
     msPerFigure: { decode: decodeMs / n, detect: detectMs / n, total: total / n },
     perFigure: scores,
   };
 }
 
-/** Crops the ground-truth panels of an EXSCLAIM-style directory: real single-panel images for tiling. */
-export async function loadPanelSources(dir: string): Promise<RawImage[]> {
-  const truth = parseExsclaimGroundTruth(JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')));
+/**
+ * Crops the ground-truth panels of an EXSCLAIM-style directory: real single-panel images for tiling. `split` keeps
+ * the figures whose `split` field matches (real-dev: train only on `dev`); `skip` drops figures by file name.
+ */
+export async function loadPanelSources(dir: string, options: { split?: string; skip?: (file: string) => boolean } = {}): Promise<RawImage[]> {
+  const json = JSON.parse(await readFile(path.join(dir, 'expected.json'), 'utf8')) as Record<string, { split?: unknown }>;
+  const kept = options.split === undefined ? json : Object.fromEntries(Object.entries(json).filter(([, f]) => f.split === options.split));
+  const truth = parseExsclaimGroundTruth(kept);
   const out: RawImage[] = [];
   for (const fig of truth) {
+    if (options.skip?.(fig.file)) continue;
     // Blank out the figure's own panel labels so that tiles do not carry a stray letter into the new figure.
     const original = await readFile(path.join(dir, fig.file));
     const meta = await sharp(original).metadata();
