@@ -59,7 +59,11 @@ export const configSchema = z.object({
   STALLED_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
   /** Articles per second the ingest queue hands out across all workers (0 = unlimited); PMC_SOURCE_RPS limits requests per process. */
   INGEST_RATE_LIMIT: z.coerce.number().nonnegative().default(0),
-  /** Detector for the detect stage: layout-ocr, layout, onnx (with DETECTOR_MODEL). */
+  /**
+   * Detector for the detect stage: layout-ocr, layout, onnx (with DETECTOR_MODEL), learned (the committed panel
+   * model models/panel-detector, or DETECTOR_MODEL) or combined (the learned boxes + OCR labels and the caption,
+   * layout-ocr for figures the model is unsure of).
+   */
   DETECTOR: z.string().default('layout-ocr'),
   DETECTOR_MODEL: z.string().optional(),
   /** A module exporting `createDetector(options)` to use instead of the built-in detectors (plugins, tests). */

@@ -2,6 +2,8 @@ import { LayoutOcrDetector } from './layout-detector.ts';
 import type { LayoutOcrOptions } from './layout-detector.ts';
 import { OnnxDetector } from './onnx-detector.ts';
 import type { OnnxDetectorOptions } from './onnx-detector.ts';
+import { LearnedDetector } from './learned-detector.ts';
+import { CombinedDetector } from './combined-detector.ts';
 import type { SubfigureDetector } from './types.ts';
 
 export type * from './types.ts';
@@ -9,6 +11,12 @@ export { LayoutOcrDetector, LAYOUT_OCR_VERSION } from './layout-detector.ts';
 export type { LayoutOcrOptions, StepTimings } from './layout-detector.ts';
 export { OnnxDetector } from './onnx-detector.ts';
 export type { OnnxDetectorOptions, OnnxArchitecture } from './onnx-detector.ts';
+export { LearnedDetector, DEFAULT_PANEL_MODEL } from './learned-detector.ts';
+export type { LearnedDetectorOptions } from './learned-detector.ts';
+export { CombinedDetector } from './combined-detector.ts';
+export type { CombinedOptions } from './combined-detector.ts';
+export { generateCompoundFigure } from './synthetic-compound.ts';
+export type { CompoundFigure, CompoundOptions } from './synthetic-compound.ts';
 export { cropPanels } from './crops.ts';
 export type { PanelCrop, CropOptions } from './crops.ts';
 export { decodeImage } from '../images/decode.ts';
@@ -29,10 +37,13 @@ export { detectFile, detectJsonLines, resultToJson, rescaleResult } from './run.
 export type { DetectFileOptions, JsonLineInput } from './run.ts';
 
 /** Detector names `createDetector` knows. */
-export const DETECTOR_NAMES = ['layout-ocr', 'layout', 'onnx'] as const;
+export const DETECTOR_NAMES = ['layout-ocr', 'layout', 'onnx', 'learned', 'combined'] as const;
 
 export interface CreateDetectorOptions {
-  /** 'layout-ocr' (default, no weights), 'layout' (no OCR), or 'onnx' (needs modelPath). */
+  /**
+   * 'layout-ocr' (default, no weights), 'layout' (no OCR), 'onnx' (needs modelPath), 'learned' (the committed
+   * panel model, or modelPath) or 'combined' (the learned model's boxes + OCR labels, layout+OCR as fallback).
+   */
   name?: string;
   /** Path of a YOLO- or DETR-style ONNX model; implies the ONNX detector. */
   modelPath?: string;
@@ -43,6 +54,10 @@ export interface CreateDetectorOptions {
 /** Builds a detector; models are loaded once here, so keep the detector for many images. */
 export async function createDetector(options: CreateDetectorOptions = {}): Promise<SubfigureDetector> {
   const name = options.name ?? (options.modelPath ? 'onnx' : 'layout-ocr');
+  if (name === 'learned') return LearnedDetector.create({ ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) });
+  if (name === 'combined') {
+    return CombinedDetector.create({ learned: { ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) }, ...(options.layout ? { layout: options.layout } : {}) });
+  }
   if (name === 'onnx' || name.startsWith('onnx-')) {
     if (!options.modelPath) throw new Error('the onnx detector needs a model path (--model PATH)');
     const architecture = name === 'onnx-yolo' ? 'yolo' : name === 'onnx-detr' ? 'detr' : (options.onnx?.architecture ?? 'auto');

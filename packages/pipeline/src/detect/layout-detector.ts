@@ -10,7 +10,7 @@ import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } 
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
-import type { Box, DetectionHints, DetectionResult, Panel, RawImage, SubfigureDetector } from './types.ts';
+import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
 
@@ -253,6 +253,33 @@ export class LayoutOcrDetector implements SubfigureDetector {
 
   async close(): Promise<void> {
     await this.recognizer?.close();
+  }
+
+  /**
+   * Reads the printed labels of panels found by another detector (a model's boxes, in `image` pixels), with the
+   * same OCR rounds, corner conventions and caption hints as `detect`; when the boxes match the caption's labels
+   * one to one, the unread ones are filled in by reading order (`inferred`). Returns one label or undefined per
+   * box, in the order given. Without OCR every entry is undefined.
+   */
+  async readLabelsIn(image: RawImage, boxes: readonly Box[], hints?: DetectionHints): Promise<Array<PanelLabel | undefined>> {
+    if (!this.recognizer || boxes.length === 0) return boxes.map(() => undefined);
+    const width = Math.max(1, image.width | 0);
+    const height = Math.max(1, image.height | 0);
+    const img = toAnalysisImage(image, this.options.analysis);
+    const sx = img.width / width;
+    const sy = img.height / height;
+    const pieces: Piece[] = boxes.map((b) => ({ rect: clampBox([Math.floor(b[0] * sx), Math.floor(b[1] * sy), Math.ceil(b[2] * sx), Math.ceil(b[3] * sy)], img.width, img.height) }));
+    const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
+    await this.readLabels(img, pieces, captionLabels);
+    if (captionLabels && pieces.length > 1) {
+      fillLabelsByOrder(readingOrder(pieces.map((p) => p.rect)).map((i) => pieces[i]!), captionLabels, img);
+    }
+    return pieces.map((p) => {
+      if (!p.label) return undefined;
+      const label: PanelLabel = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
+      if (p.label.inferred) label.inferred = true;
+      return label;
+    });
   }
 
   private toBox(r: Box, img: AnalysisImage, width: number, height: number): Box {

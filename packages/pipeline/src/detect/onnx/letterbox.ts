@@ -41,22 +41,40 @@ export function letterbox(image: RawImage, width: number, height: number, option
   const pad = (options.padValue ?? 114) / 255;
   for (let c = 0; c < 3; c++) data.fill((pad - mean[c]!) / std[c]!, c * plane, (c + 1) * plane);
   const src = image.data;
+  // Source columns and weights once per output column (the same arithmetic as per pixel, hoisted).
+  const xs0 = new Int32Array(newW);
+  const xs1 = new Int32Array(newW);
+  const wxs = new Float32Array(newW);
+  for (let x = 0; x < newW; x++) {
+    const fx = Math.min(W - 1, Math.max(0, (x + 0.5) / (newW / W) - 0.5));
+    const x0 = Math.floor(fx);
+    xs0[x] = x0;
+    xs1[x] = Math.min(W - 1, x0 + 1);
+    wxs[x] = fx - x0;
+  }
+  const scaleC = [1 / 255 / std[0], 1 / 255 / std[1], 1 / 255 / std[2]];
+  const offC = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]];
   for (let y = 0; y < newH; y++) {
     const fy = Math.min(H - 1, Math.max(0, (y + 0.5) / (newH / H) - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(H - 1, y0 + 1);
     const wy = fy - y0;
-    for (let x = 0; x < newW; x++) {
-      const fx = Math.min(W - 1, Math.max(0, (x + 0.5) / (newW / W) - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(W - 1, x0 + 1);
-      const wx = fx - x0;
-      const o = (y + padY) * width + x + padX;
-      for (let c = 0; c < 3; c++) {
-        const sc = ch >= 3 ? c : 0;
-        const p = (yy: number, xx: number): number => src[(yy * W + xx) * ch + sc] ?? 0;
-        const v = (p(y0, x0) * (1 - wx) + p(y0, x1) * wx) * (1 - wy) + (p(y1, x0) * (1 - wx) + p(y1, x1) * wx) * wy;
-        data[c * plane + o] = (v / 255 - mean[c]!) / std[c]!;
+    const r0 = y0 * W;
+    const r1 = y1 * W;
+    const rowOut = (y + padY) * width + padX;
+    for (let c = 0; c < 3; c++) {
+      const sc = ch >= 3 ? c : 0;
+      const base = c * plane + rowOut;
+      const k = scaleC[c]!;
+      const off = offC[c]!;
+      for (let x = 0; x < newW; x++) {
+        const a = (r0 + xs0[x]!) * ch + sc;
+        const b = (r0 + xs1[x]!) * ch + sc;
+        const e = (r1 + xs0[x]!) * ch + sc;
+        const f = (r1 + xs1[x]!) * ch + sc;
+        const wx = wxs[x]!;
+        const v = ((src[a] ?? 0) * (1 - wx) + (src[b] ?? 0) * wx) * (1 - wy) + ((src[e] ?? 0) * (1 - wx) + (src[f] ?? 0) * wx) * wy;
+        data[base + x] = v * k - off;
       }
     }
   }

@@ -1,0 +1,135 @@
+/**
+ * The learned model's panel boxes, labelled by the layout+OCR detector's label reader with the caption's label
+ * set; layout+OCR itself is the fallback for figures the model is unsure of (a weak box, or a panel count that
+ * disagrees with the caption's labels while layout+OCR's agrees).
+ */
+import { LayoutOcrDetector } from './layout-detector.ts';
+import type { LayoutOcrOptions } from './layout-detector.ts';
+import { LearnedDetector } from './learned-detector.ts';
+import type { LearnedDetectorOptions } from './learned-detector.ts';
+import { boxGap } from './boxes.ts';
+import { readingOrder } from './order.ts';
+import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
+
+export interface CombinedOptions {
+  learned?: LearnedDetectorOptions;
+  layout?: LayoutOcrOptions;
+  /**
+   * The model is unsure of a figure when one of its boxes scores below this; layout+OCR is then asked too.
+   * Default COMBINED_UNSURE_SCORE (chosen on the real-dev `dev` split).
+   */
+  unsureScore?: number;
+}
+
+/** Chosen on the real-dev `dev` split (tools/train-detector/tune.ts), as is COMBINED_CONF_THRESHOLD. */
+export const COMBINED_UNSURE_SCORE = 0.7;
+/** The model's score threshold inside the combined detector (lower than alone: the caption and OCR check it). */
+export const COMBINED_CONF_THRESHOLD = 0.4;
+
+export class CombinedDetector implements SubfigureDetector {
+  readonly name = 'combined';
+  readonly version: string;
+  /** Figures answered by the fallback so far (for evaluation). */
+  fallbacks = 0;
+
+  private constructor(private readonly learned: LearnedDetector, private readonly layout: LayoutOcrDetector, private readonly unsure: number) {
+    this.version = `combined-1+${learned.version}+${layout.version}`;
+  }
+
+  static async create(options: CombinedOptions = {}): Promise<CombinedDetector> {
+    const learned = await LearnedDetector.create({ confThreshold: COMBINED_CONF_THRESHOLD, ...options.learned });
+    const layout = await LayoutOcrDetector.create(options.layout);
+    return new CombinedDetector(learned, layout, options.unsureScore ?? COMBINED_UNSURE_SCORE);
+  }
+
+  async detect(image: RawImage, hints?: DetectionHints): Promise<DetectionResult> {
+    const [r] = await this.detectBatch([{ image, ...(hints ? { hints } : {}) }]);
+    return r!;
+  }
+
+  async detectBatch(items: Array<{ image: RawImage; hints?: DetectionHints }>): Promise<DetectionResult[]> {
+    const model = await this.learned.detectBatch(items);
+    return Promise.all(items.map((item, k) => this.combine(item.image, item.hints, model[k]!)));
+  }
+
+  private async combine(image: RawImage, hints: DetectionHints | undefined, model: DetectionResult): Promise<DetectionResult> {
+    const expected = (hints?.captionLabels ?? []).filter((l) => l.trim().length > 0).length;
+    const count = model.panels.length;
+    const weak = model.panels.some((p) => p.score < this.unsure);
+    const disagrees = expected >= 2 && count !== expected;
+    if (weak || disagrees) {
+      const fallback = await this.layout.detect(image, hints);
+      const fallbackAgrees = expected >= 2 && fallback.panels.length === expected;
+      // The model keeps the figure when it alone matches the caption; otherwise layout+OCR answers.
+      if (!(expected >= 2 && count === expected && !fallbackAgrees)) {
+        this.fallbacks++;
+        return { ...fallback, method: `${this.name}/layout-ocr`, modelVersion: this.version };
+      }
+    }
+    const boxes = model.panels.map((p) => p.box);
+    let labels = await this.layout.readLabelsIn(image, boxes, hints);
+    const read = labels.filter((l) => l && !l.inferred).length;
+    if (expected >= 2 && read < expected) {
+      // Labels outside the model's corners (centred above, under a diagram): take those layout+OCR read.
+      const fallback = await this.layout.detect(image, hints);
+      labels = transferLabels(boxes, labels, fallback.panels, hints?.captionLabels ?? []);
+    }
+    const panels: Panel[] = model.panels.map((p, i) => (labels[i] ? { ...p, label: labels[i] } : { ...p }));
+    return { ...model, method: this.name, modelVersion: this.version, panels };
+  }
+
+  async close(): Promise<void> {
+    await this.learned.close();
+    await this.layout.close();
+  }
+}
+
+/**
+ * Adds the labels another detector read (not inferred) to the boxes whose own reading found none: a label goes to
+ * the box holding its centre (else the nearest box within twice the label's size), when its text is not taken. Inferred labels are then recomputed: with as many boxes
+ * as caption labels and at least two (or half) of the read ones at their caption position in reading order, the
+ * rest are filled in by order.
+ */
+export function transferLabels(boxes: Box[], labels: Array<PanelLabel | undefined>, other: Panel[], captionLabels: string[]): Array<PanelLabel | undefined> {
+  const out = labels.map((l) => (l && !l.inferred ? l : undefined));
+  const taken = new Set(out.flatMap((l) => (l ? [l.text] : [])));
+  for (const p of other) {
+    const l = p.label;
+    if (!l || l.inferred || taken.has(l.text)) continue;
+    const cx = (l.box[0] + l.box[2]) / 2;
+    const cy = (l.box[1] + l.box[3]) / 2;
+    let i = boxes.findIndex((b, k) => !out[k] && cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3]);
+    if (i < 0) {
+      // A label just outside a box (centred above it, in the gutter) names the nearest free box within reach.
+      const reach = 2 * Math.max(l.box[2] - l.box[0], l.box[3] - l.box[1]);
+      let best = Infinity;
+      boxes.forEach((b, k) => {
+        const gap = boxGap(l.box, b);
+        if (!out[k] && gap <= reach && gap < best) { best = gap; i = k; }
+      });
+    }
+    if (i < 0) continue;
+    out[i] = { text: l.text, box: l.box };
+    taken.add(l.text);
+  }
+  const hints = captionLabels.filter((h) => h.trim().length > 0);
+  if (hints.length >= 2 && boxes.length === hints.length) {
+    const order = readingOrder(boxes);
+    let agree = 0;
+    let conflict = false;
+    order.forEach((k, pos) => {
+      const l = out[k];
+      if (!l) return;
+      if (l.text === hints[pos]) agree++;
+      else conflict = true;
+    });
+    if (!conflict && agree >= Math.max(2, Math.ceil(hints.length / 2)) && agree < hints.length) {
+      order.forEach((k, pos) => {
+        if (out[k]) return;
+        const b = boxes[k]!;
+        out[k] = { text: hints[pos]!, box: [b[0], b[1], Math.min(b[2], b[0] + 8), Math.min(b[3], b[1] + 8)], inferred: true };
+      });
+    }
+  }
+  return out;
+}
