@@ -62,9 +62,10 @@ export const configSchema = z.object({
   /**
    * Detector for the detect stage: layout-ocr, layout, onnx (with DETECTOR_MODEL), learned (the committed panel
    * model models/panel-detector, or DETECTOR_MODEL) or combined (the learned boxes + OCR labels and the caption,
-   * layout-ocr for figures the model is unsure of).
+   * layout-ocr for figures the model is unsure of). The default is combined: on the real-dev dev split it scores
+   * box F1 0.933 / count in range 0.955 / labels read 0.869 against layout-ocr's 0.910 / 0.925 / 0.845.
    */
-  DETECTOR: z.string().default('layout-ocr'),
+  DETECTOR: z.string().default('combined'),
   DETECTOR_MODEL: z.string().optional(),
   /** A module exporting `createDetector(options)` to use instead of the built-in detectors (plugins, tests). */
   DETECTOR_MODULE: z.string().optional(),
