@@ -24,7 +24,8 @@ export function toCurationError(errorClass: string, message: string, subject?: s
 
 /**
  * Detects the panels of one stored figure and writes crops (S3, content-addressed) and subfigures (Postgres,
- * replaced in one transaction). Idempotent: a figure already done at the current detect version is left alone.
+ * replaced in one transaction). Idempotent: a figure already done at the current detect version is left alone,
+ * also when another worker finishes it while this one detects (the write checks again under the row lock).
  */
 export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData): Promise<DetectOutcome> {
   const figure = await deps.db.figure.findUnique({
@@ -56,7 +57,11 @@ export async function runDetectStage(deps: DetectStageDeps, data: FigureJobData)
       cropSha256: panel.crop.sha256,
     });
   }
-  await persistDetection(deps.db, { figureId: data.figureId, method: result.method, modelVersion: result.modelVersion, detectVersion: STAGE_VERSIONS.detect, subfigures });
+  const record = { figureId: data.figureId, method: result.method, modelVersion: result.modelVersion, detectVersion: STAGE_VERSIONS.detect, subfigures };
+  // Another worker finished this figure while we ran (our job was taken over): its rows, and the pairs aligned from them, stay.
+  if (!(await persistDetection(deps.db, record, { unlessDoneAt: STAGE_VERSIONS.detect }))) {
+    return { status: 'unchanged', panels: await deps.db.subfigure.count({ where: { figureId: data.figureId } }) };
+  }
   await resolveFailure(deps.db, data.articleKey, 'detect', figureSubject(figure));
   return { status: 'detected', panels: subfigures.length, cropsWritten };
 }

@@ -79,6 +79,26 @@ describe('persistDetection', () => {
     expect((await db.figure.findUniqueOrThrow({ where: { id: figureId } })).alignStatus).toBe('pending');
   });
 
+  it('with unlessDoneAt, a late writer (its job taken over) leaves a figure done at that version, and its pairs, alone', async () => {
+    expect(await persistDetection(db, detection(2), { unlessDoneAt: 2 })).toBe(true);
+    await align(['label', 'label']);
+    const late = detection(3, 'onnx-yolo');
+    expect(await persistDetection(db, late, { unlessDoneAt: 2 })).toBe(false);
+    expect(await db.subfigure.count({ where: { figureId } })).toBe(2);
+    expect(await db.pair.count({ where: { figureId } })).toBe(2);
+    expect(await db.figure.findUniqueOrThrow({ where: { id: figureId } })).toMatchObject({ detectMethod: 'layout', alignStatus: 'done' });
+    // Done at an older version: written as usual.
+    await db.figure.update({ where: { id: figureId }, data: { detectVersion: 1 } });
+    expect(await persistDetection(db, late, { unlessDoneAt: 2 })).toBe(true);
+    expect(await db.subfigure.count({ where: { figureId } })).toBe(3);
+  });
+
+  it('with unlessDoneAt, of two concurrent writers exactly one writes', async () => {
+    const results = await Promise.all([persistDetection(db, detection(2), { unlessDoneAt: 2 }), persistDetection(db, detection(3), { unlessDoneAt: 2 })]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await db.subfigure.count({ where: { figureId } })).toBe(results[0] ? 2 : 3);
+  });
+
   it('is one transaction: a record that cannot be written leaves the previous rows', async () => {
     await persistDetection(db, detection(2));
     const broken = detection(2);

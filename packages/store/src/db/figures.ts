@@ -21,12 +21,30 @@ export interface DetectionRecord {
   subfigures: SubfigureInput[];
 }
 
+export interface PersistDetectionOptions {
+  /**
+   * Write nothing when the figure is already detected at this version (checked and claimed under the figure's
+   * row lock, in the same transaction). A worker whose job was taken over after its lock expired (cut off, paused)
+   * may finish the job late: without the guard its write would replace the taker's subfigures and drop the pairs
+   * aligned meanwhile, leaving a curated article with an unaligned figure.
+   */
+  unlessDoneAt?: number;
+}
+
 /**
  * Replaces a figure's subfigures in one transaction (delete, then insert under unique (figureId, index)), so a
  * retried or recovered job leaves exactly one set of rows. Pairs of the old subfigures go with them (cascade).
+ * Returns false when `unlessDoneAt` found the figure already done at that version (nothing written).
  */
-export async function persistDetection(db: Db, record: DetectionRecord): Promise<void> {
-  await db.$transaction(async (tx) => {
+export async function persistDetection(db: Db, record: DetectionRecord, options: PersistDetectionOptions = {}): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const figure = { detectStatus: 'done' as const, detectVersion: record.detectVersion, detectMethod: record.method, alignStatus: 'pending' as const };
+    if (options.unlessDoneAt === undefined) {
+      await tx.figure.update({ where: { id: record.figureId }, data: figure });
+    } else {
+      const claimed = await tx.figure.updateMany({ where: { id: record.figureId, NOT: { detectStatus: 'done', detectVersion: options.unlessDoneAt } }, data: figure });
+      if (claimed.count === 0) return false;
+    }
     await tx.subfigure.deleteMany({ where: { figureId: record.figureId } });
     await tx.subfigure.createMany({
       data: record.subfigures.map((panel) => ({
@@ -46,10 +64,7 @@ export async function persistDetection(db: Db, record: DetectionRecord): Promise
         cropSha256: panel.cropSha256,
       })),
     });
-    await tx.figure.update({
-      where: { id: record.figureId },
-      data: { detectStatus: 'done', detectVersion: record.detectVersion, detectMethod: record.method, alignStatus: 'pending' },
-    });
+    return true;
   });
 }
 
