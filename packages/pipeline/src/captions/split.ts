@@ -456,9 +456,10 @@ function referencedLabels(sentence: string, known: ReadonlySet<string>): string[
  * "A, Immunoblots … Quantitative data in panel B are … Real time PCR (C) results …": a letter missing from a run
  * of at least two firm labels on both sides, named in the text as "panel B", is that panel (a reference mention).
  */
-function panelGapReferences(text: string, used: readonly Mention[]): Mention[] {
-  if (!text.includes('panel')) return [];
-  const firm = used.filter((m) => m.role !== 'inline');
+function panelGapReferences(text: string, firm: readonly Mention[], inlineNew: readonly Mention[]): Mention[] {
+  const template = firm[0];
+  if (!template || !text.includes('panel')) return [];
+  const used = [...firm, ...inlineNew];
   const have = new Set(used.flatMap((m) => m.atoms.map((a) => a.text)));
   const idx = firm.flatMap((m) => m.atoms.map((a) => letterIndex(a.text) ?? -1)).filter((i) => i >= 0);
   if (idx.length < 2) return [];
@@ -474,7 +475,8 @@ function panelGapReferences(text: string, used: readonly Mention[]): Mention[] {
     if (i === undefined || i <= lo || i >= hi) continue;
     const start = (m.index ?? 0) + m[0].indexOf(letter, m[0].length - 2);
     have.add(letter);
-    out.push({ start, end: start + 1, atoms: [{ text: letter, kind: 'letter' }], form: 'positional', role: 'inline', weak: true, ranged: false, prev: 'word-ref', tentative: false });
+    // (Built from a scanned mention so that every mention keeps one object shape.)
+    out.push({ ...template, start, end: start + 1, atoms: [{ ...(template.atoms[0] as Atom), text: letter, kind: 'letter' }], form: 'positional', role: 'inline', weak: true, ranged: false, prev: 'word-ref', tentative: false });
   }
   return out;
 }
@@ -777,6 +779,35 @@ function dropLoneArticle(mentions: Mention[], text: string): Mention[] {
   return mentions.filter((m) => !(isArticle(m) && (!hasB || writtenOtherwise(m))));
 }
 
+/**
+ * Which labels are reported at the letter level ("B1" -> "B"); see the comments inside. Kept out of splitCaption,
+ * whose size decides how well it is compiled.
+ */
+function letterLevel(used: readonly Mention[], enabled: boolean): { collapse: boolean; baseOf: (label: string) => string } {
+  const plainLetters = new Set(used.flatMap((m) => m.atoms.filter((a) => a.kind === 'letter' && a.text.length === 1).map((a) => a.text)));
+  // "(D) … (E1 and E2) … (F)": a letter named only by its sub-labels, always together in one mention (one
+  // description), inside a run of plain letters (or right after two or more) is a panel at the letter level too, as
+  // the run's other panels are. Sub-labels with descriptions of their own ("(B1) normal; (B2) BPH") stay panels.
+  const describedApart = new Set(
+    used.flatMap((m) => {
+      const subs = m.atoms.filter((a) => a.kind === 'letter' && a.text.length > 1);
+      return subs.filter((a) => subs.filter((b) => b.text.charAt(0) === a.text.charAt(0)).length < 2).map((a) => a.text.charAt(0));
+    }),
+  );
+  const plainIdx = [...plainLetters].map((l) => letterIndex(l) ?? -1).filter((i) => i >= 0);
+  const plainLo = Math.min(...plainIdx);
+  const plainHi = Math.max(...plainIdx);
+  const plainLower = [...plainLetters].some((l) => l >= 'a');
+  const isPanelLetter = (l: string): boolean => {
+    if (plainLetters.has(l)) return true;
+    const i = letterIndex(l);
+    return plainIdx.length >= 2 && i !== undefined && !describedApart.has(l) && (l >= 'a') === plainLower && i > plainLo && i <= plainHi + 1;
+  };
+  const collapse = enabled && used.some((m) => m.atoms.some((a) => a.text.length > 1 && isPanelLetter(a.text.charAt(0))));
+  const baseOf = (label: string): string => (collapse && label.length > 1 && isPanelLetter(label.charAt(0)) ? label.charAt(0) : label);
+  return { collapse, baseOf };
+}
+
 /** Splits a caption into per-label subcaptions. Never throws on any string input. */
 // "Figure 3. Effect of …", "Fig. S2: …": the figure's own label is not part of any subcaption.
 const FIGURE_PREFIX_RE = /^(?:(?:supplementary|suppl\.?|additional) )?(?:fig(?:ure)?s?\.?|plate) ?S?\d{1,3}[.:|] +(?=\S)/i;
@@ -821,7 +852,10 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   let inlineNew = mentions
     .filter((m) => m.role === 'inline' && m.atoms.some((a) => !introduced.has(labelKey(a.text))))
     .map((m) => (m.atoms.every((a) => !introduced.has(labelKey(a.text))) ? m : { ...m, atoms: m.atoms.filter((a) => !introduced.has(labelKey(a.text))) }));
-  if (family.kind === 'letter') inlineNew = [...inlineNew, ...panelGapReferences(text, [...boundary, ...inlineNew])].sort((a, b) => a.start - b.start);
+  if (family.kind === 'letter') {
+    const gapRefs = panelGapReferences(text, boundary, inlineNew);
+    if (gapRefs.length > 0) inlineNew = [...inlineNew, ...gapRefs].sort((a, b) => a.start - b.start);
+  }
   const distinct = (ms: Mention[]): number => new Set(ms.flatMap((m) => m.atoms.map((a) => labelKey(a.text)))).size;
   const nPrefix = distinct(boundary.filter((m) => m.role === 'prefix'));
   const nPostfix = distinct(boundary.filter((m) => m.role === 'postfix'));
@@ -865,27 +899,7 @@ export function splitCaption(caption: string, options: SplitOptions = {}): Split
   let segments = assigned.segments.flatMap(distributeClauses);
   // "B, femur in dorsal (B1) and medial (B2) views": B1 and B2 are parts of panel B.
   // Only letters that are also named alone ("B, femur …") are known to be panels; "(B1) … (B2) …" alone may be printed so.
-  const plainLetters = new Set(used.flatMap((m) => m.atoms.filter((a) => a.kind === 'letter' && a.text.length === 1).map((a) => a.text)));
-  // "(D) … (E1 and E2) … (F)": a letter named only by its sub-labels, always together in one mention (one
-  // description), inside a run of plain letters (or right after two or more) is a panel at the letter level too, as
-  // the run's other panels are. Sub-labels with descriptions of their own ("(B1) normal; (B2) BPH") stay panels.
-  const describedApart = new Set(
-    used.flatMap((m) => {
-      const subs = m.atoms.filter((a) => a.kind === 'letter' && a.text.length > 1);
-      return subs.filter((a) => subs.filter((b) => b.text.charAt(0) === a.text.charAt(0)).length < 2).map((a) => a.text.charAt(0));
-    }),
-  );
-  const plainIdx = [...plainLetters].map((l) => letterIndex(l) ?? -1).filter((i) => i >= 0);
-  const plainLo = Math.min(...plainIdx);
-  const plainHi = Math.max(...plainIdx);
-  const plainLower = [...plainLetters].some((l) => l >= 'a');
-  const isPanelLetter = (l: string): boolean => {
-    if (plainLetters.has(l)) return true;
-    const i = letterIndex(l);
-    return plainIdx.length >= 2 && i !== undefined && !describedApart.has(l) && (l >= 'a') === plainLower && i > plainLo && i <= plainHi + 1;
-  };
-  const collapse = options.subLabels !== 'keep' && kind === 'letter' && used.some((m) => m.atoms.some((a) => a.text.length > 1 && isPanelLetter(a.text.charAt(0))));
-  const baseOf = (label: string): string => (collapse && label.length > 1 && isPanelLetter(label.charAt(0)) ? label.charAt(0) : label);
+  const { collapse, baseOf } = letterLevel(used, kind === 'letter' && options.subLabels !== 'keep');
   if (collapse) {
     segments = segments.map((sg) => ({ ...sg, labels: [...new Set(sg.labels.map(baseOf))] }));
     flags.push('sublabels-merged');
