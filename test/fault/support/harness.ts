@@ -7,7 +7,7 @@ import { INVENTORY_MANIFEST_KEY, loadSampleArticles, publishPmcLayout } from '..
 import { createSource, type SourceSpec } from '../../../apps/worker/src/sources.ts';
 import type { S3ObjectStore } from '../../../packages/store/src/storage/object-store.ts';
 import { startWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../../../apps/worker/src/workers/pool.ts';
-import { listAll, resetDatabase, testConfig, testDb, testStore } from '../../support/servers.ts';
+import { resetDatabase, testConfig, testDb, testStore } from '../../support/servers.ts';
 
 /** Settings that make faults show quickly: short locks and stall checks, fast backoff, few threads. */
 export const FAST: Partial<Record<keyof Config, string>> = {
@@ -45,23 +45,44 @@ export async function publishSampleCopies(config: Config, copies: number): Promi
   const articles = Array.from({ length: copies }, (_, copy) =>
     sample.map((article) => ({ ...article, pmcid: `PMC98${String(copy).padStart(3, '0')}${article.pmcid.slice(3)}` })),
   ).flat();
-  await publishPmcLayout(source, articles);
+  await publishPmcLayout(source, articles, { concurrency: 8 });
   return { kind: 'pmc-s3', bucket: config.PMC_SOURCE_BUCKET, inventory: INVENTORY_MANIFEST_KEY(config.PMC_SOURCE_BUCKET) };
+}
+
+/** Rows of a table read in pages of `size` ordered by id (keyset pagination), so large runs are never loaded at once. */
+async function forEachPage<T extends { id: string }>(read: (after: string | undefined, size: number) => Promise<T[]>, visit: (rows: T[]) => void, size = 5000): Promise<void> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await read(after, size);
+    if (rows.length > 0) visit(rows);
+    if (rows.length < size) return;
+    after = rows.at(-1)!.id;
+  }
 }
 
 /**
  * Objects and rows checked against each other: orphans are objects under originals/, normalized/ or crops/ that
- * no row points at; dangling keys are row keys with no object behind them.
+ * no row points at; dangling keys are row keys with no object behind them. Rows are read in pages (keys are
+ * content-addressed, so the key sets stay as small as the distinct images, whatever the run's size).
  */
 export async function objectAccounting(db: Db, store: S3ObjectStore) {
-  const figures = await db.figure.findMany({ select: { imageKey: true, normalizedKey: true } });
-  const subfigures = await db.subfigure.findMany({ select: { cropKey: true } });
-  const rowKeys = new Set([...figures.flatMap((f) => [f.imageKey, f.normalizedKey]), ...subfigures.map((s) => s.cropKey)].filter((k): k is string => !!k));
-  const objects = new Set([...(await listAll(store, 'originals/')), ...(await listAll(store, 'normalized/')), ...(await listAll(store, 'crops/'))]);
+  const rowKeys = new Set<string>();
+  const add = (key: string | null) => key && rowKeys.add(key);
+  const page = (after: string | undefined, take: number) => ({ take, orderBy: { id: 'asc' as const }, ...(after ? { cursor: { id: after }, skip: 1 } : {}) });
+  await forEachPage(
+    (after, take) => db.figure.findMany({ select: { id: true, imageKey: true, normalizedKey: true }, ...page(after, take) }),
+    (rows) => rows.forEach((f) => (add(f.imageKey), add(f.normalizedKey))),
+  );
+  await forEachPage(
+    (after, take) => db.subfigure.findMany({ select: { id: true, cropKey: true }, ...page(after, take) }),
+    (rows) => rows.forEach((s) => add(s.cropKey)),
+  );
+  const objects = new Set<string>();
+  for (const prefix of ['originals/', 'normalized/', 'crops/']) for await (const key of store.list(prefix)) objects.add(key);
   return {
     objects: objects.size,
-    orphans: [...objects].filter((key) => !rowKeys.has(key)),
-    dangling: [...rowKeys].filter((key) => !objects.has(key)),
+    orphans: [...objects].filter((key) => !rowKeys.has(key)).sort(),
+    dangling: [...rowKeys].filter((key) => !objects.has(key)).sort(),
   };
 }
 
@@ -78,11 +99,13 @@ export async function curatedCounts(db: Db, store: S3ObjectStore) {
     db.pair.count(),
     db.failure.count({ where: { resolved: false } }),
   ]);
-  const crops = await listAll(store, 'crops/');
-  const distinctCropShas = (await db.subfigure.findMany({ select: { cropSha256: true }, distinct: ['cropSha256'] })).length;
+  let crops = 0;
+  for await (const key of store.list('crops/')) if (key) crops += 1;
+  // SELECT DISTINCT in the database (Prisma's `distinct` would fetch every row); NULL counts as one value, as there.
+  const [{ n: distinctCropShas }] = await db.$queryRawUnsafe<[{ n: number }]>('SELECT count(*)::int AS n FROM (SELECT DISTINCT "cropSha256" FROM "Subfigure") d');
   const doneArticles = await db.article.count({ where: { outcome: 'curated' } });
   const detectedFigures = await db.figure.count({ where: { detectStatus: 'done' } });
-  return { articles, doneArticles, figures, detectedFigures, subfigures, subcaptions, pairs, failures, crops: crops.length, distinctCropShas };
+  return { articles, doneArticles, figures, detectedFigures, subfigures, subcaptions, pairs, failures, crops, distinctCropShas };
 }
 
 export async function openQueues(config: Config): Promise<QueueSet> {

@@ -11,13 +11,18 @@ export async function postgresProxy(databaseUrl: string): Promise<{ proxy: TcpPr
   return { proxy, url: through.toString() };
 }
 
-/** A TCP proxy that can be cut: open connections are destroyed and new ones refused until it is restored. */
+/**
+ * A TCP proxy that can be cut: open connections are destroyed and new ones refused until it is restored.
+ * Subclasses may watch what clients send by overriding `onClientData` (called for every chunk, per connection).
+ */
 export class TcpProxy {
   private server: net.Server;
   private sockets = new Set<net.Socket>();
   private down = false;
   /** Connections refused or cut (shows the outage really hit the clients). */
   cuts = 0;
+  /** Connections accepted and forwarded. */
+  connections = 0;
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {
@@ -27,6 +32,9 @@ export class TcpProxy {
         client.destroy();
         return;
       }
+      this.connections += 1;
+      const watch = this.onClientData();
+      if (watch) client.on('data', watch);
       const upstream = net.connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -37,6 +45,11 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
+  }
+
+  /** A per-connection observer of the bytes the client sends (none by default). */
+  protected onClientData(): ((chunk: Buffer) => void) | undefined {
+    return undefined;
   }
 
   async listen(): Promise<void> {

@@ -19,13 +19,20 @@ export async function loadSampleArticles(dir = SAMPLE_DIR): Promise<LocalArticle
 
 export const INVENTORY_MANIFEST_KEY = (bucket: string) => `inventory-reports/${bucket}/metadata/2026-11-28T00-00Z/manifest.json`;
 
-/** Uploads articles to a bucket in the PMC Cloud layout, with a daily inventory. Returns the article names. */
-export async function publishPmcLayout(store: ObjectStore, articles: LocalArticle[]): Promise<string[]> {
-  const names: string[] = [];
-  for (const article of articles) {
-    for (const object of await pmcLayoutObjects(article, store.bucket)) await store.putIfAbsent(object.key, object.body, object.contentType);
-    names.push(`${article.pmcid}.${article.version}`);
-  }
+/**
+ * Uploads articles to a bucket in the PMC Cloud layout, with a daily inventory. Returns the article names (in the
+ * order given). `concurrency` articles are uploaded at a time (each article's objects one after another).
+ */
+export async function publishPmcLayout(store: ObjectStore, articles: LocalArticle[], options: { concurrency?: number } = {}): Promise<string[]> {
+  const names = articles.map((article) => `${article.pmcid}.${article.version}`);
+  let next = 0;
+  const upload = async () => {
+    while (next < articles.length) {
+      const article = articles[next++]!;
+      for (const object of await pmcLayoutObjects(article, store.bucket)) await store.putIfAbsent(object.key, object.body, object.contentType);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, articles.length)) }, upload));
   for (const object of inventoryObjects(store.bucket, names)) await store.putIfAbsent(object.key, object.body, object.contentType);
   return names;
 }
