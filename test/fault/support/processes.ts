@@ -14,9 +14,14 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `curator worker` as a separate process and resolves once it reports that it is taking jobs. */
-export async function spawnWorker(config: Config, args: string[], env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [CURATOR, 'worker', ...args], {
+/**
+ * Starts `curator worker` as a separate process and resolves once it reports that it is taking jobs. `launcher` is
+ * a command line it is started under that ends by exec'ing it (e.g. `['ip', 'netns', 'exec', 'ns1']`), so the
+ * child's pid is still the worker's.
+ */
+export async function spawnWorker(config: Config, args: string[], env: Record<string, string> = {}, launcher: string[] = []): Promise<WorkerProcess> {
+  const [command, ...launcherArgs] = [...launcher, process.execPath];
+  const child = spawn(command, [...launcherArgs, CURATOR, 'worker', ...args], {
     env: { ...process.env, ...configToEnv(config), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

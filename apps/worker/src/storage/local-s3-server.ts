@@ -11,6 +11,8 @@ export interface LocalS3ServerOptions {
   port?: number;
   /** @defaultValue '127.0.0.1' */
   host?: string;
+  /** Command line the server is started under, ending by exec'ing it (e.g. `ip netns exec NAME`). @defaultValue none */
+  launcher?: string[];
 }
 
 export interface LocalS3Server {
@@ -39,9 +41,10 @@ export async function startLocalS3Server(options: LocalS3ServerOptions): Promise
   mkdirSync(options.directory, { recursive: true });
   const require = createRequire(import.meta.url);
   const bin = path.join(path.dirname(require.resolve('s3rver/package.json')), 'bin', 's3rver.js');
+  const [command, ...launcherArgs] = [...(options.launcher ?? []), process.execPath];
   const child: ChildProcess = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', bin, '-d', options.directory, '-a', host, '-p', String(port), '-s'],
+    command,
+    [...launcherArgs, '--openssl-legacy-provider', bin, '-d', options.directory, '-a', host, '-p', String(port), '-s'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
