@@ -39,9 +39,9 @@ for (const nmsIou of [0.2, 0.3, 0.45]) for (const contain of [1, 0.8, 0.6]) {
   await det.close();
   const model = raw.map((r, i) => rescaleResult(r, figs[i]!.d.width, figs[i]!.d.height).panels);
   for (const conf of [0.2, 0.3, 0.4, 0.5, 0.6]) {
-    const kept = model.map((ps, i) => {
+    const kept = model.map((ps, i): Panel[] => {
       const k = suppressContained(ps.filter((p) => p.score >= conf), contain);
-      return k.length ? k : [{ box: [0, 0, figs[i]!.d.width, figs[i]!.d.height], score: 0.1 } as Panel];
+      return k.length ? k : [{ box: [0, 0, figs[i]!.d.width, figs[i]!.d.height], score: 0.1 }];
     });
     line(`learned nms ${nmsIou} contain ${contain} conf ${conf}`, figs.map(({ f }, i) => scoreFigure(kept[i]!, f.panels)), kept.map((k) => k.length));
     if (!layout) continue;
