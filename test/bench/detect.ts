@@ -7,19 +7,22 @@
  * Prints figures/s with the decode/layout/OCR breakdown and RSS at checkpoints (flat = no leak).
  * `--caption-labels` passes each figure's caption labels as hints, as the pipeline's detect stage does;
  * `--batch N` detects N figures at a time with detectBatch, as the worker's detect threads do.
+ * `--detector NAME` benchmarks another detector of createDetector (default layout-ocr; `combined` is the pipeline's
+ * default): the layout/OCR split and OCR counts are then those of its layout+OCR part (CombinedDetector.layout).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { splitCaption } from '../../packages/pipeline/src/captions/index.ts';
-import { captionPanelLabels, decodeImage, generateSyntheticFigure, LayoutOcrDetector, listArticleFigures, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
+import { CombinedDetector, captionPanelLabels, createDetector, decodeImage, generateSyntheticFigure, LayoutOcrDetector, listArticleFigures, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
 import { processImage } from '../../packages/pipeline/src/images/index.ts';
 
 const args = process.argv.slice(2);
 const withCaptionLabels = args.includes('--caption-labels');
 const set = args.includes('--set') ? args[args.indexOf('--set') + 1] : 'mixed';
+const detectorName = args.includes('--detector') ? args[args.indexOf('--detector') + 1]! : 'layout-ocr';
 const batchSize = args.includes('--batch') ? Math.max(1, Number(args[args.indexOf('--batch') + 1])) : 1;
-const total = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--batch') ?? 1000);
+const total = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--batch' && args[i - 1] !== '--detector') ?? 1000);
 const fixtures = path.join(import.meta.dirname, '../fixtures');
 const real = path.join(fixtures, 'figures/exsclaim-ccby');
 
@@ -60,7 +63,9 @@ const inputs = set === 'sample' ? await sampleInputs() : await mixedInputs();
 
 // One core: libvips and onnxruntime each use a single thread.
 sharp.concurrency(1);
-const detector = await LayoutOcrDetector.create();
+const detector = detectorName === 'layout-ocr' ? await LayoutOcrDetector.create() : await createDetector({ name: detectorName });
+// The layout+OCR part whose timings and OCR counts are reported (none for the model alone).
+const layoutPart = detector instanceof LayoutOcrDetector ? detector : detector instanceof CombinedDetector ? detector.layout : undefined;
 const mb = (b: number): string => (b / 1024 / 1024).toFixed(0);
 // CPU time (user+system of this process) is what "per core" means, and unlike wall time it is not
 // inflated when other processes share the machine. Steps are timed with both clocks.
@@ -83,12 +88,12 @@ for (let i = 0; i < total; i += batchSize) {
     const labels = batch[k]!.captionLabels;
     return { image: d.image, hints: withCaptionLabels && labels.length > 0 ? { captionLabels: labels } : undefined };
   });
-  const results = batchSize === 1 ? [await detector.detect(items[0]!.image, items[0]!.hints)] : await detector.detectBatch(items);
+  const results = batchSize === 1 ? [await detector.detect(items[0]!.image, items[0]!.hints)] : detector.detectBatch ? await detector.detectBatch(items) : await Promise.all(items.map((it) => detector.detect(it.image, it.hints)));
   detectCpu += cpuMs() - c1;
   decodeCpu += c1 - c0;
   decode += t1 - t0;
-  layout += detector.lastTimings.layout;
-  ocr += detector.lastTimings.ocr;
+  layout += layoutPart?.lastTimings.layout ?? 0;
+  ocr += layoutPart?.lastTimings.ocr ?? 0;
   for (const d of decoded) pixels += d.width * d.height;
   for (const r of results) panels += r.panels.length;
   const done = i + batch.length;
@@ -96,15 +101,16 @@ for (let i = 0; i < total; i += batchSize) {
   if (Math.floor(done / every) > Math.floor(i / every)) checkpoints.push(`${done}: rss ${mb(process.memoryUsage().rss)} MB`);
 }
 const wall = performance.now() - started;
-const crops = detector.ocrCrops;
+const crops = layoutPart?.ocrCrops ?? 0;
 const cpu = cpuMs() - startedCpu;
-await detector.close();
+await detector.close?.();
 const per = (v: number): string => (v / total).toFixed(1);
-console.log(`figures ${total} (set ${set}: cycling ${inputs.length} inputs${withCaptionLabels ? ', caption labels as hints' : ''}, mean ${(pixels / total / 1e6).toFixed(2)} MP, ${(panels / total).toFixed(1)} panels/figure)`);
+console.log(`figures ${total} (detector ${detectorName}${detector instanceof CombinedDetector ? `, ${detector.fallbacks} answered by the layout-ocr fallback` : ''}; set ${set}: cycling ${inputs.length} inputs${withCaptionLabels ? ', caption labels as hints' : ''}, mean ${(pixels / total / 1e6).toFixed(2)} MP, ${(panels / total).toFixed(1)} panels/figure)`);
 console.log(`throughput ${(total / (cpu / 1000)).toFixed(1)} figures per CPU-second (${per(cpu)} CPU ms/figure: decode ${per(decodeCpu)}, detect ${per(detectCpu)})`);
 console.log(`wall clock ${(total / (wall / 1000)).toFixed(1)} figures/s (${per(wall)} ms/figure; includes waiting when the machine is shared)`);
 const detectWall = layout + ocr;
-if (batchSize === 1) console.log(`breakdown wall ms/figure: decode ${per(decode)}, layout ${per(layout)}, OCR ${per(ocr)}; detect CPU split by wall share: layout ${per(detectCpu * layout / detectWall)}, OCR ${per(detectCpu * ocr / detectWall)}`);
+if (batchSize === 1 && layoutPart === detector) console.log(`breakdown wall ms/figure: decode ${per(decode)}, layout ${per(layout)}, OCR ${per(ocr)}; detect CPU split by wall share: layout ${per(detectCpu * layout / detectWall)}, OCR ${per(detectCpu * ocr / detectWall)}`);
+else if (layoutPart && layoutPart !== detector) console.log(`breakdown wall ms/figure: decode ${per(decode)}, detect ${per(detectCpu)} CPU (model and layout+OCR; the last layout+OCR call per figure: layout ${per(layout)}, OCR ${per(ocr)} wall)`);
 else console.log(`breakdown wall ms/figure: decode ${per(decode)}; batches of ${batchSize} through detectBatch (no layout/OCR split)`);
-console.log(`OCR crops: ${(crops / total).toFixed(1)} per figure in ${(detector.ocrCalls / total).toFixed(1)} recognizer calls`);
+console.log(`OCR crops: ${(crops / total).toFixed(1)} per figure in ${((layoutPart?.ocrCalls ?? 0) / total).toFixed(1)} recognizer calls`);
 console.log(`memory: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ${checkpoints.join(', ')}`);

@@ -1,6 +1,35 @@
-import { describe, expect, it } from 'vitest';
-import { transferLabels } from './combined-detector.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { CombinedDetector, transferLabels } from './combined-detector.ts';
+import { loadPanelSources } from './evaluate.ts';
+import { generateSyntheticFigure } from './synthetic.ts';
 import type { Box, Panel } from './types.ts';
+
+describe('combined detector: one figure analysis per figure', () => {
+  it('runs layout+OCR at most once per figure, on the analysis its label reading uses', async () => {
+    const det = await CombinedDetector.create();
+    try {
+      const sources = await loadPanelSources(new URL('../../../../test/fixtures/figures/exsclaim-ccby/', import.meta.url).pathname);
+      const analyse = vi.spyOn(det.layout, 'analyse');
+      const detect = vi.spyOn(det.layout, 'detect');
+      const read = vi.spyOn(det.layout, 'readLabelsIn');
+      for (const [seed, extra] of [3, 8, 14, 21, 40, 77].flatMap((s) => [[s, false], [s, true]] as const)) {
+        const fig = await generateSyntheticFigure(seed, sources);
+        // extra: a caption naming one label too many, so that the model disagrees with it and layout+OCR is asked.
+        const hints = { captionLabels: extra ? [...fig.captionLabels, 'z'] : fig.captionLabels };
+        analyse.mockClear();
+        detect.mockClear();
+        read.mockClear();
+        await det.detect(fig.image, hints);
+        expect(analyse).toHaveBeenCalledTimes(1);
+        expect(detect.mock.calls.length).toBeLessThanOrEqual(1);
+        const figure = analyse.mock.results[0]!.value as unknown;
+        for (const call of [...detect.mock.calls, ...read.mock.calls]) expect(call.at(-1)).toBe(figure);
+      }
+    } finally {
+      await det.close();
+    }
+  });
+});
 
 describe('combined detector: labels from layout+OCR onto the model boxes', () => {
   const boxes: Box[] = [[0, 20, 100, 100], [110, 20, 200, 100], [0, 120, 100, 200], [110, 120, 200, 200]];

@@ -32,7 +32,7 @@ export class CombinedDetector implements SubfigureDetector {
   /** Figures answered by the fallback so far (for evaluation). */
   fallbacks = 0;
 
-  private constructor(private readonly learned: LearnedDetector, private readonly layout: LayoutOcrDetector, private readonly unsure: number) {
+  private constructor(private readonly learned: LearnedDetector, readonly layout: LayoutOcrDetector, private readonly unsure: number) {
     this.version = `combined-1+${learned.version}+${layout.version}`;
   }
 
@@ -57,8 +57,12 @@ export class CombinedDetector implements SubfigureDetector {
     const count = model.panels.length;
     const weak = model.panels.some((p) => p.score < this.unsure);
     const disagrees = expected >= 2 && count !== expected;
+    // The label reading and the fallback look at the same figure: one analysis image, each word read once, and
+    // layout+OCR run at most once.
+    const figure = this.layout.analyse(image);
+    let fallback: DetectionResult | undefined;
     if (weak || disagrees) {
-      const fallback = await this.layout.detect(image, hints);
+      fallback = await this.layout.detect(image, hints, figure);
       const fallbackAgrees = expected >= 2 && fallback.panels.length === expected;
       // The model keeps the figure when it alone matches the caption; otherwise layout+OCR answers.
       if (!(expected >= 2 && count === expected && !fallbackAgrees)) {
@@ -67,11 +71,11 @@ export class CombinedDetector implements SubfigureDetector {
       }
     }
     const boxes = model.panels.map((p) => p.box);
-    let labels = await this.layout.readLabelsIn(image, boxes, hints);
+    let labels = await this.layout.readLabelsIn(image, boxes, hints, figure);
     const read = labels.filter((l) => l && !l.inferred).length;
     if (expected >= 2 && read < expected) {
       // Labels outside the model's corners (centred above, under a diagram): take those layout+OCR read.
-      const fallback = await this.layout.detect(image, hints);
+      fallback ??= await this.layout.detect(image, hints, figure);
       labels = transferLabels(boxes, labels, fallback.panels, hints?.captionLabels ?? []);
     }
     const panels: Panel[] = model.panels.map((p, i) => (labels[i] ? { ...p, label: labels[i] } : { ...p }));

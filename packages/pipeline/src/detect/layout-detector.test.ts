@@ -121,6 +121,28 @@ describe('layout+OCR detector', () => {
     expect(hintedCrops).toBeLessThan(unhintedCrops);
   });
 
+  it('a shared figure analysis gives the same results and reads each word once across detect and readLabelsIn', async () => {
+    const sources = await loadPanelSources(dir.pathname);
+    const fig = await generateSyntheticFigure(8, sources);
+    const hints = { captionLabels: fig.captionLabels };
+    const boxes = fig.panels.map((p) => p.box);
+    const fresh = await det.detect(fig.image, hints);
+    const freshLabels = await det.readLabelsIn(fig.image, boxes, hints);
+    const c0 = det.ocrCrops;
+    await det.readLabelsIn(fig.image, boxes, hints);
+    const unsharedCrops = det.ocrCrops - c0;
+    const figure = det.analyse(fig.image);
+    const c1 = det.ocrCrops;
+    expect(await det.detect(fig.image, hints, figure)).toEqual(fresh);
+    const c2 = det.ocrCrops;
+    expect(await det.readLabelsIn(fig.image, boxes, hints, figure)).toEqual(freshLabels);
+    // The same label words were already read by detect on the same analysis image.
+    expect(det.ocrCrops - c2).toBeLessThan(unsharedCrops);
+    expect(c2 - c1).toBeGreaterThan(0);
+    expect(det.ocrCrops - c2).toBe(0);
+    await expect(det.detect(fig.image, hints, det.analyse({ ...fig.image }))).rejects.toThrow(/another image/);
+  });
+
   it('detectBatch gives the results of one-at-a-time detection with fewer recognizer calls', async () => {
     const sources = await loadPanelSources(dir.pathname);
     const figures = await Promise.all([3, 8, 14, 21].map((seed) => generateSyntheticFigure(seed, sources)));

@@ -9,7 +9,7 @@ import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candi
 import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
-import type { Recognition, RecognizerOptions } from './ocr/recognizer.ts';
+import type { GreyCrop, Recognition, RecognizerOptions } from './ocr/recognizer.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
 export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
@@ -32,6 +32,18 @@ export interface LayoutOcrOptions {
    * once at least two panels carry labels (legends, stray text). Default 0.5.
    */
   unlabelledMergeFraction?: number;
+}
+
+/**
+ * One figure as the layout+OCR detector looks at it: its analysis image and the OCR readings made so far, by
+ * candidate rectangle. Calls that look at the same figure (CombinedDetector's label reading on the model's
+ * boxes and its layout+OCR fallback) share one: the image is analysed once and no word is read twice. A crop
+ * depends only on the analysis image and the rectangle, so a reading taken from here equals a fresh one.
+ */
+export interface FigureAnalysis {
+  readonly image: RawImage;
+  readonly img: AnalysisImage;
+  readonly readings: Map<string, { recognition: Recognition; crop: GreyCrop; dotted?: number }>;
 }
 
 /** Time spent per step of the last `detect` call, in milliseconds. */
@@ -191,11 +203,18 @@ export class LayoutOcrDetector implements SubfigureDetector {
     return new LayoutOcrDetector(options, recognizer);
   }
 
-  async detect(image: RawImage, hints?: DetectionHints): Promise<DetectionResult> {
+  /** The figure's analysis image, with no readings yet (pass it to `detect` and `readLabelsIn` to share them). */
+  analyse(image: RawImage): FigureAnalysis {
+    return { image, img: toAnalysisImage(image, this.options.analysis), readings: new Map() };
+  }
+
+  /** `figure`: the figure's analysis from `analyse(image)`, shared with other calls on the same image. */
+  async detect(image: RawImage, hints?: DetectionHints, figure?: FigureAnalysis): Promise<DetectionResult> {
     const width = Math.max(1, image.width | 0);
     const height = Math.max(1, image.height | 0);
     const t0 = performance.now();
-    const img = toAnalysisImage(image, this.options.analysis);
+    const fig = this.figureOf(image, figure);
+    const img = fig.img;
     const sums = lineSums(img, this.scratch);
     let pieces: Piece[];
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
@@ -205,9 +224,9 @@ export class LayoutOcrDetector implements SubfigureDetector {
       pieces = xyCut(img, this.options.xycut, sums).map((p) => ({ rect: p.rect }));
       t1 = performance.now();
       if (this.recognizer && pieces.length > 0) {
-        await this.readLabels(img, pieces, captionLabels);
+        await this.readLabels(fig, pieces, captionLabels);
         const expected = captionNamesLabels ? captionLabels : impliedLabels(pieces);
-        if (expected.length >= 2) pieces = await this.splitAtMissingLabels(img, sums, pieces, expected);
+        if (expected.length >= 2) pieces = await this.splitAtMissingLabels(fig, sums, pieces, expected);
         pieces = foldBetweenConsecutiveLabels(pieces, captionNamesLabels);
         pieces = this.foldUnlabelled(pieces, captionLabels);
       }
@@ -261,16 +280,17 @@ export class LayoutOcrDetector implements SubfigureDetector {
    * one to one, the unread ones are filled in by reading order (`inferred`). Returns one label or undefined per
    * box, in the order given. Without OCR every entry is undefined.
    */
-  async readLabelsIn(image: RawImage, boxes: readonly Box[], hints?: DetectionHints): Promise<Array<PanelLabel | undefined>> {
+  async readLabelsIn(image: RawImage, boxes: readonly Box[], hints?: DetectionHints, figure?: FigureAnalysis): Promise<Array<PanelLabel | undefined>> {
     if (!this.recognizer || boxes.length === 0) return boxes.map(() => undefined);
     const width = Math.max(1, image.width | 0);
     const height = Math.max(1, image.height | 0);
-    const img = toAnalysisImage(image, this.options.analysis);
+    const fig = this.figureOf(image, figure);
+    const img = fig.img;
     const sx = img.width / width;
     const sy = img.height / height;
     const pieces: Piece[] = boxes.map((b) => ({ rect: clampBox([Math.floor(b[0] * sx), Math.floor(b[1] * sy), Math.ceil(b[2] * sx), Math.ceil(b[3] * sy)], img.width, img.height) }));
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
-    await this.readLabels(img, pieces, captionLabels);
+    await this.readLabels(fig, pieces, captionLabels);
     if (captionLabels && pieces.length > 1) {
       fillLabelsByOrder(readingOrder(pieces.map((p) => p.rect)).map((i) => pieces[i]!), captionLabels, img);
     }
@@ -279,6 +299,31 @@ export class LayoutOcrDetector implements SubfigureDetector {
       const label: PanelLabel = { text: p.label.text, box: this.toBox(p.label.rect, img, width, height) };
       if (p.label.inferred) label.inferred = true;
       return label;
+    });
+  }
+
+  private figureOf(image: RawImage, figure: FigureAnalysis | undefined): FigureAnalysis {
+    if (!figure) return this.analyse(image);
+    if (figure.image !== image) throw new Error('the figure analysis belongs to another image');
+    return figure;
+  }
+
+  /**
+   * Reads the candidates' crops (each rectangle once per figure: earlier readings are reused), in the order given.
+   * `dotted` also counts the dotted i's of each crop (see countDottedIs).
+   */
+  private async recognizeIn(fig: FigureAnalysis, candidates: LabelCandidate[], dotted = false): Promise<Array<{ recognition: Recognition; dotted: number }>> {
+    const keys = candidates.map((c) => c.rect.join(','));
+    const unread = [...new Set(keys)].filter((k) => !fig.readings.has(k));
+    const crops = unread.map((k) => candidateCrop(fig.img, candidates[keys.indexOf(k)]!));
+    if (crops.length > 0) {
+      const read = await this.reader!.recognize(crops);
+      unread.forEach((k, i) => fig.readings.set(k, { recognition: read[i]!, crop: crops[i]! }));
+    }
+    return keys.map((k) => {
+      const entry = fig.readings.get(k)!;
+      if (dotted && entry.dotted === undefined) entry.dotted = countDottedIs(entry.crop);
+      return { recognition: entry.recognition, dotted: entry.dotted ?? 0 };
     });
   }
 
@@ -294,7 +339,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
    * unlabelled. Labels are (re)assigned from all readings after each round, preferring the figure's
    * dominant corner.
    */
-  private async readLabels(img: AnalysisImage, pieces: Piece[], hints: string[] | undefined): Promise<void> {
+  private async readLabels(fig: FigureAnalysis, pieces: Piece[], hints: string[] | undefined): Promise<void> {
+    const img = fig.img;
     const minConf = this.options.minLabelConfidence ?? 0.55;
     const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
     const threshold = hints && hints.length > 0 ? minHinted : minConf;
@@ -324,12 +370,10 @@ export class LayoutOcrDetector implements SubfigureDetector {
       // The same word can be a candidate of two pieces (windows reach into the gutter): read it once.
       const keys = fresh.map((j) => j.candidate.rect.join(','));
       const unread = [...new Set(keys)].filter((k) => !recognised.has(k));
-      const crops = unread.map((k) => candidateCrop(img, fresh[keys.indexOf(k)]!.candidate));
-      const read = await this.reader!.recognize(crops);
+      const read = await this.recognizeIn(fig, unread.map((k) => fresh[keys.indexOf(k)]!.candidate), true);
       unread.forEach((k, i) => {
         // The shape of dotted i's (i, ii, iii) is more reliable than OCR, which often misses bold ones.
-        const dotted = countDottedIs(crops[i]!);
-        const r = read[i]!;
+        const { recognition: r, dotted } = read[i]!;
         recognised.set(k, dotted > 0 && parseLabel('i'.repeat(dotted), hints) ? { text: 'i'.repeat(dotted), confidence: Math.max(r.confidence, 0.9) } : r);
       });
       fresh.forEach((job, k) => {
@@ -444,7 +488,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
    * them; a missing label found there marks where two panels touch without a gutter, so the piece is split
    * just above (or left of) it.
    */
-  private async splitAtMissingLabels(img: AnalysisImage, sums: LineSums, pieces: Piece[], hints: string[]): Promise<Piece[]> {
+  private async splitAtMissingLabels(fig: FigureAnalysis, sums: LineSums, pieces: Piece[], hints: string[]): Promise<Piece[]> {
+    const img = fig.img;
     const found = new Set(pieces.map((p) => p.label?.text).filter((t): t is string => !!t));
     const missing = hints.filter((h) => !found.has(h));
     if (missing.length === 0) return pieces;
@@ -461,7 +506,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       }
     }
     if (jobs.length === 0) return pieces;
-    const readings = await this.reader!.recognize(jobs.slice(0, 10).map((j) => candidateCrop(img, j.candidate)));
+    const readings = (await this.recognizeIn(fig, jobs.slice(0, 10).map((j) => j.candidate))).map((r) => r.recognition);
     const minHinted = this.options.minHintedLabelConfidence ?? 0.35;
     let out = pieces;
     readings.forEach((r, k) => {

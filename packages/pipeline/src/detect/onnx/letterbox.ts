@@ -41,6 +41,23 @@ export function letterbox(image: RawImage, width: number, height: number, option
   const pad = (options.padValue ?? 114) / 255;
   for (let c = 0; c < 3; c++) data.fill((pad - mean[c]!) / std[c]!, c * plane, (c + 1) * plane);
   const src = image.data;
+  const scaleC = [1 / 255 / std[0], 1 / 255 / std[1], 1 / 255 / std[2]];
+  const offC = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]];
+  if (newW === W && newH === H) {
+    // Already at the input size (LearnedDetector downscales first): bilinear weights are all 0, so each value
+    // is its source pixel; copying gives the same floats without the interpolation.
+    for (let c = 0; c < 3; c++) {
+      const sc = ch >= 3 ? c : 0;
+      const k = scaleC[c]!;
+      const off = offC[c]!;
+      for (let y = 0; y < H; y++) {
+        const base = c * plane + (y + padY) * width + padX;
+        let o = y * W * ch + sc;
+        for (let x = 0; x < W; x++, o += ch) data[base + x] = (src[o] ?? 0) * k - off;
+      }
+    }
+    return { data, scale: scaleX, padX, padY };
+  }
   // Source columns and weights once per output column (the same arithmetic as per pixel, hoisted).
   const xs0 = new Int32Array(newW);
   const xs1 = new Int32Array(newW);
@@ -52,8 +69,6 @@ export function letterbox(image: RawImage, width: number, height: number, option
     xs1[x] = Math.min(W - 1, x0 + 1);
     wxs[x] = fx - x0;
   }
-  const scaleC = [1 / 255 / std[0], 1 / 255 / std[1], 1 / 255 / std[2]];
-  const offC = [mean[0] / std[0], mean[1] / std[1], mean[2] / std[2]];
   for (let y = 0; y < newH; y++) {
     const fy = Math.min(H - 1, Math.max(0, (y + 0.5) / (newH / H) - 0.5));
     const y0 = Math.floor(fy);
