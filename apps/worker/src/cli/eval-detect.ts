@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
+import { FAILURE_KINDS } from '@pmc-curator/pipeline/detect';
 import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
 import { intFlag, parseFlags } from './support/flags.ts';
 
@@ -51,10 +52,29 @@ function print(title: string, r: EvaluationReport, json: boolean | undefined): v
     `  panel count    right ${pct(r.countRight)}, in the annotated range ${pct(r.countInRange)}`,
     `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)${r.figuresPerCpuSecond ? `, ${r.figuresPerCpuSecond.toFixed(2)} figures per CPU-second` : ''}`,
     ...Object.entries(r.bySource ?? {}).map(([src, s]) => `  source ${src.padEnd(8)} ${s.figures} figures  panel P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}  count right ${pct(s.countRight)} in range ${pct(s.countInRange)}  labels read ${pct(s.labelReadAccuracy)} (${s.labelled})`),
+    ...Object.entries(r.byClass).map(([c, s]) => `  class ${c.padEnd(12)} ${s.figures} figures  panel P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}  count right ${pct(s.countRight)} in range ${pct(s.countInRange)}  labels read ${s.labelled ? pct(s.labelReadAccuracy) : '-'} (${s.labelled})`),
+    ...failureLines(r),
     ...breakdown(r),
-    ...r.perFigure.map((f) => `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${f.description ? `  [${f.description}]` : ''}`),
+    ...r.perFigure.map((f) => {
+      const kinds = Object.entries(f.failures ?? {}).map(([k, n]) => (n > 1 ? `${k} x${n}` : k)).join(', ');
+      return `    ${f.file}: ${f.panels} predicted / ${f.truth} true, tp ${f.score.truePositives} fp ${f.score.falsePositives} fn ${f.score.falseNegatives}, labels ${f.score.labelCorrect}/${f.score.labelled}${kinds ? `  {${kinds}}` : ''}${f.description ? `  [${f.description}]` : ''}`;
+    }),
     '',
   ].join('\n'));
+}
+
+/** Failure kinds (derived from ground truth and prediction): figures with the kind (instances), all and per source. */
+function failureLines(r: EvaluationReport): string[] {
+  const groups = Object.keys(r.failureKinds);
+  if (groups.length === 0) return [];
+  const cell = (g: string, k: (typeof FAILURE_KINDS)[number]): string => {
+    const c = r.failureKinds[g]![k];
+    return `${c.figures} (${c.instances})`.padEnd(10);
+  };
+  return [
+    `  failure kinds  figures (instances): ${groups.map((g) => g.padEnd(10)).join('')}`,
+    ...FAILURE_KINDS.map((k) => `    ${k.padEnd(33)}${groups.map((g) => cell(g, k)).join('')}`),
+  ];
 }
 
 /** Synthetic figures: panel F1 and label accuracy per label corner and per label style. */

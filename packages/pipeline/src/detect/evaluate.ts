@@ -6,6 +6,8 @@ import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { decodeImage } from '../images/decode.ts';
 import { parseExsclaimGroundTruth } from './ground-truth.ts';
 import { scoreFigure, summarise } from './score.ts';
+import { countFailures, figureClass, figureFailures } from './failure-kinds.ts';
+import type { FailureCounts, FailureKind, FigureClass } from './failure-kinds.ts';
 import type { EvalSummary, FigureScore } from './score.ts';
 import { rescaleResult } from './run.ts';
 import { generateSyntheticFigure } from './synthetic.ts';
@@ -23,7 +25,17 @@ export interface EvaluationReport extends EvalSummary {
   bySource?: Record<string, EvalSummary & { countRight: number; countInRange: number }>;
   /** Wall-clock milliseconds per figure, split by step (decode is 0 for synthetic figures). */
   msPerFigure: { decode: number; detect: number; total: number };
-  perFigure: Array<{ file: string; score: FigureScore; panels: number; truth: number; description?: string; range?: [number, number]; source?: string }>;
+  /**
+   * Failure kinds (see failure-kinds.ts) derived from each figure's ground truth and prediction: figures showing
+   * each kind and its instances, for all figures (`all`) and per source.
+   */
+  failureKinds: Record<string, FailureCounts>;
+  /** The scores per figure class (single panel, labelled compound, unlabelled compound). */
+  byClass: Partial<Record<FigureClass, EvalSummary & { countRight: number; countInRange: number }>>;
+  perFigure: Array<{
+    file: string; score: FigureScore; panels: number; truth: number; description?: string; range?: [number, number]; source?: string;
+    figureClass?: FigureClass; failures?: Partial<Record<FailureKind, number>>;
+  }>;
 }
 
 export interface EvaluateOptions {
@@ -58,6 +70,8 @@ export async function evaluateDirectory(dir: string, detector: SubfigureDetector
     scores.push({
       file: fig.file, score: scoreFigure(result.panels, fig.panels, options.iouThreshold ?? 0.5), panels: result.panels.length, truth: fig.panels.length,
       ...(range ? { range } : {}), ...(source ? { source } : {}),
+      figureClass: figureClass(fig.panels),
+      failures: figureFailures(result.panels, fig.panels, { threshold: options.iouThreshold ?? 0.5, ...(range ? { range } : {}) }),
     });
   }
   const cpu = process.cpuUsage(cpu0);
@@ -81,10 +95,22 @@ function report(scores: EvaluationReport['perFigure'], decodeMs: number, detectM
     const part = scores.filter((s) => s.source === src);
     return [src, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
   })) : undefined;
+  const classes = [...new Set(scores.flatMap((s) => (s.figureClass ? [s.figureClass] : [])))].sort();
+  const byClass = Object.fromEntries(classes.map((c) => {
+    const part = scores.filter((s) => s.figureClass === c);
+    return [c, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
+  }));
+  const withFailures = scores.filter((s) => s.failures);
+  const failureKinds: Record<string, FailureCounts> = withFailures.length ? {
+    all: countFailures(withFailures.map((s) => s.failures!)),
+    ...Object.fromEntries(sources.map((src) => [src, countFailures(withFailures.filter((s) => s.source === src).map((s) => s.failures!))])),
+  } : {};
   return {
     ...summarise(scores.map((s) => s.score)),
     ...counts(scores),
     ...(bySource ? { bySource } : {}),
+    failureKinds,
+    byClass,
     figuresPerSecond: total > 0 ? (scores.length * 1000) / total : 0,
     figuresPerCpuSecond: cpuSeconds && cpuSeconds > 0 ? scores.length / cpuSeconds : 0,
     msPerFigure: { decode: decodeMs / n, detect: detectMs / n, total: total / n },
@@ -137,7 +163,10 @@ export async function evaluateSynthetic(count: number, detector: SubfigureDetect
     const hints = options.useCaptionHints === false || fig.captionLabels.length === 0 ? undefined : { captionLabels: fig.captionLabels };
     const result = await detector.detect(fig.image, hints);
     detectMs += performance.now() - t0;
-    scores.push({ file: `synthetic-${seed + i}`, score: scoreFigure(result.panels, fig.panels, options.iouThreshold ?? 0.5), panels: result.panels.length, truth: fig.panels.length, description: fig.description });
+    scores.push({
+      file: `synthetic-${seed + i}`, score: scoreFigure(result.panels, fig.panels, options.iouThreshold ?? 0.5), panels: result.panels.length, truth: fig.panels.length, description: fig.description,
+      figureClass: figureClass(fig.panels), failures: figureFailures(result.panels, fig.panels, { threshold: options.iouThreshold ?? 0.5 }),
+    });
   }
   return report(scores, 0, detectMs);
 }

@@ -23,8 +23,8 @@ export interface FigureScore {
   labelReadCorrect: number;
 }
 
-/** Greedy one-to-one matching by IoU (best pairs first), counting a match at IoU >= threshold. */
-export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], threshold = 0.5): FigureScore {
+/** Greedy one-to-one matching by IoU (best pairs first) at IoU >= threshold: [predicted index, true index] pairs. */
+export function matchPanels(predicted: Panel[], truth: GroundTruthPanel[], threshold = 0.5): Array<[number, number]> {
   const pairs: Array<[number, number, number]> = [];
   predicted.forEach((p, i) => truth.forEach((t, j) => {
     const v = iou(p.box, t.box);
@@ -33,11 +33,21 @@ export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], thres
   pairs.sort((a, b) => b[0] - a[0]);
   const usedP = new Set<number>();
   const usedT = new Set<number>();
-  const score: FigureScore = { truePositives: 0, falsePositives: 0, falseNegatives: 0, labelled: 0, labelCorrect: 0, labelCorrectExact: 0, labelReadCorrect: 0 };
+  const out: Array<[number, number]> = [];
   for (const [, i, j] of pairs) {
     if (usedP.has(i) || usedT.has(j)) continue;
     usedP.add(i);
     usedT.add(j);
+    out.push([i, j]);
+  }
+  return out;
+}
+
+/** Greedy one-to-one matching by IoU (best pairs first), counting a match at IoU >= threshold. */
+export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], threshold = 0.5): FigureScore {
+  const pairs = matchPanels(predicted, truth, threshold);
+  const score: FigureScore = { truePositives: 0, falsePositives: 0, falseNegatives: 0, labelled: 0, labelCorrect: 0, labelCorrectExact: 0, labelReadCorrect: 0 };
+  for (const [i, j] of pairs) {
     score.truePositives++;
     const t = truth[j];
     const p = predicted[i];
@@ -51,8 +61,8 @@ export function scoreFigure(predicted: Panel[], truth: GroundTruthPanel[], thres
       if (normaliseLabelForEval(guess, true) === normaliseLabelForEval(t.label, true)) score.labelCorrectExact++;
     }
   }
-  score.falsePositives = predicted.length - usedP.size;
-  score.falseNegatives = truth.length - usedT.size;
+  score.falsePositives = predicted.length - pairs.length;
+  score.falseNegatives = truth.length - pairs.length;
   return score;
 }
 
