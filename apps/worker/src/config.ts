@@ -65,7 +65,7 @@ export const configSchema = z.object({
    * layout-ocr for figures the model is unsure of). The default is combined: on the real-dev dev split it scores
    * box F1 0.933 / count in range 0.955 / labels read 0.869 against layout-ocr's 0.910 / 0.925 / 0.845.
    */
-  DETECTOR: z.string().default('combined'),
+  DETECTOR: z.string().default('combined'), // = DEFAULT_DETECTOR of @pmc-curator/pipeline/detect (not imported: it loads onnxruntime)
   DETECTOR_MODEL: z.string().optional(),
   /** A module exporting `createDetector(options)` to use instead of the built-in detectors (plugins, tests). */
   DETECTOR_MODULE: z.string().optional(),

@@ -43,7 +43,7 @@ export function registerAlign(program: Command): void {
     .argument('[image]', 'figure image; with --jsonl, a JSON-lines file or "-" for stdin')
     .option('--caption-file <file>', 'the figure caption (text)')
     .option('--jsonl', 'read {"id","image","caption"} lines, write {"id", pairs} (or {"id", error}) lines')
-    .option('--detector <name>', 'detector name passed to createDetector (default: layout-ocr)')
+    .option('--detector <name>', 'detector name passed to createDetector (default: combined)')
     .option('--model <path>', 'ONNX panel detector model')
     .action(async (image: string | undefined, opts: AlignOptions) => {
       if (!opts.jsonl && !image) throw new Error('give an image path (or --jsonl)');

@@ -27,7 +27,7 @@ export function registerDetect(program: Command): void {
     .description('detect the panels (subfigures) of a figure image and their labels; prints {width, height, method, panels} as JSON')
     .argument('[image]', 'figure image (JPEG/PNG/TIFF...); with --jsonl, a JSON-lines file or "-" for stdin')
     .option('--caption-file <file>', 'caption text; its panel labels (A, B, ...) guide the split')
-    .option('--detector <name>', 'layout-ocr (default, no weights), layout (no OCR), onnx-yolo, onnx-detr')
+    .option('--detector <name>', 'combined (default: the project model + OCR labels), learned, layout-ocr (no weights), layout (no OCR), onnx-yolo, onnx-detr')
     .option('--model <path>', 'YOLO (v5/v8) or DETR-style ONNX panel detector to use instead')
     .option('--jsonl', 'read {"id","image","caption"?} lines, write {"id",width,height,method,panels} or {"id","error"} lines')
     .option('--batch-size <n>', 'images per inference call with --jsonl', '8')

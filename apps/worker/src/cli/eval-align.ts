@@ -28,7 +28,7 @@ export function registerEvalAlign(program: Command): void {
     .argument('<dir>', 'directory with expected.json and the figure images')
     .option('--gt-boxes', 'use the ground-truth panel boxes (labels hidden) instead of the detector: an upper bound for detection')
     .option('--gt-labels', 'with --gt-boxes, also give the aligner the true panel labels')
-    .option('--detector <name>', 'detector name passed to createDetector (default: layout-ocr)')
+    .option('--detector <name>', 'detector name passed to createDetector (default: combined)')
     .option('--model <path>', 'ONNX panel detector model')
     .option('--per-figure', 'print one line per figure')
     .option('--references <file>', 'reviewed subcaptions ({guideline, figures: {id: {label: text}}}) replacing the EXSCLAIM ones; boxes are kept')

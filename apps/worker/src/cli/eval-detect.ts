@@ -108,7 +108,7 @@ export function registerEvalDetect(program: Command): void {
     .command('eval-detect')
     .description('evaluate panel detection against <dir>/expected.json (EXSCLAIM format): P/R/F1 at IoU>=0.5, label accuracy, figures/s')
     .argument('[dir]', 'directory with expected.json and the figure images')
-    .option('--detector <name>', 'layout-ocr (default), layout, learned, combined, onnx-yolo, onnx-detr')
+    .option('--detector <name>', 'combined (default), learned, layout-ocr, layout, onnx-yolo, onnx-detr')
     .option('--model <path>', 'ONNX panel detector to evaluate')
     .option('--synthetic <n>', 'also evaluate on n synthetic compound figures (exact ground truth)')
     .option('--sources <dir>', 'EXSCLAIM-style directory whose true panels are tiled into synthetic figures (default: <dir>)')

@@ -41,10 +41,13 @@ export type { DetectFileOptions, JsonLineInput } from './run.ts';
 /** Detector names `createDetector` knows. */
 export const DETECTOR_NAMES = ['layout-ocr', 'layout', 'onnx', 'learned', 'combined'] as const;
 
+/** The detector used when none is named (the detect stage, the CLI, evaluations): chosen by real-dev dev-split scores. */
+export const DEFAULT_DETECTOR = 'combined';
+
 export interface CreateDetectorOptions {
   /**
-   * 'layout-ocr' (default, no weights), 'layout' (no OCR), 'onnx' (needs modelPath), 'learned' (the committed
-   * panel model, or modelPath) or 'combined' (the learned model's boxes + OCR labels, layout+OCR as fallback).
+   * 'combined' (default: the learned model's boxes + OCR labels, layout+OCR as fallback), 'layout-ocr' (no
+   * weights), 'layout' (no OCR), 'onnx' (needs modelPath) or 'learned' (the committed panel model, or modelPath).
    */
   name?: string;
   /** Path of a YOLO- or DETR-style ONNX model; implies the ONNX detector. */
@@ -55,7 +58,7 @@ export interface CreateDetectorOptions {
 
 /** Builds a detector; models are loaded once here, so keep the detector for many images. */
 export async function createDetector(options: CreateDetectorOptions = {}): Promise<SubfigureDetector> {
-  const name = options.name ?? (options.modelPath ? 'onnx' : 'layout-ocr');
+  const name = options.name ?? (options.modelPath ? 'onnx' : DEFAULT_DETECTOR);
   if (name === 'learned') return LearnedDetector.create({ ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) });
   if (name === 'combined') {
     return CombinedDetector.create({ learned: { ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) }, ...(options.layout ? { layout: options.layout } : {}) });
