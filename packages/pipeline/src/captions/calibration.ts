@@ -105,7 +105,7 @@ export interface CalibrationRow {
   right: number;
 }
 
-export const CALIBRATION_TABLE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
+const CALIBRATION_TABLE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
 /** The reliability table: per confidence range, how many subcaptions, their mean confidence and the share right. */
 export function calibrationTable(predictions: readonly ScoredPrediction[], edges: readonly number[] = CALIBRATION_TABLE_EDGES): CalibrationRow[] {

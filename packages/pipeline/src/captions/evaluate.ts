@@ -118,7 +118,7 @@ function isZouFigure(v: unknown): boolean {
 }
 
 /** `zou` when every figure looks like a panel-segmentation entry, `prostate` otherwise. */
-export function detectGroundTruthFormat(data: unknown): GroundTruthFormat {
+function detectGroundTruthFormat(data: unknown): GroundTruthFormat {
   const figures = entriesOf(data).filter(([, v]) => isFigure(v));
   return figures.length > 0 && figures.every(([, v]) => isZouFigure(v)) ? 'zou' : 'prostate';
 }

@@ -199,7 +199,7 @@ function parseGroup(text: string, pos: number, bare = false): Group | undefined 
   return { start: pos, end, atoms, firstOpens, closes, items, ranged };
 }
 
-export type PrevContext = 'start' | 'sentence' | 'clause' | 'comma' | 'and' | 'paren' | 'glued' | 'open' | 'none' | 'reference' | 'word-ref';
+type PrevContext = 'start' | 'sentence' | 'clause' | 'comma' | 'and' | 'paren' | 'glued' | 'open' | 'none' | 'reference' | 'word-ref';
 
 /** What precedes a candidate label at `pos`. */
 function prevContext(text: string, pos: number): PrevContext {
