@@ -51,3 +51,74 @@ describe('combined detector: labels from layout+OCR onto the model boxes', () =>
     expect(out.map((l) => l?.text)).toEqual(['a', undefined, undefined, undefined]);
   });
 });
+
+describe('combined detector: a split needs evidence when the caption names no panel labels read on the figure', () => {
+  // Invented figures: the model and layout+OCR are stubbed, so only the combining rule is under test.
+  const image = { data: new Uint8Array(400 * 300 * 3).fill(255), width: 400, height: 300, channels: 3 as const };
+  const result = (panels: Panel[], method = 'stub'): { width: number; height: number; method: string; modelVersion: string; panels: Panel[] } => ({ width: 400, height: 300, method, modelVersion: 'stub', panels });
+  const stub = async (model: Panel[], layout: Panel[], modelLabels: Array<Panel['label']>): Promise<CombinedDetector> => {
+    const det = await CombinedDetector.create();
+    vi.spyOn(det['learned'], 'detectBatch').mockResolvedValue([result(model, 'learned')]);
+    vi.spyOn(det.layout, 'detect').mockResolvedValue(result(layout, 'layout-ocr'));
+    vi.spyOn(det.layout, 'readLabelsIn').mockResolvedValue(modelLabels);
+    return det;
+  };
+  const whole: Box = [0, 0, 400, 300];
+
+  it('answers one panel when the model is unsure, the caption names no labels and layout+OCR cut the figure without a label run', async () => {
+    // A chart with its legend: the model weakly sees two parts, layout+OCR cuts at the gutter and reads a legend's "t" and an axis "A".
+    const det = await stub(
+      [{ box: [0, 0, 400, 90], score: 0.6 }, { box: [0, 100, 400, 300], score: 0.74 }],
+      [{ box: [0, 0, 400, 95], score: 0.5, label: { text: 't', box: [5, 5, 12, 14] } }, { box: [0, 100, 400, 300], score: 0.5, label: { text: 'A', box: [5, 105, 12, 114] } }],
+      [undefined, undefined],
+    );
+    try {
+      const r = await det.detect(image);
+      expect(r.panels.map((p) => p.box)).toEqual([whole]);
+      expect(r.method).toBe('combined/whole');
+    } finally {
+      await det.close();
+    }
+  });
+
+  it('keeps layout+OCR\'s split when it read a label run, and the model\'s when it is sure of every box', async () => {
+    const parts: Panel[] = [{ box: [0, 0, 195, 300], score: 0.8, label: { text: 'a', box: [2, 2, 10, 12] } }, { box: [205, 0, 400, 300], score: 0.8, label: { text: 'b', box: [207, 2, 215, 12] } }];
+    const unsure = await stub([{ box: [0, 0, 195, 300], score: 0.6 }, { box: [205, 0, 400, 300], score: 0.65 }], parts, [undefined, undefined]);
+    try {
+      expect((await unsure.detect(image)).panels.map((p) => p.label?.text)).toEqual(['a', 'b']);
+    } finally {
+      await unsure.close();
+    }
+    const sure = await stub([{ box: [0, 0, 195, 300], score: 0.8 }, { box: [205, 0, 400, 300], score: 0.85 }], [], [undefined, undefined]);
+    try {
+      expect((await sure.detect(image)).panels).toHaveLength(2);
+    } finally {
+      await sure.close();
+    }
+  });
+
+  it('answers one panel when none of the caption\'s labels is read and layout+OCR\'s gutters do not give back the model\'s split', async () => {
+    // Three stacked plots sharing an x-axis title; the caption's "a, b, c" name threshold lines, not panels.
+    const model: Panel[] = [{ box: [40, 0, 400, 100], score: 0.76 }, { box: [40, 100, 400, 200], score: 0.78 }, { box: [40, 200, 400, 300], score: 0.81 }];
+    const det = await stub(model, [{ box: [0, 0, 35, 300], score: 0.5 }, { box: [40, 0, 400, 300], score: 0.5 }], [undefined, undefined, undefined]);
+    try {
+      expect((await det.detect(image, { captionLabels: ['a', 'b', 'c'] })).panels.map((p) => p.box)).toEqual([whole]);
+    } finally {
+      await det.close();
+    }
+    // The same boxes with layout+OCR cutting the same rows: three panels whose labels OCR missed.
+    const rows = await stub(model, model.map((p) => ({ ...p, score: 0.5 })), [undefined, undefined, undefined]);
+    try {
+      expect((await rows.detect(image, { captionLabels: ['a', 'b', 'c'] })).panels).toHaveLength(3);
+    } finally {
+      await rows.close();
+    }
+    // Or with one caption label read in a model box.
+    const read = await stub(model, [{ box: [0, 0, 35, 300], score: 0.5 }, { box: [40, 0, 400, 300], score: 0.5 }], [{ text: 'a', box: [42, 2, 50, 12] }, undefined, undefined]);
+    try {
+      expect((await read.detect(image, { captionLabels: ['a', 'b', 'c'] })).panels).toHaveLength(3);
+    } finally {
+      await read.close();
+    }
+  });
+});

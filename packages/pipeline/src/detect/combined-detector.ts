@@ -1,13 +1,16 @@
 /**
  * The learned model's panel boxes, labelled by the layout+OCR detector's label reader with the caption's label
  * set; layout+OCR itself is the fallback for figures the model is unsure of (a weak box, or a panel count that
- * disagrees with the caption's labels while layout+OCR's agrees).
+ * disagrees with the caption's labels while layout+OCR's agrees). A split needs evidence where the caption's labels
+ * are not seen on the figure: with no caption labels, an unsure model and no label run read, or with caption labels
+ * none of which either reading finds and gutters that do not reproduce the model's boxes, the figure is one panel.
  */
 import { LayoutOcrDetector } from './layout-detector.ts';
 import type { LayoutOcrOptions } from './layout-detector.ts';
 import { LearnedDetector } from './learned-detector.ts';
 import type { LearnedDetectorOptions } from './learned-detector.ts';
-import { boxGap } from './boxes.ts';
+import { boxGap, iou } from './boxes.ts';
+import { consecutiveLabels } from './ocr/labels.ts';
 import { readingOrder } from './order.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
@@ -33,7 +36,7 @@ export class CombinedDetector implements SubfigureDetector {
   fallbacks = 0;
 
   private constructor(private readonly learned: LearnedDetector, readonly layout: LayoutOcrDetector, private readonly unsure: number) {
-    this.version = `combined-1+${learned.version}+${layout.version}`;
+    this.version = `combined-2+${learned.version}+${layout.version}`;
   }
 
   static async create(options: CombinedOptions = {}): Promise<CombinedDetector> {
@@ -67,6 +70,10 @@ export class CombinedDetector implements SubfigureDetector {
       // The model keeps the figure when it alone matches the caption; otherwise layout+OCR answers.
       if (!(expected >= 2 && count === expected && !fallbackAgrees)) {
         this.fallbacks++;
+        // No caption labels, no label run read and a model unsure of its own boxes: nothing but layout+OCR's
+        // gutters says the figure is compound, and those also cut one chart at its legend or between the
+        // parts of a schematic. One panel.
+        if (expected < 2 && fallback.panels.length > 1 && !readsLabelRun(fallback.panels)) return this.whole(image, model);
         return { ...fallback, method: `${this.name}/layout-ocr`, modelVersion: this.version };
       }
     }
@@ -76,16 +83,42 @@ export class CombinedDetector implements SubfigureDetector {
     if (expected >= 2 && read < expected) {
       // Labels outside the model's corners (centred above, under a diagram): take those layout+OCR read.
       fallback ??= await this.layout.detect(image, hints, figure);
+      // The caption names labels, yet neither reading finds any of them and layout+OCR's gutters do not
+      // reproduce the model's split: the caption's letters name something else (lines, conditions) and the
+      // pieces are parts of one panel (stacked plots sharing an axis).
+      if (count > 1 && !readsCaptionLabel(labels, fallback.panels, hints?.captionLabels ?? []) && !splitReproduced(boxes, fallback.panels)) return this.whole(image, model);
       labels = transferLabels(boxes, labels, fallback.panels, hints?.captionLabels ?? []);
     }
     const panels: Panel[] = model.panels.map((p, i) => (labels[i] ? { ...p, label: labels[i] } : { ...p }));
     return { ...model, method: this.name, modelVersion: this.version, panels };
   }
 
+  private whole(image: RawImage, model: DetectionResult): DetectionResult {
+    return { ...model, method: `${this.name}/whole`, modelVersion: this.version, panels: [{ box: [0, 0, image.width, image.height], score: 0.5 }] };
+  }
+
   async close(): Promise<void> {
     await this.learned.close();
     await this.layout.close();
   }
+}
+
+/** Whether the panels' read (not inferred) labels hold a run of two consecutive labels (a b, C D, ii iii). */
+export function readsLabelRun(panels: readonly Panel[]): boolean {
+  const texts = [...new Set(panels.flatMap((p) => (p.label && !p.label.inferred ? [p.label.text] : [])))];
+  return texts.some((a) => texts.some((b) => consecutiveLabels(a, b)));
+}
+
+/** Whether either reading (the model boxes' labels, layout+OCR's panels) read one of the caption's labels (case-insensitive). */
+export function readsCaptionLabel(labels: ReadonlyArray<PanelLabel | undefined>, other: readonly Panel[], captionLabels: readonly string[]): boolean {
+  const names = new Set(captionLabels.filter((l) => l.trim().length > 0).map((l) => l.toLowerCase()));
+  const read = [...labels, ...other.map((p) => p.label)].filter((l): l is PanelLabel => !!l && !l.inferred);
+  return read.some((l) => names.has(l.text.toLowerCase()));
+}
+
+/** Whether layout+OCR's gutters give back at least two of the model's boxes (IoU >= 0.5). */
+export function splitReproduced(boxes: readonly Box[], other: readonly Panel[]): boolean {
+  return boxes.filter((b) => other.some((p) => iou(b, p.box) >= 0.5)).length >= 2;
 }
 
 /**
