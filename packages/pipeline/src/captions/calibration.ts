@@ -22,23 +22,29 @@ export interface CalibrationBin {
 
 export const CALIBRATION_EDGES = [0, 0.6, 0.8, 0.9, 1] as const;
 
-export function calibrationBins(predictions: readonly ScoredPrediction[], edges: readonly number[] = CALIBRATION_EDGES): CalibrationBin[] {
-  const bins: CalibrationBin[] = [];
+/** Predictions grouped by confidence into [edges[k], edges[k+1]); the last range includes its upper edge. */
+function byConfidenceRange(predictions: readonly ScoredPrediction[], edges: readonly number[]): Array<{ from: number; to: number; inRange: ScoredPrediction[] }> {
+  const ranges: Array<{ from: number; to: number; inRange: ScoredPrediction[] }> = [];
   for (let k = 0; k + 1 < edges.length; k++) {
     const from = edges[k] ?? 0;
     const to = edges[k + 1] ?? 1;
     const last = k + 2 === edges.length;
-    const inBin = predictions.filter((p) => p.confidence >= from && (p.confidence < to || (last && p.confidence <= to)));
-    const n = inBin.length;
-    bins.push({
+    ranges.push({ from, to, inRange: predictions.filter((p) => p.confidence >= from && (p.confidence < to || (last && p.confidence <= to))) });
+  }
+  return ranges;
+}
+
+export function calibrationBins(predictions: readonly ScoredPrediction[], edges: readonly number[] = CALIBRATION_EDGES): CalibrationBin[] {
+  return byConfidenceRange(predictions, edges).map(({ from, to, inRange }) => {
+    const n = inRange.length;
+    return {
       from,
       to,
       predictions: n,
-      labelPrecision: n === 0 ? 0 : inBin.filter((p) => p.labelCorrect).length / n,
-      meanTokenF1: n === 0 ? 0 : inBin.reduce((a, p) => a + p.tokenF1, 0) / n,
-    });
-  }
-  return bins;
+      labelPrecision: n === 0 ? 0 : inRange.filter((p) => p.labelCorrect).length / n,
+      meanTokenF1: n === 0 ? 0 : inRange.reduce((a, p) => a + p.tokenF1, 0) / n,
+    };
+  });
 }
 
 /** A subcaption is right when its label is true and its text has at least this token F1. */
@@ -109,22 +115,16 @@ const CALIBRATION_TABLE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
 /** The reliability table: per confidence range, how many subcaptions, their mean confidence and the share right. */
 export function calibrationTable(predictions: readonly ScoredPrediction[], edges: readonly number[] = CALIBRATION_TABLE_EDGES): CalibrationRow[] {
-  const rows: CalibrationRow[] = [];
   const round = (x: number): number => Math.round(x * 1000) / 1000;
-  for (let k = 0; k + 1 < edges.length; k++) {
-    const from = edges[k] ?? 0;
-    const to = edges[k + 1] ?? 1;
-    const last = k + 2 === edges.length;
-    const inBin = predictions.filter((p) => p.confidence >= from && (p.confidence < to || (last && p.confidence <= to)));
-    const n = inBin.length;
-    rows.push({
+  return byConfidenceRange(predictions, edges).map(({ from, to, inRange }) => {
+    const n = inRange.length;
+    return {
       confidence: `${from}-${to}`,
       subcaptions: n,
-      meanConfidence: n === 0 ? 0 : round(inBin.reduce((a, p) => a + p.confidence, 0) / n),
-      right: n === 0 ? 0 : round(inBin.filter(isRight).length / n),
-    });
-  }
-  return rows;
+      meanConfidence: n === 0 ? 0 : round(inRange.reduce((a, p) => a + p.confidence, 0) / n),
+      right: n === 0 ? 0 : round(inRange.filter(isRight).length / n),
+    };
+  });
 }
 
 /** Expected calibration error: the subcaption-weighted mean gap between confidence and share right. */

@@ -24,6 +24,21 @@ export function tokenize(s: string): string[] {
   return (s.toLowerCase().match(TOKEN_RE) ?? []) as string[];
 }
 
+/** How many tokens the two bags share (each occurrence matched once). */
+function commonTokenCount(predicted: readonly string[], truth: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const x of truth) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let common = 0;
+  for (const x of predicted) {
+    const c = counts.get(x) ?? 0;
+    if (c > 0) {
+      common++;
+      counts.set(x, c - 1);
+    }
+  }
+  return common;
+}
+
 /** Bag-of-tokens F1 (SQuAD/MedICaT style). Both empty -> 1. Tokens in `ignore` are dropped from both sides. */
 export function tokenF1(predicted: string, truth: string, ignore?: ReadonlySet<string>): number {
   const keep = (x: string): boolean => !ignore?.has(x);
@@ -31,16 +46,7 @@ export function tokenF1(predicted: string, truth: string, ignore?: ReadonlySet<s
   const t = ignore ? tokenize(truth).filter(keep) : tokenize(truth);
   if (p.length === 0 && t.length === 0) return 1;
   if (p.length === 0 || t.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const x of t) counts.set(x, (counts.get(x) ?? 0) + 1);
-  let common = 0;
-  for (const x of p) {
-    const c = counts.get(x) ?? 0;
-    if (c > 0) {
-      common++;
-      counts.set(x, c - 1);
-    }
-  }
+  const common = commonTokenCount(p, t);
   if (common === 0) return 0;
   const precision = common / p.length;
   const recall = common / t.length;
@@ -227,16 +233,7 @@ export function tokenPrecisionRecall(predicted: string, truth: string): { precis
   const p = tokenize(predicted);
   const t = tokenize(truth);
   if (p.length === 0 && t.length === 0) return { precision: 1, recall: 1 };
-  const counts = new Map<string, number>();
-  for (const x of t) counts.set(x, (counts.get(x) ?? 0) + 1);
-  let common = 0;
-  for (const x of p) {
-    const c = counts.get(x) ?? 0;
-    if (c > 0) {
-      common++;
-      counts.set(x, c - 1);
-    }
-  }
+  const common = commonTokenCount(p, t);
   return { precision: p.length === 0 ? 0 : common / p.length, recall: t.length === 0 ? 0 : common / t.length };
 }
 
