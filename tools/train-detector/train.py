@@ -10,6 +10,14 @@ box loss). Input: 384x384 letterbox (aspect kept, centred, grey 114 padding, RGB
 packages/pipeline/src/detect/onnx/letterbox.ts prepares it. The ONNX output is [N, 5, 48*48] rows of
 cx, cy, w, h (input pixels) and score, the YOLOv8 layout OnnxDetector already decodes.
 
+Continuing a run: --checkpoint PATH saves model, optimizer, schedule and RNG state every 50 steps and at the end;
+--resume PATH continues that run on to --steps with the same schedule. A run without a checkpoint can be fine-tuned
+from its exported ONNX with --init-onnx (the export folds BatchNorm into the convs; it is re-derived from one
+calibration batch, so eval output equals the ONNX exactly), with a fresh optimizer and warm-up + cosine schedule:
+
+  nice -n 10 python3 tools/train-detector/train.py --data .tmp/synth --out .tmp/next --width 0.75 --steps 1251 \
+      --lr 1e-3 --seed 2 --init-onnx models/panel-detector/panel-detector.onnx --checkpoint .tmp/next/checkpoint.pt
+
 Uses CUDA when available, else CPU (torch.set_num_threads(--threads)). Nothing is downloaded; no pretrained
 weights. Data: tools/train-detector/generate.ts writes <data>/labels.jsonl and <data>/images/*.jpg.
 """
@@ -268,6 +276,56 @@ def evaluate(model, images, boxes, size, device, conf=0.25):
     return 2 * tp / max(1, 2 * tp + fp + fn), tp, fp, fn
 
 
+def init_from_onnx(model, onnx_path, images, device):
+    """Loads an exported panel-detector.onnx into a PanelNet: the export folds each BatchNorm into its conv, so the
+    folded conv weights are kept and each BatchNorm is set from the conv's per-channel output mean m and std s on a
+    calibration batch (running stats m, s^2; gamma s, beta folded bias + m). Eval mode then equals the ONNX model
+    exactly, and train-mode batch statistics start close to the running ones. The optimizer starts fresh."""
+    import onnx
+    from onnx import numpy_helper
+    g = onnx.load(onnx_path).graph
+    init = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    convs = [(init[n.input[1]], init[n.input[2]] if len(n.input) > 2 else None) for n in g.node if n.op_type == 'Conv']
+    order = []
+    hooks = [m.register_forward_hook(lambda mod, i, o: order.append(mod)) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, 64, 64, device=device))
+    for h in hooks:
+        h.remove()
+    assert len(order) == len(convs), (len(order), len(convs))
+    bn_of = {}
+    for m in model.modules():
+        if isinstance(m, nn.Sequential) and len(m) == 3 and isinstance(m[0], nn.Conv2d) and isinstance(m[1], nn.BatchNorm2d):
+            bn_of[m[0]] = m[1]
+    with torch.no_grad():
+        for conv, (w, b) in zip(order, convs):
+            assert tuple(conv.weight.shape) == w.shape, (conv, w.shape)
+            conv.weight.copy_(torch.from_numpy(np.array(w)))
+            bn = bn_of.get(conv)
+            if bn is None:
+                conv.bias.copy_(torch.from_numpy(np.array(b)))
+            else:  # identity BatchNorm carrying the folded bias: eval output equals the ONNX graph
+                bn.weight.fill_(1.0)
+                bn.bias.copy_(torch.from_numpy(np.array(b)))
+                bn.running_mean.zero_()
+                bn.running_var.fill_(1.0 - bn.eps)
+        stats = {}
+        hooks = [c.register_forward_hook(lambda mod, i, o: stats.__setitem__(mod, (o.mean((0, 2, 3)), o.std((0, 2, 3)).clamp(min=1e-3))))
+                 for c in bn_of]
+        x = torch.from_numpy(images[:64]).to(device).permute(0, 3, 1, 2).float() / 255
+        model(x)
+        for h in hooks:
+            h.remove()
+        for conv, bn in bn_of.items():
+            m, s = stats[conv]
+            bn.running_mean.copy_(m)
+            bn.running_var.copy_(s * s - bn.eps)
+            bn.bias.add_(m)
+            bn.weight.copy_(s)
+    model.train()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', default='.tmp/synth')
@@ -283,6 +341,10 @@ def main():
     ap.add_argument('--holdout', type=int, default=200, help='last N figures: synthetic validation, not trained on')
     ap.add_argument('--time-limit', type=float, default=None, help='stop after this many seconds of training')
     ap.add_argument('--cpu', action='store_true')
+    ap.add_argument('--checkpoint', default=None, help='save model, optimizer, schedule and RNG state here every 50 steps and at the end')
+    ap.add_argument('--resume', default=None, help='continue a run from its --checkpoint file (same settings; runs on to --steps)')
+    ap.add_argument('--init-onnx', default=None, help='start from an exported panel-detector.onnx (BatchNorm re-derived, fresh optimizer and schedule)')
+    ap.add_argument('--onnx-name', default='panel-detector.onnx', help='file name of the exported model inside --out')
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -299,6 +361,10 @@ def main():
     tr_tensor = torch.from_numpy(tr_images).permute(0, 3, 1, 2)  # uint8 NCHW, shared
 
     model = PanelNet(args.width).to(device)
+    if args.init_onnx:
+        init_from_onnx(model, args.init_onnx, tr_images, device)
+        f1, tp, fp, fn = evaluate(model, va_images, va_boxes, args.size, device)
+        print(f'initialised from {args.init_onnx}: held-out synthetic F1@0.5 {f1:.3f} (tp {tp} fp {fp} fn {fn})', flush=True)
     print(f'parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M', flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     warm = max(1, min(200, args.steps // 10))
@@ -313,9 +379,29 @@ def main():
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
     rnd = random.Random(args.seed)
     g = args.size // STRIDE
-    t1 = time.time()
-    step = 0
-    for step in range(args.steps):
+    start = 0
+    prior_s = 0.0
+    if args.resume:
+        ck = torch.load(args.resume, map_location=device)
+        model.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['opt'])
+        sched.load_state_dict(ck['sched'])
+        rnd.setstate(ck['rnd'])
+        torch.set_rng_state(ck['torch_rng'])
+        progress['t'] = ck['progress']
+        start, prior_s = ck['step'] + 1, ck['train_seconds']
+        print(f'resumed {args.resume} after step {ck["step"]} ({prior_s:.0f} s trained)', flush=True)
+
+    def save_checkpoint(s, el):
+        if args.checkpoint:
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'rnd': rnd.getstate(),
+                        'torch_rng': torch.get_rng_state(), 'progress': progress['t'], 'step': s, 'train_seconds': el},
+                       args.checkpoint + '.tmp')
+            os.replace(args.checkpoint + '.tmp', args.checkpoint)
+
+    t1 = time.time() - prior_s
+    step = start - 1
+    for step in range(start, args.steps):
         idx = [rnd.randrange(len(tr_images)) for _ in range(args.batch)]
         xs, bs = [], []
         for i in idx:
@@ -335,10 +421,12 @@ def main():
         if step % 50 == 0 or step == args.steps - 1:
             el = time.time() - t1
             print(f'step {step} loss {loss.item():.3f} (qfl {lq.item():.3f} giou {lg.item():.3f}) lr {sched.get_last_lr()[0]:.2e} {el:.0f} s ({el / (step + 1):.2f} s/step)', flush=True)
+            save_checkpoint(step, el)
         if args.time_limit and progress['t'] >= 1.0:
             print(f'time limit reached at step {step}', flush=True)
             break
     train_s = time.time() - t1
+    save_checkpoint(step, train_s)
     f1, tp, fp, fn = evaluate(model, va_images, va_boxes, args.size, device)
     print(f'held-out synthetic ({hold} figures): F1@0.5 {f1:.3f} (tp {tp} fp {fp} fn {fn}); trained {step + 1} steps in {train_s:.0f} s', flush=True)
 
@@ -346,7 +434,7 @@ def main():
     model.eval().cpu()
     torch.save(model.state_dict(), os.path.join(args.out, 'weights.pt.tmp'))
     exp = Exported(model, args.size).eval()
-    onnx_path = os.path.join(args.out, 'panel-detector.onnx')
+    onnx_path = os.path.join(args.out, args.onnx_name)
     torch.onnx.export(exp, torch.zeros(1, 3, args.size, args.size), onnx_path, opset_version=13,
                       input_names=['images'], output_names=['output0'],
                       dynamic_axes={'images': {0: 'batch'}, 'output0': {0: 'batch'}})
@@ -354,6 +442,10 @@ def main():
     info = {'steps': step + 1, 'batch': args.batch, 'size': args.size, 'width': args.width, 'seed': args.seed, 'lr': args.lr,
             'train_figures': len(tr_images), 'holdout_figures': hold, 'train_seconds': round(train_s), 'device': str(device),
             'threads': args.threads, 'holdout_f1': round(f1, 4), 'holdout_tp_fp_fn': [tp, fp, fn], 'torch': torch.__version__}
+    if args.init_onnx:
+        info['init_onnx'] = args.init_onnx
+    if args.resume:
+        info['resumed_from'] = args.resume
     with open(os.path.join(args.out, 'training.json'), 'w') as fh:
         json.dump(info, fh, indent=2)
     print(f'exported {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB)', flush=True)
