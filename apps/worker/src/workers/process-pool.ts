@@ -171,7 +171,10 @@ export class ProcessPool<Task, Result> {
   private poolError(error: unknown): CurationError {
     const message = error instanceof Error ? error.message : String(error);
     if (this.closed) return new CurationError('Internal', `${this.options.name} process pool closed`);
-    if (message === 'Worker exited unexpectedly') {
+    // A child can die between tinypool picking it and the task reaching it: the send fails with EPIPE or a
+    // closed channel, which is the same loss (not a source outage, as the generic classifier would call EPIPE).
+    const code = (error as { code?: unknown } | null)?.code;
+    if (message === 'Worker exited unexpectedly' || code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED') {
       this.childLost(error as Error);
       return new CurationError('Internal', `${this.options.name} child process exited unexpectedly`);
     }
