@@ -42,6 +42,33 @@ describe('synthetic compound figures for training', () => {
     expect(styles.size).toBeGreaterThanOrEqual(6);
   });
 
+  it('leave every seed as it was when no panel groups several plots (the committed model was trained on these)', async () => {
+    const descriptions = await Promise.all([3, 11, 29].map(async (seed) => (await generateCompoundFigure(seed, sources, { maxSide: 256 })).description));
+    expect(descriptions).toEqual([
+      'seed=3 guillotine n=8 gutter=13 paren plain top-centre DejaVu Sans Mono bold 11px drawn,dark,drawn,crop,drawn,crop,dark,crop',
+      'seed=11 grid n=1 gutter=0 unlabelled DejaVu Sans Mono bold 7px crop',
+      'seed=29 grid n=2 gutter=0 upper plain top-left DejaVu Sans Condensed bold 9px header footer crop,drawn',
+    ]);
+  });
+
+  it('put several plots under one label as one panel when asked to', async () => {
+    let grouped = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const fig = await generateCompoundFigure(seed, sources, { maxSide: 256, groupedPlots: 1 });
+      const parts = [...fig.description.matchAll(/grouped(\d)/g)].map((m) => Number(m[1]));
+      if (fig.captionLabels.length === 0) {
+        expect(parts).toEqual([]);
+        continue;
+      }
+      grouped += parts.length;
+      // One box and one label per panel however many plots it holds.
+      expect(fig.panels.map((p) => p.label)).toEqual(fig.captionLabels);
+      for (const p of fig.panels) expect(isValidBox(p.box, fig.image.width, fig.image.height)).toBe(true);
+      for (const n of parts) expect([2, 3]).toContain(n);
+    }
+    expect(grouped).toBeGreaterThan(20);
+  });
+
   it('prints labels in every style', () => {
     expect(LABEL_STYLES.map((s) => labelText(s, 2, 1, 0).shown)).toEqual(['C', 'c', '(c)', 'C.', '3', 'iii', 'B1', '(C)']);
     expect(labelText('paren', 0).label).toBe('a');

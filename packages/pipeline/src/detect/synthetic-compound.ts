@@ -27,6 +27,12 @@ export interface CompoundOptions {
   maxSide?: number;
   /** Most panels. Default 12. */
   maxPanels?: number;
+  /**
+   * Chance that a labelled panel holds several plots under its one label (stacked plots sharing an axis, a
+   * micrograph beside its quantification): one panel in the ground truth. Default 0, which leaves every seed's
+   * figure as it was before this option existed (the committed model's training data).
+   */
+  groupedPlots?: number;
 }
 
 type Rect = { x: number; y: number; w: number; h: number };
@@ -110,6 +116,24 @@ function guillotineLayout(r: () => number, n: number, [W, H]: [number, number], 
 /** Reading order of cells: rows by top edge (with tolerance), then left to right. */
 function readingOrderOf(cells: Rect[]): Rect[] {
   return [...cells].sort((a, b) => (Math.abs(a.y - b.y) > Math.min(a.h, b.h) * 0.5 ? a.y - b.y : a.x - b.x));
+}
+
+/**
+ * Two or three plots inside one panel's content rectangle, mostly stacked (sharing an x axis) and otherwise side
+ * by side, with a gap no wider than the figure's gutter (often none): positions relative to the rectangle.
+ */
+function groupedParts(r: () => number, w: number, h: number, gutter: number): Rect[] | null {
+  const parts = r() < 0.75 ? 2 : 3;
+  const stacked = h / w > 0.6 ? r() < 0.75 : r() < 0.35;
+  const gap = Math.floor(r() * (Math.min(gutter, 8) + 1));
+  const side = stacked ? h : w;
+  const each = Math.floor((side - gap * (parts - 1)) / parts);
+  if (each < 16) return null;
+  return Array.from({ length: parts }, (_, k) => {
+    const at = k * (each + gap);
+    const size = k === parts - 1 ? side - at : each;
+    return stacked ? { x: 0, y: at, w, h: size } : { x: at, y: 0, w: size, h };
+  });
 }
 
 const COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#000000', '#9467bd', '#ff7f0e'];
@@ -198,6 +222,7 @@ export async function generateCompoundFigure(seed: number, sources: RawImage[], 
   const r = rng(seed * 7919 + 17);
   const maxSide = options.maxSide ?? 512;
   const maxPanels = options.maxPanels ?? 12;
+  const groupedPlots = options.groupedPlots ?? 0;
   // Panel count: mostly 2–8, sometimes one (a single image: the model must keep it whole) or many.
   const u = r();
   const n = u < 0.1 ? 1 : u < 0.85 ? 2 + Math.floor(r() * Math.min(7, maxPanels - 1)) : Math.min(maxPanels, 6 + Math.floor(r() * 10));
@@ -253,12 +278,19 @@ export async function generateCompoundFigure(seed: number, sources: RawImage[], 
     let cw = cell.w;
     let ch = cell.h - reserve;
     if (ch < 10) continue;
-    const drawn = sources.length === 0 || r() < 0.3;
-    let tile: Buffer;
+    const grouped = labelled && n > 1 && groupedPlots > 0 && r() < groupedPlots ? groupedParts(r, cw, ch, gutter) : null;
     let dark = false;
-    if (drawn) {
+    if (grouped) {
+      kinds.push(`grouped${grouped.length}`);
+      for (const part of grouped) {
+        const partTile = sources.length === 0 || r() < 0.7
+          ? await sharp(Buffer.from(drawnSvg(part.w, part.h, r, font))).resize(part.w, part.h, { fit: 'fill' }).png().toBuffer()
+          : await rawToPng(pick(r, sources), part.w, part.h, r() < 0.5 ? 'fill' : 'cover');
+        composites.push({ input: partTile, left: cx + part.x, top: cy + part.y });
+      }
+    } else if (sources.length === 0 || r() < 0.3) {
       kinds.push('drawn');
-      tile = await sharp(Buffer.from(drawnSvg(cw, ch, r, font))).resize(cw, ch, { fit: 'fill' }).png().toBuffer();
+      composites.push({ input: await sharp(Buffer.from(drawnSvg(cw, ch, r, font))).resize(cw, ch, { fit: 'fill' }).png().toBuffer(), left: cx, top: cy });
     } else {
       const src = pick(r, sources);
       dark = isDark(src);
@@ -266,7 +298,7 @@ export async function generateCompoundFigure(seed: number, sources: RawImage[], 
       const scale = Math.min(cw / src.width, ch / src.height);
       const mode = r();
       if (mode < 0.45 || scale * Math.max(src.width, src.height) < 8) {
-        tile = await rawToPng(src, cw, ch, r() < 0.5 ? 'fill' : 'cover');
+        composites.push({ input: await rawToPng(src, cw, ch, r() < 0.5 ? 'fill' : 'cover'), left: cx, top: cy });
       } else {
         const s = scale * (mode < 0.85 ? 1 : between(r, 0.6, 1));
         const nw = Math.max(8, Math.round(src.width * s));
@@ -276,10 +308,9 @@ export async function generateCompoundFigure(seed: number, sources: RawImage[], 
         cy += Math.floor((ch - nh) * (r() < 0.6 ? 0.5 : 0));
         cw = nw;
         ch = nh;
-        tile = await rawToPng(src, cw, ch, 'fill');
+        composites.push({ input: await rawToPng(src, cw, ch, 'fill'), left: cx, top: cy });
       }
     }
-    composites.push({ input: tile, left: cx, top: cy });
     let box: Box = [cx, cy, cx + cw, cy + ch];
     if (labelled) {
       const tw = widthOf(shown);
