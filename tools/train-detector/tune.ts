@@ -3,7 +3,9 @@
  * split only (never validation):
  *   npx tsx tools/train-detector/tune.ts [--model models/panel-detector/panel-detector.onnx] [--split dev]
  * Runs the model once per NMS IoU with a low threshold, then sweeps thresholds offline (filtering after greedy NMS
- * equals NMS after filtering); layout+OCR runs once for the combined sweep. Prints box F1@0.5 and count-in-range.
+ * equals NMS after filtering); layout+OCR runs once for the combined sweep, which applies the combined detector's
+ * own first decision (modelInDoubt / answerInDoubt) but not its label-reading step (that needs OCR per setting:
+ * `curator eval-detect --detector combined` scores the whole detector). Prints box F1@0.5 and count-in-range.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { captionPanelLabels } from '../../packages/pipeline/src/captions/panel-labels.ts';
 import { decodeImage } from '../../packages/pipeline/src/images/decode.ts';
 import { parseExsclaimGroundTruth } from '../../packages/pipeline/src/detect/ground-truth.ts';
+import { answerInDoubt, modelInDoubt } from '../../packages/pipeline/src/detect/combined-detector.ts';
 import { LayoutOcrDetector } from '../../packages/pipeline/src/detect/layout-detector.ts';
 import { LearnedDetector, suppressContained } from '../../packages/pipeline/src/detect/learned-detector.ts';
 import { rescaleResult } from '../../packages/pipeline/src/detect/run.ts';
@@ -46,14 +49,11 @@ for (const nmsIou of [0.2, 0.3, 0.45]) for (const contain of [1, 0.8, 0.6]) {
     line(`learned nms ${nmsIou} contain ${contain} conf ${conf}`, figs.map(({ f }, i) => scoreFigure(kept[i]!, f.panels)), kept.map((k) => k.length));
     if (!layout) continue;
     for (const unsure of [0, 0.5, 0.6, 0.7, 0.8]) {
-      const chosen = kept.map((k, i) => {
+      const chosen = kept.map((k, i): Panel[] => {
         const n = figs[i]!.hints.length;
-        const weak = k.some((p) => p.score < unsure);
-        const disagrees = n >= 2 && k.length !== n;
-        if (!weak && !disagrees) return k;
-        const lay = layoutPanels[i]!;
-        const layAgrees = n >= 2 && lay.length === n;
-        return n >= 2 && k.length === n && !layAgrees ? k : lay;
+        if (!modelInDoubt(k, n, unsure)) return k;
+        const answer = answerInDoubt(n, k.length, layoutPanels[i]!);
+        return answer === 'model' ? k : answer === 'layout-ocr' ? layoutPanels[i]! : [{ box: [0, 0, figs[i]!.d.width, figs[i]!.d.height], score: 0.5 }];
       });
       line(`  combined unsure ${unsure}`, figs.map(({ f }, i) => scoreFigure(chosen[i]!, f.panels)), chosen.map((k) => k.length));
     }

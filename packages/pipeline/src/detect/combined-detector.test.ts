@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CombinedDetector, transferLabels } from './combined-detector.ts';
+import { answerInDoubt, CombinedDetector, modelInDoubt, transferLabels } from './combined-detector.ts';
 import { loadPanelSources } from './evaluate.ts';
 import { generateSyntheticFigure } from './synthetic.ts';
 import type { Box, Panel } from './types.ts';
@@ -120,5 +120,26 @@ describe('combined detector: a split needs evidence when the caption names no pa
     } finally {
       await read.close();
     }
+  });
+});
+
+describe('combined detector: the decision for a figure the model is in doubt of', () => {
+  const panel = (x: number, score = 0.9, label?: string): Panel => ({ box: [x, 0, x + 10, 10], score, ...(label ? { label: { text: label, box: [x, 0, x + 3, 3] } } : {}) });
+
+  it('asks layout+OCR when a box is weak or the count differs from two or more caption labels', () => {
+    expect(modelInDoubt([panel(0), panel(20)], 2, 0.7)).toBe(false);
+    expect(modelInDoubt([panel(0), panel(20, 0.6)], 2, 0.7)).toBe(true);
+    expect(modelInDoubt([panel(0)], 2, 0.7)).toBe(true);
+    // One caption label says nothing about the count.
+    expect(modelInDoubt([panel(0), panel(20)], 1, 0.7)).toBe(false);
+  });
+
+  it('keeps the model when it alone matches the caption, makes an unlabelled split without a label run one panel, else layout+OCR', () => {
+    expect(answerInDoubt(2, 2, [panel(0)])).toBe('model');
+    expect(answerInDoubt(2, 2, [panel(0), panel(20)])).toBe('layout-ocr');
+    expect(answerInDoubt(3, 2, [panel(0), panel(20), panel(40)])).toBe('layout-ocr');
+    expect(answerInDoubt(0, 1, [panel(0), panel(20)])).toBe('whole');
+    expect(answerInDoubt(0, 1, [panel(0, 0.9, 'a'), panel(20, 0.9, 'b')])).toBe('layout-ocr');
+    expect(answerInDoubt(0, 2, [panel(0)])).toBe('layout-ocr');
   });
 });

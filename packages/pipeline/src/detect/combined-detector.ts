@@ -58,24 +58,16 @@ export class CombinedDetector implements SubfigureDetector {
   private async combine(image: RawImage, hints: DetectionHints | undefined, model: DetectionResult): Promise<DetectionResult> {
     const expected = (hints?.captionLabels ?? []).filter((l) => l.trim().length > 0).length;
     const count = model.panels.length;
-    const weak = model.panels.some((p) => p.score < this.unsure);
-    const disagrees = expected >= 2 && count !== expected;
     // The label reading and the fallback look at the same figure: one analysis image, each word read once, and
     // layout+OCR run at most once.
     const figure = this.layout.analyse(image);
     let fallback: DetectionResult | undefined;
-    if (weak || disagrees) {
+    if (modelInDoubt(model.panels, expected, this.unsure)) {
       fallback = await this.layout.detect(image, hints, figure);
-      const fallbackAgrees = expected >= 2 && fallback.panels.length === expected;
-      // The model keeps the figure when it alone matches the caption; otherwise layout+OCR answers.
-      if (!(expected >= 2 && count === expected && !fallbackAgrees)) {
-        this.fallbacks++;
-        // No caption labels, no label run read and a model unsure of its own boxes: nothing but layout+OCR's
-        // gutters says the figure is compound, and those also cut one chart at its legend or between the
-        // parts of a schematic. One panel.
-        if (expected < 2 && fallback.panels.length > 1 && !readsLabelRun(fallback.panels)) return this.whole(image, model);
-        return { ...fallback, method: `${this.name}/layout-ocr`, modelVersion: this.version };
-      }
+      const answer = answerInDoubt(expected, count, fallback.panels);
+      if (answer !== 'model') this.fallbacks++;
+      if (answer === 'whole') return this.whole(image, model);
+      if (answer === 'layout-ocr') return { ...fallback, method: `${this.name}/layout-ocr`, modelVersion: this.version };
     }
     const boxes = model.panels.map((p) => p.box);
     let labels = await this.layout.readLabelsIn(image, boxes, hints, figure);
@@ -101,6 +93,24 @@ export class CombinedDetector implements SubfigureDetector {
     await this.learned.close();
     await this.layout.close();
   }
+}
+
+/** Whether layout+OCR is asked too: a box of the model scores below `unsure`, or its count differs from the caption's labels. */
+export function modelInDoubt(model: readonly Panel[], expected: number, unsure: number): boolean {
+  return model.some((p) => p.score < unsure) || (expected >= 2 && model.length !== expected);
+}
+
+/**
+ * Who answers a figure the model is in doubt of (before labels are read): the model keeps it when it alone matches
+ * the caption's label count; otherwise layout+OCR answers, except that with no caption labels and no label run
+ * read nothing but layout+OCR's gutters says the figure is compound, and those also cut one chart at its legend or
+ * between the parts of a schematic: then it is one whole panel.
+ */
+export function answerInDoubt(expected: number, modelCount: number, fallback: readonly Panel[]): 'model' | 'layout-ocr' | 'whole' {
+  const fallbackAgrees = expected >= 2 && fallback.length === expected;
+  if (expected >= 2 && modelCount === expected && !fallbackAgrees) return 'model';
+  if (expected < 2 && fallback.length > 1 && !readsLabelRun(fallback)) return 'whole';
+  return 'layout-ocr';
 }
 
 /** Whether the panels' read (not inferred) labels hold a run of two consecutive labels (a b, C D, ii iii). */
