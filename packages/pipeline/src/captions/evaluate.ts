@@ -104,7 +104,7 @@ export interface CaptionEvalReport {
   perFigure: CaptionFigureResult[];
 }
 
-export type GroundTruthFormat = 'prostate' | 'zou';
+type GroundTruthFormat = 'prostate' | 'zou';
 
 function isFigure(v: unknown): v is CaptionGroundTruthFigure {
   return typeof v === 'object' && v !== null && typeof (v as { caption?: unknown }).caption === 'string';

@@ -39,10 +39,6 @@ export function clampBox(b: readonly number[], width: number, height: number): B
   return [x1, y1, x2, y2];
 }
 
-export function scaleBox(b: Box, sx: number, sy: number = sx): Box {
-  return [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy];
-}
-
 export function isValidBox(b: Box, width: number, height: number): boolean {
   return b.every((v) => Number.isInteger(v)) && b[0] >= 0 && b[1] >= 0 && b[2] <= width && b[3] <= height && b[2] > b[0] && b[3] > b[1];
 }

@@ -25,9 +25,9 @@ export interface CombinedOptions {
 }
 
 /** Chosen on the real-dev `dev` split (tools/train-detector/tune.ts), as is COMBINED_CONF_THRESHOLD. */
-export const COMBINED_UNSURE_SCORE = 0.7;
+const COMBINED_UNSURE_SCORE = 0.7;
 /** The model's score threshold inside the combined detector (lower than alone: the caption and OCR check it). */
-export const COMBINED_CONF_THRESHOLD = 0.4;
+const COMBINED_CONF_THRESHOLD = 0.4;
 
 export class CombinedDetector implements SubfigureDetector {
   readonly name = 'combined';
@@ -114,20 +114,20 @@ export function answerInDoubt(expected: number, modelCount: number, fallback: re
 }
 
 /** Whether the panels' read (not inferred) labels hold a run of two consecutive labels (a b, C D, ii iii). */
-export function readsLabelRun(panels: readonly Panel[]): boolean {
+function readsLabelRun(panels: readonly Panel[]): boolean {
   const texts = [...new Set(panels.flatMap((p) => (p.label && !p.label.inferred ? [p.label.text] : [])))];
   return texts.some((a) => texts.some((b) => consecutiveLabels(a, b)));
 }
 
 /** Whether either reading (the model boxes' labels, layout+OCR's panels) read one of the caption's labels (case-insensitive). */
-export function readsCaptionLabel(labels: ReadonlyArray<PanelLabel | undefined>, other: readonly Panel[], captionLabels: readonly string[]): boolean {
+function readsCaptionLabel(labels: ReadonlyArray<PanelLabel | undefined>, other: readonly Panel[], captionLabels: readonly string[]): boolean {
   const names = new Set(captionLabels.filter((l) => l.trim().length > 0).map((l) => l.toLowerCase()));
   const read = [...labels, ...other.map((p) => p.label)].filter((l): l is PanelLabel => !!l && !l.inferred);
   return read.some((l) => names.has(l.text.toLowerCase()));
 }
 
 /** Whether layout+OCR's gutters give back at least two of the model's boxes (IoU >= 0.5). */
-export function splitReproduced(boxes: readonly Box[], other: readonly Panel[]): boolean {
+function splitReproduced(boxes: readonly Box[], other: readonly Panel[]): boolean {
   return boxes.filter((b) => other.some((p) => iou(b, p.box) >= 0.5)).length >= 2;
 }
 

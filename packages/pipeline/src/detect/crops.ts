@@ -32,7 +32,7 @@ const isRaw = (input: CropInput): input is RawImage =>
  * streams the rows), instead of being decoded whole first: a 14000×14000 figure would otherwise hold 590 MB
  * of pixels plus the encoder's buffers.
  */
-export const STREAMED_CROP_PIXELS = 40_000_000;
+const STREAMED_CROP_PIXELS = 40_000_000;
 /** Streamed JPEG crops larger than this skip Huffman optimisation, which keeps every DCT coefficient in memory. */
 const OPTIMISED_JPEG_MAX_PIXELS = 16_000_000;
 

@@ -43,9 +43,9 @@ export function suppressContained(panels: Panel[], fraction: number): Panel[] {
 /** Minimum score of the learned model's boxes, chosen on the real-dev `dev` split (see the model card). */
 export const LEARNED_CONF_THRESHOLD = 0.6;
 /** NMS IoU of the learned model's boxes (panels do not overlap), chosen on the `dev` split. */
-export const LEARNED_NMS_IOU = 0.3;
+const LEARNED_NMS_IOU = 0.3;
 /** Containment fraction (see LearnedDetectorOptions.containment), chosen on the `dev` split. */
-export const LEARNED_CONTAINMENT = 1;
+const LEARNED_CONTAINMENT = 1;
 
 /** Downscales (antialiased) so that the longest side is at most `side`; smaller images are kept. */
 export async function fitInside(image: RawImage, side: number): Promise<RawImage> {

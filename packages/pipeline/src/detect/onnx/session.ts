@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node';
 
-export type ExecutionProvider = 'cuda' | 'cpu';
+type ExecutionProvider = 'cuda' | 'cpu';
 
 /** Options for creating an onnxruntime session. */
 export interface SessionOptions {

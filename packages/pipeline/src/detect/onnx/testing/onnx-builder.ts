@@ -11,7 +11,7 @@ const { onnx } = onnxProto;
 const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
-export type AttributeValue = number | number[] | { float: number };
+type AttributeValue = number | number[] | { float: number };
 
 export interface NodeSpec {
   op: string;
@@ -28,7 +28,7 @@ export interface TensorSpec {
   int64?: boolean;
 }
 
-export interface ValueSpec {
+interface ValueSpec {
   name: string;
   /** Numbers are fixed sizes, strings symbolic ones (e.g. "batch"). */
   dims: Array<number | string>;
