@@ -1,6 +1,8 @@
 /**
  * Writes N synthetic compound figures for training the panel detector:
- *   npx tsx tools/train-detector/generate.ts --out .tmp/synth --count 4000 [--seed 1] [--max-side 512]
+ *   npx tsx tools/train-detector/generate.ts --out .tmp/synth --count 4000 [--seed 1] [--max-side 512] [--grouped 0.2]
+ * (--grouped: the chance that a labelled panel holds several plots under its one label; 0, the default, gives the
+ * figures the committed model was trained on)
  * Sources (real single-panel crops, licences in test/fixtures/figures/LICENSE.md and real-dev/README.md): the
  * annotated panels of the real-dev DEV split only (never validation), exsclaim-ccby, and reviewed-pmc without
  * its one validation-article figure (elife-15600). Output: <out>/images/<seed>.jpg and <out>/labels.jsonl
@@ -13,7 +15,7 @@ import sharp from 'sharp';
 import { loadPanelSources } from '../../packages/pipeline/src/detect/evaluate.ts';
 import { generateCompoundFigure } from '../../packages/pipeline/src/detect/synthetic-compound.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: '.tmp/synth' }, count: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' }, 'max-side': { type: 'string', default: '512' } } });
+const { values } = parseArgs({ options: { out: { type: 'string', default: '.tmp/synth' }, count: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' }, 'max-side': { type: 'string', default: '512' }, grouped: { type: 'string', default: '0' } } });
 const out = values.out;
 const count = Number(values.count);
 const seed = Number(values.seed);
@@ -29,7 +31,7 @@ const lines: string[] = [];
 const t0 = Date.now();
 for (let i = 0; i < count; i++) {
   const s = seed + i;
-  const fig = await generateCompoundFigure(s, sources, { maxSide: Number(values['max-side']) });
+  const fig = await generateCompoundFigure(s, sources, { maxSide: Number(values['max-side']), groupedPlots: Number(values.grouped) });
   const file = `images/${s}.jpg`;
   const quality = 60 + (s % 35);
   await sharp(Buffer.from(fig.image.data.buffer, fig.image.data.byteOffset, fig.image.data.byteLength), { raw: { width: fig.image.width, height: fig.image.height, channels: 3 } })
