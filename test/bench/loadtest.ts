@@ -5,7 +5,7 @@
  * workers' connections go through a cuttable proxy: every connection destroyed, new ones refused for a while).
  *
  *   npm run loadtest -- --articles 140 [--workers 3] [--kills 3] [--kill-every-s 20] [--redis-restarts 1]
- *     [--redis-down-s 2] [--pg-cuts 1] [--pg-cut-s 3] [--timeout-s N] [--detector layout-ocr]
+ *     [--redis-down-s 2] [--pg-cuts 1] [--pg-cut-s 3] [--timeout-s N] [--detector NAME]
  *
  * Kills come every --kill-every-s; Redis restarts and PostgreSQL cuts alternate at even fractions of the run's
  * progress (1/(E+1), 2/(E+1), ... of the articles finished, E = restarts + cuts), so each happens mid-run whatever
@@ -54,7 +54,8 @@ const { values } = parseArgs({
     'pg-cuts': { type: 'string', default: '1' },
     'pg-cut-s': { type: 'string', default: '3' },
     'timeout-s': { type: 'string' },
-    detector: { type: 'string', default: 'layout-ocr' },
+    // Without it, the pipeline's own default (DETECTOR in the worker config), not the fault tests' cheaper `layout`.
+    detector: { type: 'string' },
   },
 });
 const MAX_ARTICLES = 20_000;
@@ -269,10 +270,11 @@ const proxiedUrl = new URL(directUrl);
 proxiedUrl.hostname = '127.0.0.1';
 proxiedUrl.port = String(pgProxy.port);
 
+const { DETECTOR: _testDetector, ...fast } = FAST;
 const config: Config = loadConfig({
   ...process.env,
-  ...FAST,
-  DETECTOR: values.detector,
+  ...fast,
+  ...(values.detector ? { DETECTOR: values.detector } : {}),
   REDIS_URL: redis.url,
   REDIS_CLUSTER_NODES: '',
   DATABASE_URL: proxiedUrl.toString(),
