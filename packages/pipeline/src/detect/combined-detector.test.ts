@@ -142,4 +142,13 @@ describe('combined detector: the decision for a figure the model is in doubt of'
     expect(answerInDoubt(0, 1, [panel(0, 0.9, 'a'), panel(20, 0.9, 'b')])).toBe('layout-ocr');
     expect(answerInDoubt(0, 2, [panel(0)])).toBe('layout-ocr');
   });
+
+  it('counts a label run only among the labels of the case most of them share', () => {
+    // A stacked bar chart: legend letters "A", "B" and axis text read as "n", "g", "e".
+    const legend = ['n', 'B', 'g', 'e', 'A'].map((l, i) => panel(20 * i, 0.9, l));
+    expect(answerInDoubt(0, 1, legend)).toBe('whole');
+    // A labelled figure with one stray lower-case letter read beside its labels.
+    const labelled = ['A', 'B', 'C', 'n'].map((l, i) => panel(20 * i, 0.9, l));
+    expect(answerInDoubt(0, 1, labelled)).toBe('layout-ocr');
+  });
 });

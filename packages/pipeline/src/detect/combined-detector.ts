@@ -10,7 +10,7 @@ import type { LayoutOcrOptions } from './layout-detector.ts';
 import { LearnedDetector } from './learned-detector.ts';
 import type { LearnedDetectorOptions } from './learned-detector.ts';
 import { boxGap, iou } from './boxes.ts';
-import { consecutiveLabels } from './ocr/labels.ts';
+import { consecutiveLabels, withoutMinorityCase } from './ocr/labels.ts';
 import { readingOrder } from './order.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
@@ -36,7 +36,7 @@ export class CombinedDetector implements SubfigureDetector {
   fallbacks = 0;
 
   private constructor(private readonly learned: LearnedDetector, readonly layout: LayoutOcrDetector, private readonly unsure: number) {
-    this.version = `combined-2+${learned.version}+${layout.version}`;
+    this.version = `combined-3+${learned.version}+${layout.version}`;
   }
 
   static async create(options: CombinedOptions = {}): Promise<CombinedDetector> {
@@ -113,9 +113,12 @@ export function answerInDoubt(expected: number, modelCount: number, fallback: re
   return 'layout-ocr';
 }
 
-/** Whether the panels' read (not inferred) labels hold a run of two consecutive labels (a b, C D, ii iii). */
+/**
+ * Whether the panels' read (not inferred) labels hold a run of two consecutive labels (a b, C D, ii iii) among
+ * those of the figure's majority case (legend letters "A B" beside axis text read as "n g e" are no labelling).
+ */
 function readsLabelRun(panels: readonly Panel[]): boolean {
-  const texts = [...new Set(panels.flatMap((p) => (p.label && !p.label.inferred ? [p.label.text] : [])))];
+  const texts = withoutMinorityCase([...new Set(panels.flatMap((p) => (p.label && !p.label.inferred ? [p.label.text] : [])))]);
   return texts.some((a) => texts.some((b) => consecutiveLabels(a, b)));
 }
 

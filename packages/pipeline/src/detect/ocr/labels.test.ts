@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consecutiveLabels, harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel } from './labels.ts';
+import { consecutiveLabels, harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel, withoutMinorityCase } from './labels.ts';
 
 describe('panel label parsing', () => {
   it('normalises brackets, punctuation and full-width forms', () => {
@@ -56,5 +56,13 @@ describe('panel label parsing', () => {
     expect(consecutiveLabels('a', 'c')).toBe(false);
     expect(consecutiveLabels('b', 'a')).toBe(false);
     expect(consecutiveLabels('a', 'B')).toBe(false);
+  });
+
+  it('drops the single letters of the minority case, keeping case-blind letters, numerals and ties', () => {
+    expect(withoutMinorityCase(['n', 'B', 'g', 'e', 'A'])).toEqual(['n', 'g', 'e']);
+    expect(withoutMinorityCase(['A', 'B', 'C', 'n', 'ii', 'A1'])).toEqual(['A', 'B', 'C', 'ii', 'A1']);
+    // c, o, s ... look alike in both cases and vote for neither.
+    expect(withoutMinorityCase(['a', 'b', 'C', 'O'])).toEqual(['a', 'b', 'C', 'O']);
+    expect(withoutMinorityCase(['A', 'b'])).toEqual(['A', 'b']);
   });
 });

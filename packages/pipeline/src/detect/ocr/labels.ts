@@ -50,19 +50,35 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
  * the unambiguous labels (or of the caption hints when given).
  */
 export function harmoniseCase(labels: Array<string | undefined>, hints?: readonly string[]): Array<string | undefined> {
-  let lower = 0;
-  let upper = 0;
-  const votes = hints && hints.length > 0 ? hints : labels;
-  for (const l of votes) {
-    if (!l || !/^[A-Za-z]$/.test(l) || CASE_AMBIGUOUS.has(l.toLowerCase())) continue;
-    if (l === l.toLowerCase()) lower++;
-    else upper++;
-  }
+  const { lower, upper } = caseVotes(hints && hints.length > 0 ? hints : labels);
   if (lower === upper) return labels;
   return labels.map((l) => {
     if (!l || !/^[A-Za-z]$/.test(l) || !CASE_AMBIGUOUS.has(l.toLowerCase())) return l;
     return lower > upper ? l.toLowerCase() : l.toUpperCase();
   });
+}
+
+/** Single letters whose case can be seen (not c, o, s, ...), counted by case. */
+function caseVotes(labels: ReadonlyArray<string | undefined>): { lower: number; upper: number } {
+  let lower = 0;
+  let upper = 0;
+  for (const l of labels) {
+    if (!l || !/^[A-Za-z]$/.test(l) || CASE_AMBIGUOUS.has(l.toLowerCase())) continue;
+    if (l === l.toLowerCase()) lower++;
+    else upper++;
+  }
+  return { lower, upper };
+}
+
+/**
+ * The labels without the single letters of the minority case: one figure's labels share a case, so letters of the
+ * other case read beside them are chart text (a legend's "A", an axis "n"). All of them when neither case wins.
+ */
+export function withoutMinorityCase(labels: readonly string[]): string[] {
+  const { lower, upper } = caseVotes(labels);
+  if (lower === upper) return [...labels];
+  const minority = (l: string): boolean => /^[A-Za-z]$/.test(l) && !CASE_AMBIGUOUS.has(l.toLowerCase()) && (l === l.toLowerCase()) === lower < upper;
+  return labels.filter((l) => !minority(l));
 }
 
 const ROMANS = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii'];
