@@ -360,25 +360,19 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const inOther = (p: Piece, r: Box): boolean => pieces.some((o) => o !== p && intersection(o.rect, r) > 0.5 * boxArea(r));
     const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING && !inOther(p, p.label.rect);
     const readings: Array<Job & { text: string; confidence: number }> = [];
-    const recognised = new Map<string, Recognition>();
     const done = new Set<string>();
     const jobKey = (j: Job): string => `${j.piece}:${j.candidate.corner}:${j.candidate.rect.join(',')}`;
     const round = async (jobs: Job[]): Promise<void> => {
       const fresh = jobs.filter((j) => !done.has(jobKey(j)));
       if (fresh.length === 0) return;
       fresh.forEach((j) => done.add(jobKey(j)));
-      // The same word can be a candidate of two pieces (windows reach into the gutter): read it once.
-      const keys = fresh.map((j) => j.candidate.rect.join(','));
-      const unread = [...new Set(keys)].filter((k) => !recognised.has(k));
-      const read = await this.recognizeIn(fig, unread.map((k) => fresh[keys.indexOf(k)]!.candidate), true);
-      unread.forEach((k, i) => {
-        // The shape of dotted i's (i, ii, iii) is more reliable than OCR, which often misses bold ones.
-        const { recognition: r, dotted } = read[i]!;
-        recognised.set(k, dotted > 0 && parseLabel('i'.repeat(dotted), hints) ? { text: 'i'.repeat(dotted), confidence: Math.max(r.confidence, 0.9) } : r);
-      });
+      // The same word can be a candidate of two pieces (windows reach into the gutter): recognizeIn reads it once.
+      const read = await this.recognizeIn(fig, fresh.map((j) => j.candidate), true);
       fresh.forEach((job, k) => {
-        const r = recognised.get(keys[k]!);
-        if (!r || r.confidence < threshold) return;
+        // The shape of dotted i's (i, ii, iii) is more reliable than OCR, which often misses bold ones.
+        const { recognition, dotted } = read[k]!;
+        const r = dotted > 0 && parseLabel('i'.repeat(dotted), hints) ? { text: 'i'.repeat(dotted), confidence: Math.max(recognition.confidence, 0.9) } : recognition;
+        if (r.confidence < threshold) return;
         const parsed = parseLabel(r.text, hints);
         if (parsed) readings.push({ ...job, text: parsed.text, confidence: r.confidence });
       });
