@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clampBox, iou, isValidBox } from './boxes.ts';
+import { clampBox, iou, isValidBox, scaleBoxInto } from './boxes.ts';
 import { readingOrder } from './order.ts';
 import type { Box } from './types.ts';
 
@@ -27,5 +27,12 @@ describe('boxes', () => {
     fc.assert(fc.property(fc.array(box, { maxLength: 12 }), (bs) => {
       expect([...readingOrder(bs)].sort((a, b) => a - b)).toEqual(bs.map((_, i) => i));
     }));
+  });
+});
+
+describe('scaleBoxInto', () => {
+  it('scales outward to whole pixels and clamps into the target image', () => {
+    expect(scaleBoxInto([1, 1, 3, 3], [1.5, 0.5], [10, 10])).toEqual([1, 0, 5, 2]);
+    expect(scaleBoxInto([0, 0, 10, 10], [2, 2], [15, 15])).toEqual([0, 0, 15, 15]);
   });
 });

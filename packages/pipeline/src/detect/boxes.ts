@@ -39,6 +39,14 @@ export function clampBox(b: readonly number[], width: number, height: number): B
   return [x1, y1, x2, y2];
 }
 
+/**
+ * A box scaled by [sx, sy] into an image of [width, height]: outward to whole pixels (floor the near edges, ceil
+ * the far ones, so nothing of the box is lost), then clamped (clampBox).
+ */
+export function scaleBoxInto(b: readonly number[], [sx, sy]: readonly [number, number], [width, height]: readonly [number, number]): Box {
+  return clampBox([Math.floor(b[0]! * sx), Math.floor(b[1]! * sy), Math.ceil(b[2]! * sx), Math.ceil(b[3]! * sy)], width, height);
+}
+
 export function isValidBox(b: Box, width: number, height: number): boolean {
   return b.every((v) => Number.isInteger(v)) && b[0] >= 0 && b[1] >= 0 && b[2] <= width && b[3] <= height && b[2] > b[0] && b[3] > b[1];
 }

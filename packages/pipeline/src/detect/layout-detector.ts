@@ -1,4 +1,4 @@
-import { boxArea, boxGap, clampBox, intersection, union } from './boxes.ts';
+import { boxArea, boxGap, intersection, scaleBoxInto, union } from './boxes.ts';
 import { readingOrder } from './order.ts';
 import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
@@ -288,7 +288,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const img = fig.img;
     const sx = img.width / width;
     const sy = img.height / height;
-    const pieces: Piece[] = boxes.map((b) => ({ rect: clampBox([Math.floor(b[0] * sx), Math.floor(b[1] * sy), Math.ceil(b[2] * sx), Math.ceil(b[3] * sy)], img.width, img.height) }));
+    const pieces: Piece[] = boxes.map((b) => ({ rect: scaleBoxInto(b, [sx, sy], [img.width, img.height]) }));
     const captionLabels = hints?.captionLabels?.filter((l) => l.trim().length > 0);
     await this.readLabels(fig, pieces, captionLabels);
     if (captionLabels && pieces.length > 1) {
@@ -330,7 +330,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
   private toBox(r: Box, img: AnalysisImage, width: number, height: number): Box {
     const sx = width / img.width;
     const sy = height / img.height;
-    return clampBox([Math.floor(r[0] * sx), Math.floor(r[1] * sy), Math.ceil(r[2] * sx), Math.ceil(r[3] * sy)], width, height);
+    return scaleBoxInto(r, [sx, sy], [width, height]);
   }
 
   /**

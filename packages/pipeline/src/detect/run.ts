@@ -1,4 +1,4 @@
-import { clampBox } from './boxes.ts';
+import { scaleBoxInto } from './boxes.ts';
 import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { decodeImage } from '../images/decode.ts';
 import type { DecodeOptions } from '../images/decode.ts';
@@ -16,8 +16,7 @@ export function rescaleResult(result: DetectionResult, width: number, height: nu
   if (result.width === width && result.height === height) return result;
   const sx = width / result.width;
   const sy = height / result.height;
-  const scale = (b: readonly number[]): Box =>
-    clampBox([Math.floor(b[0]! * sx), Math.floor(b[1]! * sy), Math.ceil(b[2]! * sx), Math.ceil(b[3]! * sy)], width, height);
+  const scale = (b: readonly number[]): Box => scaleBoxInto(b, [sx, sy], [width, height]);
   return {
     ...result,
     width,
