@@ -87,19 +87,21 @@ function counts(scores: EvaluationReport['perFigure']): { countRight: number; co
   return { countRight: scores.filter((f) => f.panels === f.truth).length / n, countInRange: scores.filter(inRange).length / n };
 }
 
+/** The scores and panel counts of each group of figures (groups in sorted order; figures without a key are left out). */
+function summariseBy(scores: EvaluationReport['perFigure'], key: (figure: EvaluationReport['perFigure'][number]) => string | undefined): Record<string, EvalSummary & { countRight: number; countInRange: number }> {
+  const keys = [...new Set(scores.flatMap((s) => { const k = key(s); return k ? [k] : []; }))].sort();
+  return Object.fromEntries(keys.map((k) => {
+    const part = scores.filter((s) => key(s) === k);
+    return [k, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
+  }));
+}
+
 function report(scores: EvaluationReport['perFigure'], decodeMs: number, detectMs: number, cpuSeconds?: number): EvaluationReport {
   const n = Math.max(1, scores.length);
   const total = decodeMs + detectMs;
   const sources = [...new Set(scores.flatMap((s) => (s.source ? [s.source] : [])))].sort();
-  const bySource = sources.length ? Object.fromEntries(sources.map((src) => {
-    const part = scores.filter((s) => s.source === src);
-    return [src, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
-  })) : undefined;
-  const classes = [...new Set(scores.flatMap((s) => (s.figureClass ? [s.figureClass] : [])))].sort();
-  const byClass = Object.fromEntries(classes.map((c) => {
-    const part = scores.filter((s) => s.figureClass === c);
-    return [c, { ...summarise(part.map((s) => s.score)), ...counts(part) }];
-  }));
+  const bySource = sources.length ? summariseBy(scores, (s) => s.source) : undefined;
+  const byClass = summariseBy(scores, (s) => s.figureClass);
   const withFailures = scores.filter((s) => s.failures);
   const failureKinds: Record<string, FailureCounts> = withFailures.length ? {
     all: countFailures(withFailures.map((s) => s.failures!)),

@@ -59,10 +59,9 @@ export interface CreateDetectorOptions {
 /** Builds a detector; models are loaded once here, so keep the detector for many images. */
 export async function createDetector(options: CreateDetectorOptions = {}): Promise<SubfigureDetector> {
   const name = options.name ?? (options.modelPath ? 'onnx' : DEFAULT_DETECTOR);
-  if (name === 'learned') return LearnedDetector.create({ ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) });
-  if (name === 'combined') {
-    return CombinedDetector.create({ learned: { ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) }, ...(options.layout ? { layout: options.layout } : {}) });
-  }
+  const learned = { ...options.onnx, ...(options.modelPath ? { modelPath: options.modelPath } : {}) };
+  if (name === 'learned') return LearnedDetector.create(learned);
+  if (name === 'combined') return CombinedDetector.create({ learned, ...(options.layout ? { layout: options.layout } : {}) });
   if (name === 'onnx' || name.startsWith('onnx-')) {
     if (!options.modelPath) throw new Error('the onnx detector needs a model path (--model PATH)');
     const architecture = name === 'onnx-yolo' ? 'yolo' : name === 'onnx-detr' ? 'detr' : (options.onnx?.architecture ?? 'auto');
