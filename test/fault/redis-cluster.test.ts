@@ -5,10 +5,8 @@ import { waitForRun } from '../../apps/worker/src/run/wait.ts';
 import type { WorkerPool } from '../../apps/worker/src/workers/pool.ts';
 import {
   closeRunEnvironment,
-  curatedCounts,
   enqueueSample,
   faultConfig,
-  objectAccounting,
   openRunEnvironment,
   publishSample,
   type RunEnvironment,
@@ -16,6 +14,7 @@ import {
   SAMPLE_FIGURES,
   startInProcessPool,
 } from './support/harness.ts';
+import { expectCuratedOnce, expectNoOrphanObjects } from './support/assertions.ts';
 import { until } from './support/processes.ts';
 import { PrivateRedisCluster, redisCli, type SlotOwner } from './support/redis-cluster.ts';
 
@@ -63,12 +62,7 @@ describe('Redis Cluster (3 masters + 3 replicas) with a failover of the queuesâ€
     expect(progress).toMatchObject({ listed: SAMPLE_ARTICLES, curated: SAMPLE_ARTICLES, failed: 0, status: 'finished' });
     expect(pool!.stats.detect.completed).toBeGreaterThan(detectedBefore);
 
-    const counts = await curatedCounts(db, store);
-    expect(counts).toMatchObject({ articles: SAMPLE_ARTICLES, doneArticles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES, detectedFigures: SAMPLE_FIGURES, failures: 0 });
-    expect(counts.pairs).toBe(counts.subfigures);
-    expect(counts.crops).toBe(counts.distinctCropShas);
-    const objects = await objectAccounting(db, store);
-    expect(objects.orphans).toEqual([]);
-    expect(objects.dangling).toEqual([]);
+    await expectCuratedOnce(db, store, { articles: SAMPLE_ARTICLES, figures: SAMPLE_FIGURES });
+    await expectNoOrphanObjects(db, store);
   });
 });

@@ -10,7 +10,8 @@ import { startLocalS3Server, type LocalS3Server } from '../../apps/worker/src/st
 import { migrateDatabase } from '../../packages/store/src/db/migrations.ts';
 import { createRedis } from '../../packages/store/src/queues/connection.ts';
 import { STAGES } from '../../packages/store/src/queues/stage-versions.ts';
-import { closeRunEnvironment, curatedCounts, enqueueSample, faultConfig, objectAccounting, openRunEnvironment, publishSampleCopies, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
+import { closeRunEnvironment, enqueueSample, faultConfig, openRunEnvironment, publishSampleCopies, SAMPLE_ARTICLES, SAMPLE_FIGURES, type RunEnvironment } from './support/harness.ts';
+import { expectCuratedOnce, expectNoOrphanObjects } from './support/assertions.ts';
 import { NetnsLab, netnsUnavailable } from './support/netns.ts';
 import { PrivatePostgres, postgresBinDir } from './support/postgres-server.ts';
 import { SLOW_DETECTOR, spawnWorker, until, type WorkerProcess } from './support/processes.ts';
@@ -157,12 +158,7 @@ describe.skipIf(unavailable !== null)(`workers on separate hosts (network namesp
 
     // Nothing processed twice to a visible effect, also once host A's late finish of the jobs it lost has landed.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, cutAt + SLOW_DETECT_MS + 3000 - Date.now())));
-    const counts = await curatedCounts(db, store);
-    expect(counts).toMatchObject({ articles: ARTICLES, doneArticles: ARTICLES, figures: FIGURES, detectedFigures: FIGURES, failures: 0 });
-    expect(counts.pairs).toBe(counts.subfigures);
-    expect(counts.crops).toBe(counts.distinctCropShas);
-    const objects = await objectAccounting(db, store);
-    expect(objects.orphans).toEqual([]);
-    expect(objects.dangling).toEqual([]);
+    await expectCuratedOnce(db, store, { articles: ARTICLES, figures: FIGURES });
+    await expectNoOrphanObjects(db, store);
   }, 150_000);
 });
