@@ -79,6 +79,14 @@ function hasWords(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }
 
+/** The per-label pieces of one sentence of a group's text, with the group's text before and after it kept for the group. */
+function withGroupText(owned: OwnedText, span: { start: number; end: number }, pieces: OwnedText[]): OwnedText[] {
+  const { labels, text } = owned;
+  const before = text.slice(0, span.start).trim();
+  const after = text.slice(span.end).trim();
+  return [...(hasWords(before) ? [{ labels, text: before }] : []), ...pieces, ...(hasWords(after) ? [{ labels, text: after }] : [])];
+}
+
 /** Splits a group's text into per-label clauses where one sentence describes each label in turn. */
 export function distributeClauses(owned: OwnedText): OwnedText[] {
   const { labels, text } = owned;
@@ -89,18 +97,13 @@ export function distributeClauses(owned: OwnedText): OwnedText[] {
     if (!names) continue;
     const cuts = clauseCuts(sentence, names);
     if (!cuts) return distributeItems(owned, span, sentence, names) ?? [owned];
-    const out: OwnedText[] = [];
-    const before = text.slice(0, span.start).trim();
-    if (hasWords(before)) out.push({ labels, text: before });
     let start = 0;
-    labels.forEach((label, k) => {
+    return withGroupText(owned, span, labels.map((label, k) => {
       const end = cuts[k]?.[0] ?? sentence.length;
-      out.push({ labels: [label], text: sentence.slice(start, end).trim() });
+      const piece = { labels: [label], text: sentence.slice(start, end).trim() };
       start = cuts[k]?.[1] ?? end;
-    });
-    const after = text.slice(span.end).trim();
-    if (hasWords(after)) out.push({ labels, text: after });
-    return out;
+      return piece;
+    }));
   }
   return [owned];
 }
@@ -117,7 +120,7 @@ const MAX_TRAILER_WORDS = 8;
  * names is a conjunction or comma and a few words, and the words after the last name are a short trailer.
  */
 function distributeItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[]): OwnedText[] | undefined {
-  const { labels, text } = owned;
+  const { labels } = owned;
   const first = names[0];
   const last = names[names.length - 1];
   if (!first || !last) return undefined;
@@ -132,26 +135,19 @@ function distributeItems(owned: OwnedText, span: { start: number; end: number },
   let cut = 0;
   for (const m of head.matchAll(ITEM_LEAD_END_RE)) if (m.index + m[0].length < head.trimEnd().length) cut = m.index + m[0].length;
   const lead = head.slice(0, cut).trim();
-  const out: OwnedText[] = [];
-  const before = text.slice(0, span.start).trim();
-  if (hasWords(before)) out.push({ labels, text: before });
   let from = cut;
-  labels.forEach((label, k) => {
+  return withGroupText(owned, span, labels.map((label, k) => {
     const name = names[k] as Range;
     const item = sentence.slice(from, name.start).replace(ENUMERATION_GAP_RE, '').trim();
-    out.push({ labels: [label], text: [lead, item, trailer.trim()].filter((x) => x.length > 0).join(' ') });
     from = name.end;
-  });
-  const after = text.slice(span.end).trim();
-  if (hasWords(after)) out.push({ labels, text: after });
-  return out;
+    return { labels: [label], text: [lead, item, trailer.trim()].filter((x) => x.length > 0).join(' ') };
+  }));
 }
 
 // Between two labels that precede their items: one to three words, then a conjunction or comma.
 const PREFIX_GAP_RE = /^ [\p{L}\p{N}][\p{L}\p{N}-]*(?: [\p{L}\p{N}-]+){0,2}(?:,? and|,? or|,) $/u;
 
 function distributePrefixItems(owned: OwnedText, span: { start: number; end: number }, sentence: string, names: Range[]): OwnedText[] | undefined {
-  const { labels, text } = owned;
   const gaps = names.slice(1).map((n, k) => sentence.slice(names[k]?.end ?? 0, n.start));
   const first = names[0] as Range;
   const last = names[names.length - 1] as Range;
@@ -164,13 +160,5 @@ function distributePrefixItems(owned: OwnedText, span: { start: number; end: num
   items.push(words.slice(0, n).join(' '));
   const trailer = words.slice(n).join(' ');
   const lead = sentence.slice(0, first.start).trim();
-  const out: OwnedText[] = [];
-  const before = text.slice(0, span.start).trim();
-  if (hasWords(before)) out.push({ labels, text: before });
-  labels.forEach((label, k) => {
-    out.push({ labels: [label], text: `${[lead, items[k] ?? '', trailer].filter((x) => x.length > 0).join(' ')}${end}` });
-  });
-  const after = text.slice(span.end).trim();
-  if (hasWords(after)) out.push({ labels, text: after });
-  return out;
+  return withGroupText(owned, span, owned.labels.map((label, k) => ({ labels: [label], text: `${[lead, items[k] ?? '', trailer].filter((x) => x.length > 0).join(' ')}${end}` })));
 }
