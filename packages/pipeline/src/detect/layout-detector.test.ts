@@ -171,6 +171,32 @@ describe('layout+OCR detector', () => {
     expect(r.panels[0]!.box).toEqual([0, 0, image.width, image.height]);
   });
 
+  describe('labels printed as the first word of a line (real PLOS figures, real-dev)', () => {
+    const realDev = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
+    const realTruth = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', realDev), 'utf8')));
+    const run = async (file: string, withCaption: boolean): Promise<{ r: DetectionResult; s: ReturnType<typeof scoreFigure> }> => {
+      const fig = realTruth.find((f) => f.file === file)!;
+      const { image } = await decodeImage(new URL(file, realDev).pathname);
+      const r = await det.detect(image, withCaption ? { captionLabels: captionPanelLabels(fig.caption) } : undefined);
+      expectInvariants(r, image);
+      return { r, s: scoreFigure(r.panels, fig.panels) };
+    };
+
+    it('reads "(a) self loop" under each diagram and gives that line to the panel above it (pone.0060593 fig 1)', async () => {
+      // XY-cut puts each label line with the diagram below it (the gap above the line is the wider one).
+      const { r, s } = await run('pone.0060593_g001.jpg', true);
+      expect(s).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });
+      expect(r.panels.map((p) => p.label?.text)).toEqual(['a', 'b', 'c', 'd']);
+      expect(r.panels.some((p) => p.label?.inferred)).toBe(false);
+    });
+
+    it('splits a grid whose labels open the plot titles ("a) E. fuscoguttatus"), with no caption labels (pone.0091296 fig 3)', async () => {
+      const { r, s } = await run('pone.0091296_g003.jpg', false);
+      expect(s).toMatchObject({ truePositives: 6, falsePositives: 0, falseNegatives: 0 });
+      expect(r.panels.map((p) => p.label?.text).filter(Boolean)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    });
+  });
+
   it('returns a single-panel figure as one panel covering the figure', async () => {
     const sources = await loadPanelSources(dir.pathname);
     const fig = await generateSyntheticFigure(10, sources, { maxPanels: 1 });

@@ -4,15 +4,15 @@ import { toAnalysisImage } from './layout/analysis.ts';
 import type { AnalysisImage, AnalysisOptions } from './layout/analysis.ts';
 import { LineSumsScratch, lineSums, trimBox, xyCut } from './layout/xycut.ts';
 import type { LineSums, XYCutOptions } from './layout/xycut.ts';
-import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates } from './ocr/label-candidates.ts';
+import { candidateCrop, countDottedIs, findEdgeLabelCandidates, findLabelCandidates, findLineStartCandidates } from './ocr/label-candidates.ts';
 import type { CandidateOptions, Corner, LabelCandidate } from './ocr/label-candidates.ts';
-import { consecutiveLabels, harmoniseCase, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
+import { consecutiveLabels, harmoniseCase, lineStartLabel, looksLikeLabelSequence, parseLabel } from './ocr/labels.ts';
 import { CoalescingRecognizer } from './ocr/coalescing-recognizer.ts';
 import { TextRecognizer } from './ocr/recognizer.ts';
 import type { GreyCrop, Recognition, RecognizerOptions } from './ocr/recognizer.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
-export const LAYOUT_OCR_VERSION = 'layout-ocr-1.1+ppocrv4-rec';
+export const LAYOUT_OCR_VERSION = 'layout-ocr-1.2+ppocrv4-rec';
 
 export interface LayoutOcrOptions {
   analysis?: AnalysisOptions;
@@ -27,6 +27,8 @@ export interface LayoutOcrOptions {
   minHintedLabelConfidence?: number;
   /** Most label crops read per figure in the corner rounds (the first round is never cut). Default 14. */
   maxOcrCrops?: number;
+  /** Most line starts read per figure when labels are still missing after the corner rounds. Default 18. */
+  maxLineStartCrops?: number;
   /**
    * An unlabelled piece smaller than this fraction of the median labelled panel is folded into a neighbour
    * once at least two panels carry labels (legends, stray text). Default 0.5.
@@ -54,7 +56,8 @@ export interface StepTimings {
 
 interface Piece {
   rect: Box;
-  label?: { text: string; rect: Box; confidence: number; corner: Corner; inferred?: boolean; cost?: number };
+  /** `side`: read as the start of a text line along the piece's top or bottom edge (not in a corner window). */
+  label?: { text: string; rect: Box; confidence: number; corner: Corner; inferred?: boolean; cost?: number; side?: 'top' | 'bottom' };
 }
 
 
@@ -162,6 +165,74 @@ function foldBetweenConsecutiveLabels(pieces: Piece[], captionNamesLabels: boole
   }
 }
 
+/**
+ * Whether labels are still missing after the corner rounds: a caption label no piece carries, or, without caption
+ * labels, two or more pieces of which some are unlabelled.
+ */
+function lineStartsWanted(pieces: readonly Piece[], hints: readonly string[] | undefined): boolean {
+  if (hints && hints.length >= 2) return hints.some((h) => !pieces.some((p) => p.label?.text === h));
+  return pieces.length >= 2 && pieces.some((p) => !p.label);
+}
+
+/**
+ * A figure prints its line-start labels on one side of the panels (titles above, lines under diagrams): the side
+ * with more distinct texts read keeps its readings and the other side's are dropped (the same gutter line is the
+ * bottom of one panel and the top of the next). Unless two or more texts establish that convention, the
+ * readings stay, ranked after every corner reading.
+ */
+function keepLineStartConvention(readings: Array<{ side?: 'top' | 'bottom'; text: string; candidate: LabelCandidate }>): void {
+  const texts = (side: 'top' | 'bottom'): number => new Set(readings.filter((r) => r.side === side).map((r) => r.text)).size;
+  const top = texts('top');
+  const bottom = texts('bottom');
+  const kept = top >= bottom ? 'top' : 'bottom';
+  for (let i = readings.length - 1; i >= 0; i--) {
+    const r = readings[i]!;
+    if (!r.side) continue;
+    if (r.side !== kept) readings.splice(i, 1);
+    else if (Math.max(top, bottom) < 2) r.candidate = { ...r.candidate, cost: FAR_READING + r.candidate.cost };
+  }
+}
+
+/**
+ * A label read as the start of a line under its panel (or above it) that XY-cut put with the next piece (the line
+ * sits nearer the diagram below than the one it names): the rows of that piece down to (up from) the first blank
+ * row past the label's line go to the labelled piece. A label in a gutter no piece holds joins its piece's box.
+ */
+function moveLabelLines(img: AnalysisImage, sums: LineSums, pieces: Piece[], options: XYCutOptions | undefined): void {
+  for (const p of pieces) {
+    const l = p.label;
+    if (!l?.side) continue;
+    const below = l.side === 'bottom';
+    if (below ? l.rect[1] < p.rect[3] : l.rect[3] > p.rect[1]) continue;
+    const cx = (l.rect[0] + l.rect[2]) / 2;
+    const cy = (l.rect[1] + l.rect[3]) / 2;
+    const host = pieces.find((q) => q !== p && cx >= q.rect[0] && cx < q.rect[2] && cy >= q.rect[1] && cy < q.rect[3]);
+    if (!host) {
+      p.rect = union(p.rect, l.rect);
+      continue;
+    }
+    if (host.label && intersection(host.label.rect, l.rect) > 0) continue;
+    const [x1, y1, x2, y2] = host.rect;
+    const h = l.rect[3] - l.rect[1];
+    // The label's line must sit at the host's near edge, with a blank row past it inside the host.
+    if (below ? l.rect[1] - y1 > 2 * h : y2 - l.rect[3] > 2 * h) continue;
+    const blank = (y: number): boolean => {
+      const row = y * img.width;
+      for (let x = x1; x < x2; x++) if (img.ink[row + x]) return false;
+      return true;
+    };
+    let cut = -1;
+    if (below) { for (let y = l.rect[3]; y < y2; y++) if (blank(y)) { cut = y; break; } }
+    else { for (let y = l.rect[1] - 1; y >= y1; y--) if (blank(y)) { cut = y + 1; break; } }
+    if (cut < 0) continue;
+    const moved = trimBox(img, sums, below ? [x1, y1, x2, cut] : [x1, cut, x2, y2], options);
+    const kept = trimBox(img, sums, below ? [x1, cut, x2, y2] : [x1, y1, x2, cut], options);
+    if (!moved || !kept) continue;
+    p.rect = union(p.rect, moved);
+    host.rect = kept;
+  }
+}
+
 /** Pieces of similar size (smallest at least a third of the largest): a grid of unlabelled panels. */
 function isRegularGrid(pieces: Piece[]): boolean {
   const areas = pieces.map((p) => boxArea(p.rect));
@@ -225,6 +296,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       t1 = performance.now();
       if (this.recognizer && pieces.length > 0) {
         await this.readLabels(fig, pieces, captionLabels);
+        moveLabelLines(img, sums, pieces, this.options.xycut);
         const expected = captionNamesLabels ? captionLabels : impliedLabels(pieces);
         if (expected.length >= 2) pieces = await this.splitAtMissingLabels(fig, sums, pieces, expected);
         pieces = foldBetweenConsecutiveLabels(pieces, captionNamesLabels);
@@ -354,26 +426,28 @@ export class LayoutOcrDetector implements SubfigureDetector {
       }
       return list;
     };
-    type Job = { piece: number; candidate: LabelCandidate };
+    /** `side`: a line start along the piece's top or bottom edge (findLineStartCandidates), not a corner word. */
+    type Job = { piece: number; candidate: LabelCandidate; side?: 'top' | 'bottom' };
     // A piece is settled by a reading near its corner that does not lie in another piece (a neighbour's
     // top-right letter seen from this piece's top-left window, which reaches into the gutter).
     const inOther = (p: Piece, r: Box): boolean => pieces.some((o) => o !== p && intersection(o.rect, r) > 0.5 * boxArea(r));
     const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING && !inOther(p, p.label.rect);
     const readings: Array<Job & { text: string; confidence: number }> = [];
     const done = new Set<string>();
-    const jobKey = (j: Job): string => `${j.piece}:${j.candidate.corner}:${j.candidate.rect.join(',')}`;
-    const round = async (jobs: Job[]): Promise<void> => {
+    const jobKey = (j: Job): string => `${j.piece}:${j.side ?? j.candidate.corner}:${j.candidate.rect.join(',')}`;
+    /** `lineStarts`: the jobs are starts of text lines (findLineStartCandidates), read with lineStartLabel. */
+    const round = async (jobs: Job[], lineStarts = false): Promise<void> => {
       const fresh = jobs.filter((j) => !done.has(jobKey(j)));
       if (fresh.length === 0) return;
       fresh.forEach((j) => done.add(jobKey(j)));
       // The same word can be a candidate of two pieces (windows reach into the gutter): recognizeIn reads it once.
-      const read = await this.recognizeIn(fig, fresh.map((j) => j.candidate), true);
+      const read = await this.recognizeIn(fig, fresh.map((j) => j.candidate), !lineStarts);
       fresh.forEach((job, k) => {
         // The shape of dotted i's (i, ii, iii) is more reliable than OCR, which often misses bold ones.
         const { recognition, dotted } = read[k]!;
         const r = dotted > 0 && parseLabel('i'.repeat(dotted), hints) ? { text: 'i'.repeat(dotted), confidence: Math.max(recognition.confidence, 0.9) } : recognition;
         if (r.confidence < threshold) return;
-        const parsed = parseLabel(r.text, hints);
+        const parsed = lineStarts ? lineStartLabel(r.text, hints) : parseLabel(r.text, hints);
         if (parsed) readings.push({ ...job, text: parsed.text, confidence: r.confidence });
       });
     };
@@ -385,6 +459,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
     const dominantCorner = (): Corner => {
       const nearest = new Map<string, (typeof readings)[number]>();
       for (const r of readings) {
+        if (r.side) continue;
         const key = r.candidate.rect.join(',');
         const seen = nearest.get(key);
         if (!seen || r.candidate.cost < seen.candidate.cost) nearest.set(key, r);
@@ -408,14 +483,14 @@ export class LayoutOcrDetector implements SubfigureDetector {
     // corner wins, with the figure's dominant corner (top-left by default) preferred over the others.
     const assign = (): void => {
       const dominant = dominantCorner();
-      const prior = (c: Corner): number => (c === dominant ? 0 : c === 'top-left' ? 0.15 : 0.3);
+      const prior = (r: (typeof readings)[number]): number => (r.side || r.candidate.corner === dominant ? 0 : r.candidate.corner === 'top-left' ? 0.15 : 0.3);
       for (const p of pieces) delete p.label;
-      const ranked = readings.map((r) => ({ r, cost: r.candidate.cost + prior(r.candidate.corner) })).sort((a, b) => a.cost - b.cost);
+      const ranked = readings.map((r) => ({ r, cost: r.candidate.cost + prior(r) })).sort((a, b) => a.cost - b.cost);
       for (const { r } of ranked) {
         const piece = pieces[r.piece]!;
         if (piece.label) continue;
         if (pieces.some((p) => p.label && (p.label.text === r.text || intersection(p.label.rect, r.candidate.rect) > 0))) continue;
-        piece.label = { text: r.text, rect: r.candidate.rect, confidence: r.confidence, corner: r.candidate.corner, cost: r.candidate.cost };
+        piece.label = { text: r.text, rect: r.candidate.rect, confidence: r.confidence, corner: r.candidate.corner, cost: r.candidate.cost, ...(r.side ? { side: r.side } : {}) };
       }
     };
     const first: Job[] = [];
@@ -470,6 +545,24 @@ export class LayoutOcrDetector implements SubfigureDetector {
           assign();
         }
       }
+    }
+    if (lineStartsWanted(pieces, hints)) {
+      // Labels printed as the first word of a line (a title above a plot, a line under a diagram, "(c)" centred
+      // in the gutter) are far from every corner: the line starts along the top and bottom edges of the pieces
+      // not labelled at the figure's corner are read, each accepted only with a closing bracket.
+      // Pieces labelled at their corners keep those labels, unless too few are for a convention (a tick's "0" in
+      // one corner is no labelling).
+      const cornerConvention = pieces.filter(settled).length >= Math.max(2, Math.ceil(pieces.length / 2));
+      const fourth: Job[] = [];
+      pieces.forEach((p, i) => {
+        if (cornerConvention && settled(p)) return;
+        for (const side of ['top', 'bottom'] as const) {
+          for (const candidate of findLineStartCandidates(img, p.rect, side, this.options.candidates).slice(0, 3)) fourth.push({ piece: i, candidate, side });
+        }
+      });
+      await round(fourth.sort((a, b) => a.candidate.cost - b.candidate.cost).slice(0, this.options.maxLineStartCrops ?? 18), true);
+      keepLineStartConvention(readings);
+      assign();
     }
     // Top-right letters are moved to the next panel only where they break the figure's convention.
     if (dominantCorner() !== 'top-right') this.reattachLabels(pieces);

@@ -8,7 +8,7 @@ import { INGEST_VERSION } from '@pmc-curator/pipeline/ingest';
 export const STAGE_VERSIONS = {
   ingest: INGEST_VERSION,
   /** Bump when the detector, its settings or the crop format change. */
-  detect: 6,
+  detect: 7,
   /** Bump when the caption splitter or the aligner change. */
   align: 5,
   /** The article's finalising job (outcome, run completion); it runs in the align queue and pool. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toAnalysisImage } from '../layout/analysis.ts';
-import { candidateCrop, countDottedIs, findLabelCandidates, onSolidBox } from './label-candidates.ts';
+import { candidateCrop, countDottedIs, findLabelCandidates, findLineStartCandidates, onSolidBox } from './label-candidates.ts';
 
 type R = [number, number, number, number];
 
@@ -44,5 +44,30 @@ describe('label candidates', () => {
     for (let x = 12; x < 90; x += 5) paint.push([[x, 10, x + 2, 90], 40]);
     paint.push([[30, 30, 40, 44], 255]);
     expect(onSolidBox(figure(100, 100, paint), [30, 30, 40, 44])).toBe(false);
+  });
+
+  describe('line starts', () => {
+    /** Dark glyph boxes on one text line: brackets reach 3 px above and below the 14 px letters. */
+    const bracket = (x: number, y: number): Array<[R, number]> => [[[x, y - 3, x + 3, y + 17], 0]];
+    const letter = (x: number, y: number): Array<[R, number]> => [[[x, y, x + 9, y + 2], 0], [[x, y, x + 2, y + 14], 0], [[x + 7, y, x + 9, y + 14], 0], [[x, y + 12, x + 9, y + 14], 0]];
+    const word = (x: number, y: number, n: number): Array<[R, number]> => Array.from({ length: n }, (_, k) => letter(x + 12 * k, y)).flat();
+    const panel: R = [10, 40, 390, 280];
+    const frame: Array<[R, number]> = [[[10, 60, 390, 62], 0], [[10, 60, 12, 280], 0], [[388, 60, 390, 280], 0], [[10, 278, 390, 280], 0]];
+
+    it('finds "(a) Title" centred above a plot and ends the candidate at the closing bracket', () => {
+      const img = figure(400, 300, [...frame, ...bracket(150, 42), ...letter(155, 42), ...bracket(166, 42), ...word(178, 42, 5)]);
+      const [best] = findLineStartCandidates(img, panel, 'top');
+      expect(best?.rect).toEqual([150, 39, 169, 59]);
+    });
+    it('finds "a) Title" under a diagram, the letter first', () => {
+      const img = figure(400, 300, [...frame, ...letter(150, 250), ...bracket(161, 250), ...word(175, 250, 4)]);
+      const [best] = findLineStartCandidates(img, panel, 'bottom');
+      expect(best?.rect).toEqual([150, 247, 164, 267]);
+    });
+    it('ignores lines that do not open with a bracket (a title word, a tick value)', () => {
+      const tick: Array<[R, number]> = [[[40, 45, 42, 59], 0], [[45, 57, 47, 59], 0], ...letter(50, 45)];
+      const img = figure(400, 300, [...frame, ...word(150, 42, 6), ...tick]);
+      expect(findLineStartCandidates(img, panel, 'top')).toEqual([]);
+    });
   });
 });

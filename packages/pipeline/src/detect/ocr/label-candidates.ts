@@ -51,11 +51,15 @@ function cornerWindow(img: AnalysisImage, piece: Box, corner: Corner, options: C
 /** Groups glyph components into words: same line, small horizontal gaps; dots of i/j join their stem. */
 type Word = Component & { parts?: number; glyphs?: Component[] };
 
-function groupWords(glyphs: Component[]): Word[] {
+/**
+ * `gapFactor`: the widest gap inside a word, in glyph heights (0.45 is about a space; wider joins whole phrases).
+ * `blocks`: a solid glyph stays a word of its own (a label box); off for lines of text, where a bold letter is solid.
+ */
+function groupWords(glyphs: Component[], gapFactor = 0.45, blocks = true): Word[] {
   const sorted = [...glyphs].sort((a, b) => a.x1 - b.x1);
   const words: Word[] = [];
   // A solid block (a label box) is a word of its own: it must not swallow a neighbouring tick label.
-  const solid = (c: Component): boolean => c.area >= 0.75 * (c.x2 - c.x1) * (c.y2 - c.y1) && c.y2 - c.y1 >= 8 && c.x2 - c.x1 >= 0.8 * (c.y2 - c.y1);
+  const solid = (c: Component): boolean => blocks && c.area >= 0.75 * (c.x2 - c.x1) * (c.y2 - c.y1) && c.y2 - c.y1 >= 8 && c.x2 - c.x1 >= 0.8 * (c.y2 - c.y1);
   for (const g of sorted) {
     const gh = g.y2 - g.y1;
     const host = solid(g) ? undefined : words.find((w) => {
@@ -63,7 +67,7 @@ function groupWords(glyphs: Component[]): Word[] {
       const wh = w.y2 - w.y1;
       const overlap = Math.min(w.y2, g.y2) - Math.max(w.y1, g.y1);
       const gap = g.x1 - w.x2;
-      const sameLine = overlap >= 0.4 * Math.min(wh, gh) && gap <= 0.45 * Math.max(wh, gh);
+      const sameLine = overlap >= 0.4 * Math.min(wh, gh) && gap <= gapFactor * Math.max(wh, gh);
       const hOverlap = Math.min(w.x2, g.x2) - Math.max(w.x1, g.x1);
       // A dot above its stem (i, j), whichever of the two came first: the dot's left edge is often the stem's.
       const tall = Math.max(wh, gh);
@@ -108,6 +112,79 @@ export function findEdgeLabelCandidates(img: AnalysisImage, piece: Box, edge: 'l
     ? [piece[0], piece[1], Math.min(piece[2], piece[0] + depth), piece[3]]
     : [piece[0], piece[1], piece[2], Math.min(piece[3], piece[1] + depth)];
   return findLabelCandidatesIn(img, piece, win, 'top-left', options, edge);
+}
+
+/**
+ * The starts of the text lines in a band along a piece's top or bottom edge (reaching `outsideFraction` of the
+ * figure's longer side beyond it), anywhere along the edge, that open with a bracketed label: a label printed as
+ * the first word of a title or of a line under a diagram ("(a) self loop", "a) E. coli", "(c)" centred above a
+ * plot). Each candidate spans the line's first glyphs up to the closing bracket; a reading of it names a panel
+ * only with that bracket (see lineStartLabel). Lower cost is nearer the edge.
+ */
+export function findLineStartCandidates(img: AnalysisImage, piece: Box, side: 'top' | 'bottom', options: CandidateOptions = {}): LabelCandidate[] {
+  const longSide = Math.max(img.width, img.height);
+  const ph = piece[3] - piece[1];
+  const reach = Math.round((options.outsideFraction ?? 0.06) * longSide);
+  const depth = Math.round(Math.min(Math.max(0.3 * ph, 24), (options.windowMaxFraction ?? 0.12) * longSide, ph));
+  const win: Box = side === 'top'
+    ? [piece[0], Math.max(0, piece[1] - reach), piece[2], Math.min(img.height, piece[1] + depth)]
+    : [piece[0], Math.max(0, piece[3] - depth), piece[2], Math.min(img.height, piece[3] + reach)];
+  if (win[2] - win[0] < 4 || win[3] - win[1] < 4) return [];
+  const minH = options.minGlyphPixels ?? 6;
+  const maxH = Math.max(minH + 2, (options.maxGlyphFraction ?? 0.08) * longSide);
+  // Blobs cut by the band's top or bottom (not the image border) belong to something taller than a text line.
+  const glyphs = windowComponents(img, win, 'ink').filter((c) => {
+    const h = c.y2 - c.y1;
+    const w = c.x2 - c.x1;
+    return h <= maxH && w <= 1.8 * maxH && (h >= 2 || w >= 2) && !(c.touches[1] && win[1] > 0) && !(c.touches[3] && win[3] < img.height);
+  });
+  const out: LabelCandidate[] = [];
+  for (const line of groupWords(glyphs, 1, false)) {
+    const h = line.y2 - line.y1;
+    if (h < minH || h > maxH) continue;
+    const end = closingBracketEnd(line);
+    if (end === null) continue;
+    // Distance from the edge: the gap when the line lies beyond it, else how far inside.
+    const dy = side === 'top'
+      ? (line.y2 <= piece[1] ? piece[1] - line.y2 : line.y1 - piece[1])
+      : (line.y1 >= piece[3] ? line.y1 - piece[3] : piece[3] - line.y2);
+    out.push({ rect: [line.x1, line.y1, end, line.y2], corner: side === 'top' ? 'top-left' : 'bottom-left', cost: dy / Math.max(1, Math.min(ph, 200)), light: false });
+  }
+  return out.sort((a, b) => a.cost - b.cost);
+}
+
+/**
+ * The right edge of the bracket that closes a label at the start of the line ("(a", "a)", "(iv)"), or null when
+ * the line does not open so. A bracket is a thin glyph reaching above and below the letters beside it, which a
+ * tick value ("1.0") or a title's first word ("E. coli") does not have; the label is at most four glyphs.
+ */
+function closingBracketEnd(line: Word): number | null {
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const glyphs = [...(line.glyphs ?? [])].sort((a, b) => a.x1 - b.x1);
+  const head: Component[] = [];
+  const lineH = line.y2 - line.y1;
+  for (const g of glyphs) {
+    // Dots of i's sit above their stem: they are not glyphs of their own here.
+    if (g.y2 - g.y1 < 0.3 * lineH && head.some((o) => Math.min(o.x2, g.x2) - Math.max(o.x1, g.x1) > 0 && g.y2 <= o.y1 + 1)) continue;
+    head.push(g);
+    if (head.length === 5) break;
+  }
+  // Reaches below the baseline of the shorter letters beside it and up to their tops (a bracket, or a letter
+  // fused with its bracket in bold italics); descending letters (g, p, y) do not reach up.
+  const spans = (g: Component): boolean => {
+    const gh = g.y2 - g.y1;
+    const others = head.filter((o) => o !== g && o.y2 - o.y1 < 0.85 * gh);
+    if (gh < 0.6 * lineH || others.length === 0) return false;
+    return g.y2 >= median(others.map((o) => o.y2)) + 0.08 * gh && g.y1 <= median(others.map((o) => o.y1)) + 0.1 * gh;
+  };
+  const bracket = (g: Component): boolean => g.x2 - g.x1 <= 0.45 * (g.y2 - g.y1) && spans(g);
+  const first = head[0];
+  if (!first) return null;
+  const opens = bracket(first);
+  for (let k = 1; k < Math.min(head.length, opens ? 5 : 4); k++) if (bracket(head[k]!)) return head[k]!.x2;
+  const fused = head[opens ? 1 : 0];
+  if (fused && fused.x2 - fused.x1 <= 1.1 * (fused.y2 - fused.y1) && spans(fused)) return fused.x2;
+  return null;
 }
 
 function findLabelCandidatesIn(img: AnalysisImage, piece: Box, win: Box, corner: Corner, options: CandidateOptions, edge?: 'left' | 'top'): LabelCandidate[] {

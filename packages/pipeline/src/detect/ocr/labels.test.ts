@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consecutiveLabels, harmoniseCase, labelRank, looksLikeLabelSequence, parseLabel, withoutMinorityCase } from './labels.ts';
+import { consecutiveLabels, harmoniseCase, labelRank, lineStartLabel, looksLikeLabelSequence, parseLabel, withoutMinorityCase } from './labels.ts';
 
 describe('panel label parsing', () => {
   it('normalises brackets, punctuation and full-width forms', () => {
@@ -14,6 +14,19 @@ describe('panel label parsing', () => {
     expect(parseLabel('100')).toBeNull();
     expect(parseLabel('0')).toBeNull();
     expect(parseLabel('')).toBeNull();
+  });
+  it('reads a label at the start of a line only when a bracket closes it', () => {
+    expect(lineStartLabel('(a)self')?.text).toBe('a');
+    expect(lineStartLabel('a)E.fus')?.text).toBe('a');
+    expect(lineStartLabel('(iv) ')?.text).toBe('iv');
+    expect(lineStartLabel('(c)', ['a', 'b', 'c'])?.text).toBe('c');
+    expect(lineStartLabel('(e)', ['a', 'b', 'c'])).toBeNull();
+    // A title's first word, a tick value, a bare letter: no bracket, no label.
+    expect(lineStartLabel('E.coli')).toBeNull();
+    expect(lineStartLabel('1.0')).toBeNull();
+    expect(lineStartLabel('A')).toBeNull();
+    expect(lineStartLabel('kel')).toBeNull();
+    expect(lineStartLabel('(self)')).toBeNull();
   });
   it('maps readings onto caption labels, including typical confusions', () => {
     expect(parseLabel('a', ['A', 'B'])?.text).toBe('A');

@@ -46,6 +46,15 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
 }
 
 /**
+ * The panel label at the start of a line of text ("(a) self loop", "a) E. coli"), or null: only a label closed by
+ * a bracket counts there, since a title's first word ("E. coli", "A novel") is often a letter too.
+ */
+export function lineStartLabel(raw: string, hints?: readonly string[]): ParsedLabel | null {
+  const m = /^[([{]?([A-Za-z]{1,4}|\d{1,2})[)\]}]/.exec(raw.normalize('NFKC').replace(/\s+/g, ''));
+  return m ? parseLabel(m[1]!, hints) : null;
+}
+
+/**
  * Makes case consistent within one figure: letters whose case OCR cannot see (c, o, s, ...) take the case of
  * the unambiguous labels (or of the caption hints when given).
  */
