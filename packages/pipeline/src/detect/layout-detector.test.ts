@@ -190,6 +190,11 @@ describe('layout+OCR detector', () => {
       expect(r.panels.some((p) => p.label?.inferred)).toBe(false);
     });
 
+    it('reads labels closed by a colon at the start of plot titles ("A: 60 x 120 Networks"), with no caption labels (pone.0097823 fig 2)', async () => {
+      const { r, s } = await run('pone.0097823_g002.jpg', false);
+      expect(s).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
+    });
+
     it('splits a grid whose labels open the plot titles ("a) E. fuscoguttatus"), with no caption labels (pone.0091296 fig 3)', async () => {
       const { r, s } = await run('pone.0091296_g003.jpg', false);
       expect(s).toMatchObject({ truePositives: 6, falsePositives: 0, falseNegatives: 0 });

@@ -64,6 +64,12 @@ describe('label candidates', () => {
       const [best] = findLineStartCandidates(img, panel, 'bottom');
       expect(best?.rect).toEqual([150, 247, 164, 267]);
     });
+    it('finds "A: Title" opening a plot title and ends the candidate at the colon', () => {
+      const colon: Array<[R, number]> = [[[162, 46, 165, 49], 0], [[162, 53, 165, 56], 0]];
+      const img = figure(400, 300, [...frame, ...letter(150, 42), ...colon, ...word(175, 42, 4)]);
+      const [best] = findLineStartCandidates(img, panel, 'top');
+      expect(best?.rect).toEqual([150, 42, 165, 56]);
+    });
     it('ignores lines that do not open with a bracket (a title word, a tick value)', () => {
       const tick: Array<[R, number]> = [[[40, 45, 42, 59], 0], [[45, 57, 47, 59], 0], ...letter(50, 45)];
       const img = figure(400, 300, [...frame, ...word(150, 42, 6), ...tick]);

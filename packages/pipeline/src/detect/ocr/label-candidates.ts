@@ -142,7 +142,7 @@ export function findLineStartCandidates(img: AnalysisImage, piece: Box, side: 't
   for (const line of groupWords(glyphs, 1, false)) {
     const h = line.y2 - line.y1;
     if (h < minH || h > maxH) continue;
-    const end = closingBracketEnd(line);
+    const end = labelPunctuationEnd(line);
     if (end === null) continue;
     // Distance from the edge: the gap when the line lies beyond it, else how far inside.
     const dy = side === 'top'
@@ -154,11 +154,11 @@ export function findLineStartCandidates(img: AnalysisImage, piece: Box, side: 't
 }
 
 /**
- * The right edge of the bracket that closes a label at the start of the line ("(a", "a)", "(iv)"), or null when
- * the line does not open so. A bracket is a thin glyph reaching above and below the letters beside it, which a
+ * The right edge of the bracket or colon that closes a label at the start of the line ("(a", "a)", "(iv)", "A:"),
+ * or null when the line does not open so. A bracket is a thin glyph reaching above and below the letters beside it, which a
  * tick value ("1.0") or a title's first word ("E. coli") does not have; the label is at most four glyphs.
  */
-function closingBracketEnd(line: Word): number | null {
+function labelPunctuationEnd(line: Word): number | null {
   const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const glyphs = [...(line.glyphs ?? [])].sort((a, b) => a.x1 - b.x1);
   const head: Component[] = [];
@@ -184,6 +184,25 @@ function closingBracketEnd(line: Word): number | null {
   for (let k = 1; k < Math.min(head.length, opens ? 5 : 4); k++) if (bracket(head[k]!)) return head[k]!.x2;
   const fused = head[opens ? 1 : 0];
   if (fused && fused.x2 - fused.x1 <= 1.1 * (fused.y2 - fused.y1) && spans(fused)) return fused.x2;
+  return opens ? null : colonEnd(glyphs, head, lineH);
+}
+
+/**
+ * The right edge of a colon after one or two label glyphs ("A: 60 x 120 Networks"), or null: two dots, one
+ * above the other, the lower on the letters' baseline and nothing else between them and the line's start.
+ */
+function colonEnd(glyphs: readonly Component[], head: readonly Component[], lineH: number): number | null {
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const dots = glyphs.filter((g) => g.y2 - g.y1 <= 0.3 * lineH && g.x2 - g.x1 <= 0.3 * lineH);
+  for (const low of dots) {
+    for (const high of dots) {
+      if (high === low || high.y2 >= low.y1 || Math.min(high.x2, low.x2) - Math.max(high.x1, low.x1) <= 0) continue;
+      const before = head.filter((g) => !dots.includes(g) && g.x2 <= low.x1 + 1);
+      if (before.length < 1 || before.length > 2 || head.some((g) => !dots.includes(g) && !before.includes(g) && g.x1 < low.x1)) continue;
+      if (Math.abs(low.y2 - median(before.map((g) => g.y2))) > 0.15 * lineH) continue;
+      return Math.max(low.x2, high.x2);
+    }
+  }
   return null;
 }
 

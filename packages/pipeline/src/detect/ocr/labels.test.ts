@@ -15,10 +15,11 @@ describe('panel label parsing', () => {
     expect(parseLabel('0')).toBeNull();
     expect(parseLabel('')).toBeNull();
   });
-  it('reads a label at the start of a line only when a bracket closes it', () => {
+  it('reads a label at the start of a line only when a bracket or a colon closes it', () => {
     expect(lineStartLabel('(a)self')?.text).toBe('a');
     expect(lineStartLabel('a)E.fus')?.text).toBe('a');
     expect(lineStartLabel('(iv) ')?.text).toBe('iv');
+    expect(lineStartLabel('A:60x120Networks')?.text).toBe('A');
     expect(lineStartLabel('(c)', ['a', 'b', 'c'])?.text).toBe('c');
     expect(lineStartLabel('(e)', ['a', 'b', 'c'])).toBeNull();
     // A title's first word, a tick value, a bare letter: no bracket, no label.
@@ -27,6 +28,7 @@ describe('panel label parsing', () => {
     expect(lineStartLabel('A')).toBeNull();
     expect(lineStartLabel('kel')).toBeNull();
     expect(lineStartLabel('(self)')).toBeNull();
+    expect(lineStartLabel('Time:')).toBeNull();
   });
   it('maps readings onto caption labels, including typical confusions', () => {
     expect(parseLabel('a', ['A', 'B'])?.text).toBe('A');

@@ -46,11 +46,13 @@ export function parseLabel(raw: string, hints?: readonly string[]): ParsedLabel 
 }
 
 /**
- * The panel label at the start of a line of text ("(a) self loop", "a) E. coli"), or null: only a label closed by
- * a bracket counts there, since a title's first word ("E. coli", "A novel") is often a letter too.
+ * The panel label at the start of a line of text ("(a) self loop", "a) E. coli", "A: 60 x 120 Networks"), or
+ * null: only a label closed by a bracket or a colon counts there, since a title's first word ("E. coli", "A
+ * novel") is often a letter too.
  */
 export function lineStartLabel(raw: string, hints?: readonly string[]): ParsedLabel | null {
-  const m = /^[([{]?([A-Za-z]{1,4}|\d{1,2})[)\]}]/.exec(raw.normalize('NFKC').replace(/\s+/g, ''));
+  const s = raw.normalize('NFKC').replace(/\s+/g, '');
+  const m = /^[([{]?([A-Za-z]{1,4}|\d{1,2})[)\]}]/.exec(s) ?? /^([A-Za-z]{1,4}|\d{1,2}):/.exec(s);
   return m ? parseLabel(m[1]!, hints) : null;
 }
 

@@ -24,7 +24,7 @@ export interface RecognizerOptions extends SessionOptions {
   dictionaryPath?: string;
   /**
    * Characters the decoder may emit. Panel labels are Latin letters, digits and brackets, so restricting the
-   * CTC argmax to them stops look-alike CJK characters from winning. Default: letters, digits, `()[].`.
+   * CTC argmax to them stops look-alike CJK characters from winning. Default: letters, digits, `()[].:`.
    */
   alphabet?: string;
   /** Network input height. PP-OCRv4 uses 48. */
@@ -45,7 +45,7 @@ export interface RecognizerOptions extends SessionOptions {
 
 const DEFAULT_INPUT_WIDTHS = [32, 48, 64, 96, 128];
 // Roman numeral glyphs (NFKC: Ⅲ -> III) win over ii/iii on bold labels, so they are allowed too.
-const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].ⅡⅢⅣ';
+const DEFAULT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789()[].:ⅡⅢⅣ';
 
 /** The simplified graph; a file protobuf cannot parse is passed on as is, for onnxruntime to report. */
 function simplifiedOrAsIs(bytes: Uint8Array): Uint8Array {
