@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { answerInDoubt, CombinedDetector, modelInDoubt, transferLabels } from './combined-detector.ts';
+import { answerInDoubt, CombinedDetector, groupUnderRowLabels, modelInDoubt, transferLabels } from './combined-detector.ts';
 import { loadPanelSources } from './evaluate.ts';
+import { decodeImage } from '../images/decode.ts';
+import { parseExsclaimGroundTruth } from './ground-truth.ts';
+import { scoreFigure } from './score.ts';
 import { generateSyntheticFigure } from './synthetic.ts';
 import type { Box, Panel } from './types.ts';
 
@@ -150,5 +154,44 @@ describe('combined detector: the decision for a figure the model is in doubt of'
     // A labelled figure with one stray lower-case letter read beside its labels.
     const labelled = ['A', 'B', 'C', 'n'].map((l, i) => panel(20 * i, 0.9, l));
     expect(answerInDoubt(0, 1, labelled)).toBe('layout-ocr');
+  });
+});
+
+describe('combined detector: several plots under one row label', () => {
+  // Two rows of two charts; a label at the left of each row.
+  const grid: Panel[] = [
+    { box: [0, 40, 300, 300], score: 0.8 }, { box: [310, 20, 600, 300], score: 0.75 },
+    { box: [0, 340, 300, 600], score: 0.8 }, { box: [310, 330, 600, 600], score: 0.7 },
+  ];
+  const at = (text: string, x: number, y: number): { text: string; box: Box } => ({ text, box: [x, y, x + 20, y + 20] });
+
+  it('makes each row one panel when one label run from A names the rows at their left', () => {
+    const out = groupUnderRowLabels(grid, [at('A', 2, 2), undefined, at('B', 2, 312), undefined]);
+    expect(out?.map((p) => [p.box, p.label?.text, p.score])).toEqual([[[0, 20, 600, 300], 'A', 0.75], [[0, 330, 600, 600], 'B', 0.7]]);
+  });
+
+  it('keeps the boxes when a row holds two labels, a box has no label in its row, the run skips or is inferred', () => {
+    expect(groupUnderRowLabels(grid, [at('A', 2, 2), at('B', 312, 2), undefined, undefined])).toBeNull();
+    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, undefined, undefined])).toBeNull();
+    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
+    expect(groupUnderRowLabels(grid, [at('B', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
+    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, { ...at('B', 2, 312), inferred: true }, undefined])).toBeNull();
+    // The label is right of the unlabelled box: that box is a panel of its own whose label was missed.
+    expect(groupUnderRowLabels(grid, [undefined, at('A', 312, 2), undefined, at('B', 312, 312)])).toBeNull();
+    expect(groupUnderRowLabels(grid, [at('A', 2, 2), at('B', 312, 2), at('C', 2, 312), at('D', 312, 312)])).toBeNull();
+  });
+
+  it('gives a real figure with row titles ("A: 60 x 120 Networks" over two charts) one panel per row (pone.0097823 fig 1)', async () => {
+    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
+    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'pone.0097823_g001.jpg')!;
+    const det = await CombinedDetector.create();
+    try {
+      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+      const r = await det.detect(image);
+      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
+      expect(r.method).toBe('combined/rows');
+    } finally {
+      await det.close();
+    }
   });
 });

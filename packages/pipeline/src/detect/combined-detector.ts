@@ -9,8 +9,8 @@ import { LayoutOcrDetector } from './layout-detector.ts';
 import type { LayoutOcrOptions } from './layout-detector.ts';
 import { LearnedDetector } from './learned-detector.ts';
 import type { LearnedDetectorOptions } from './learned-detector.ts';
-import { boxGap, iou } from './boxes.ts';
-import { consecutiveLabels, withoutMinorityCase } from './ocr/labels.ts';
+import { boxGap, iou, union } from './boxes.ts';
+import { consecutiveLabels, labelRank, withoutMinorityCase } from './ocr/labels.ts';
 import { readingOrder } from './order.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
 
@@ -36,7 +36,7 @@ export class CombinedDetector implements SubfigureDetector {
   fallbacks = 0;
 
   private constructor(private readonly learned: LearnedDetector, readonly layout: LayoutOcrDetector, private readonly unsure: number) {
-    this.version = `combined-3+${learned.version}+${layout.version}`;
+    this.version = `combined-4+${learned.version}+${layout.version}`;
   }
 
   static async create(options: CombinedOptions = {}): Promise<CombinedDetector> {
@@ -71,6 +71,10 @@ export class CombinedDetector implements SubfigureDetector {
     }
     const boxes = model.panels.map((p) => p.box);
     let labels = await this.layout.readLabelsIn(image, boxes, hints, figure);
+    if (expected < 2) {
+      const rows = groupUnderRowLabels(model.panels, labels);
+      if (rows) return { ...model, method: `${this.name}/rows`, modelVersion: this.version, panels: rows };
+    }
     const read = labels.filter((l) => l && !l.inferred).length;
     if (expected >= 2 && read < expected) {
       // Labels outside the model's corners (centred above, under a diagram): take those layout+OCR read.
@@ -120,6 +124,35 @@ export function answerInDoubt(expected: number, modelCount: number, fallback: re
 function readsLabelRun(panels: readonly Panel[]): boolean {
   const texts = withoutMinorityCase([...new Set(panels.flatMap((p) => (p.label && !p.label.inferred ? [p.label.text] : [])))]);
   return texts.some((a) => texts.some((b) => consecutiveLabels(a, b)));
+}
+
+/**
+ * Several plots under one row label ("A: 60 x 120 Networks" over a pair of charts), for a caption that names no
+ * labels: when the labels read (not inferred) run from the first (a, A, i, 1) with none missing, each row of
+ * boxes holds at most one of them, at its left, and every unlabelled box has such a label in its row, the row's
+ * boxes are one panel. Null when that does not hold.
+ */
+export function groupUnderRowLabels(panels: readonly Panel[], labels: ReadonlyArray<PanelLabel | undefined>): Panel[] | null {
+  const read = panels.map((_, i) => (labels[i] && !labels[i]!.inferred ? labels[i]! : undefined));
+  const texts = read.flatMap((l) => (l ? [l.text] : []));
+  if (texts.length < 2 || texts.length === panels.length || new Set(texts).size !== texts.length) return null;
+  const ranks = texts.map(labelRank).sort((a, b) => a - b);
+  if (!ranks.every((r, k) => r === k)) return null;
+  const sameRow = (a: Box, b: Box): boolean => Math.min(a[3], b[3]) - Math.max(a[1], b[1]) >= 0.5 * Math.min(a[3] - a[1], b[3] - b[1]);
+  const host = panels.map((p, i) => {
+    if (read[i]) return i;
+    const row = panels.flatMap((q, k) => (read[k] && sameRow(p.box, q.box) ? [k] : []));
+    return row.length === 1 && panels[row[0]!]!.box[0] < p.box[0] ? row[0]! : -1;
+  });
+  if (host.includes(-1)) return null;
+  const labelledInRow = (i: number): number => panels.filter((q, k) => read[k] && k !== i && sameRow(panels[i]!.box, q.box)).length;
+  if (panels.some((_, i) => read[i] && labelledInRow(i) > 0)) return null;
+  return panels.flatMap((p, i) => {
+    if (!read[i]) return [];
+    const members = panels.filter((_, k) => host[k] === i);
+    const box = members.reduce((u, q) => union(u, q.box), p.box);
+    return [{ box, score: Math.min(...members.map((q) => q.score)), label: read[i]! }];
+  });
 }
 
 /** Whether either reading (the model boxes' labels, layout+OCR's panels) read one of the caption's labels (case-insensitive). */
