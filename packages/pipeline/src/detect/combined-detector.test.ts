@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { answerInDoubt, CombinedDetector, groupUnderRowLabels, modelInDoubt, transferLabels } from './combined-detector.ts';
 import { loadPanelSources } from './evaluate.ts';
 import { decodeImage } from '../images/decode.ts';
+import { captionPanelLabels } from '../captions/panel-labels.ts';
 import { parseExsclaimGroundTruth } from './ground-truth.ts';
 import { scoreFigure } from './score.ts';
 import { generateSyntheticFigure } from './synthetic.ts';
@@ -190,6 +191,21 @@ describe('combined detector: several plots under one row label', () => {
       const r = await det.detect(image);
       expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
       expect(r.method).toBe('combined/rows');
+    } finally {
+      await det.close();
+    }
+  });
+});
+
+describe('combined detector: labels on real figures', () => {
+  it('reads labels printed in the gutter well above the model\'s tight boxes, so the caption\'s count holds (elife-01239 fig 2)', async () => {
+    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
+    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'elife-01239_fig2.jpg')!;
+    const det = await CombinedDetector.create();
+    try {
+      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+      const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption) });
+      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 3, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 3 });
     } finally {
       await det.close();
     }

@@ -133,7 +133,7 @@ function readsLabelRun(panels: readonly Panel[]): boolean {
  * boxes are one panel. Null when that does not hold.
  */
 export function groupUnderRowLabels(panels: readonly Panel[], labels: ReadonlyArray<PanelLabel | undefined>): Panel[] | null {
-  const read = panels.map((_, i) => (labels[i] && !labels[i]!.inferred ? labels[i]! : undefined));
+  const read = panels.map((_, i) => (labels[i] && !labels[i].inferred ? labels[i] : undefined));
   const texts = read.flatMap((l) => (l ? [l.text] : []));
   if (texts.length < 2 || texts.length === panels.length || new Set(texts).size !== texts.length) return null;
   const ranks = texts.map(labelRank).sort((a, b) => a - b);
@@ -151,7 +151,7 @@ export function groupUnderRowLabels(panels: readonly Panel[], labels: ReadonlyAr
     if (!read[i]) return [];
     const members = panels.filter((_, k) => host[k] === i);
     const box = members.reduce((u, q) => union(u, q.box), p.box);
-    return [{ box, score: Math.min(...members.map((q) => q.score)), label: read[i]! }];
+    return [{ box, score: Math.min(...members.map((q) => q.score)), label: read[i] }];
   });
 }
 

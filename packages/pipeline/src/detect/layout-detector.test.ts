@@ -191,7 +191,7 @@ describe('layout+OCR detector', () => {
     });
 
     it('reads labels closed by a colon at the start of plot titles ("A: 60 x 120 Networks"), with no caption labels (pone.0097823 fig 2)', async () => {
-      const { r, s } = await run('pone.0097823_g002.jpg', false);
+      const { s } = await run('pone.0097823_g002.jpg', false);
       expect(s).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
     });
 

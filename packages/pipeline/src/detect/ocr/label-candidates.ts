@@ -26,9 +26,11 @@ export interface CandidateOptions {
   minGlyphPixels?: number;
   /** Largest glyph height as a fraction of the figure's longer side. Default 0.08. */
   maxGlyphFraction?: number;
-  /** How far the top-left window reaches outside the piece, as a fraction of the longer side. Default 0.06. */
+  /** How far the top-left window and the line-start bands reach outside the piece, as a fraction of the longer side. Default 0.08 (chosen on real-dev dev). */
   outsideFraction?: number;
 }
+
+const DEFAULT_OUTSIDE_FRACTION = 0.08;
 
 function cornerWindow(img: AnalysisImage, piece: Box, corner: Corner, options: CandidateOptions): Box {
   const longSide = Math.max(img.width, img.height);
@@ -42,7 +44,7 @@ function cornerWindow(img: AnalysisImage, piece: Box, corner: Corner, options: C
   const top = corner.startsWith('top');
   // The top-left window reaches a little outside the piece: a label in the gutter may have been cut into
   // the neighbouring piece.
-  const out = corner === 'top-left' ? Math.round((options.outsideFraction ?? 0.06) * longSide) : 0;
+  const out = corner === 'top-left' ? Math.round((options.outsideFraction ?? DEFAULT_OUTSIDE_FRACTION) * longSide) : 0;
   const x1 = left ? piece[0] - out : piece[2] - ww;
   const y1 = top ? piece[1] - out : piece[3] - wh;
   return [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x1 + ww + out), Math.min(img.height, y1 + wh + out)];
@@ -124,7 +126,7 @@ export function findEdgeLabelCandidates(img: AnalysisImage, piece: Box, edge: 'l
 export function findLineStartCandidates(img: AnalysisImage, piece: Box, side: 'top' | 'bottom', options: CandidateOptions = {}): LabelCandidate[] {
   const longSide = Math.max(img.width, img.height);
   const ph = piece[3] - piece[1];
-  const reach = Math.round((options.outsideFraction ?? 0.06) * longSide);
+  const reach = Math.round((options.outsideFraction ?? DEFAULT_OUTSIDE_FRACTION) * longSide);
   const depth = Math.round(Math.min(Math.max(0.3 * ph, 24), (options.windowMaxFraction ?? 0.12) * longSide, ph));
   const win: Box = side === 'top'
     ? [piece[0], Math.max(0, piece[1] - reach), piece[2], Math.min(img.height, piece[1] + depth)]
