@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { answerInDoubt, CombinedDetector, groupUnderRowLabels, modelInDoubt, transferLabels } from './combined-detector.ts';
+import { answerInDoubt, CombinedDetector, groupUnderLabels, modelInDoubt, transferLabels } from './combined-detector.ts';
 import { loadPanelSources } from './evaluate.ts';
 import { decodeImage } from '../images/decode.ts';
 import { captionPanelLabels } from '../captions/panel-labels.ts';
@@ -167,19 +167,40 @@ describe('combined detector: several plots under one row label', () => {
   const at = (text: string, x: number, y: number): { text: string; box: Box } => ({ text, box: [x, y, x + 20, y + 20] });
 
   it('makes each row one panel when one label run from A names the rows at their left', () => {
-    const out = groupUnderRowLabels(grid, [at('A', 2, 2), undefined, at('B', 2, 312), undefined]);
+    const out = groupUnderLabels(grid, [at('A', 2, 2), undefined, at('B', 2, 312), undefined]);
     expect(out?.map((p) => [p.box, p.label?.text, p.score])).toEqual([[[0, 20, 600, 300], 'A', 0.75], [[0, 330, 600, 600], 'B', 0.7]]);
   });
 
   it('keeps the boxes when a row holds two labels, a box has no label in its row, the run skips or is inferred', () => {
-    expect(groupUnderRowLabels(grid, [at('A', 2, 2), at('B', 312, 2), undefined, undefined])).toBeNull();
-    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, undefined, undefined])).toBeNull();
-    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
-    expect(groupUnderRowLabels(grid, [at('B', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
-    expect(groupUnderRowLabels(grid, [at('A', 2, 2), undefined, { ...at('B', 2, 312), inferred: true }, undefined])).toBeNull();
+    expect(groupUnderLabels(grid, [at('A', 2, 2), at('B', 312, 2), undefined, undefined])).toBeNull();
+    expect(groupUnderLabels(grid, [at('A', 2, 2), undefined, undefined, undefined])).toBeNull();
+    expect(groupUnderLabels(grid, [at('A', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
+    expect(groupUnderLabels(grid, [at('B', 2, 2), undefined, at('C', 2, 312), undefined])).toBeNull();
+    expect(groupUnderLabels(grid, [at('A', 2, 2), undefined, { ...at('B', 2, 312), inferred: true }, undefined])).toBeNull();
     // The label is right of the unlabelled box: that box is a panel of its own whose label was missed.
-    expect(groupUnderRowLabels(grid, [undefined, at('A', 312, 2), undefined, at('B', 312, 312)])).toBeNull();
-    expect(groupUnderRowLabels(grid, [at('A', 2, 2), at('B', 312, 2), at('C', 2, 312), at('D', 312, 312)])).toBeNull();
+    expect(groupUnderLabels(grid, [undefined, at('A', 312, 2), undefined, at('B', 312, 312)])).toBeNull();
+    expect(groupUnderLabels(grid, [at('A', 2, 2), at('B', 312, 2), at('C', 2, 312), at('D', 312, 312)])).toBeNull();
+  });
+
+  it('with caption labels, all of them read: unlabelled boxes join the label to their left in the row, else the one above', () => {
+    // Row 1: A and B; row 2: C over two plots; a plot stacked under D in the right column of row 3.
+    const panels: Panel[] = [
+      { box: [0, 0, 290, 200], score: 0.8 }, { box: [310, 0, 600, 200], score: 0.8 },
+      { box: [0, 220, 290, 400], score: 0.8 }, { box: [310, 220, 600, 400], score: 0.6 },
+      { box: [0, 420, 600, 600], score: 0.8 }, { box: [0, 610, 600, 700], score: 0.5 },
+    ];
+    const labels = [at('A', 2, 2), at('B', 312, 2), at('C', 2, 222), undefined, at('D', 2, 422), undefined];
+    const out = groupUnderLabels(panels, labels, ['A', 'B', 'C', 'D']);
+    expect(out?.map((p) => [p.label?.text, p.box])).toEqual([['A', [0, 0, 290, 200]], ['B', [310, 0, 600, 200]], ['C', [0, 220, 600, 400]], ['D', [0, 420, 600, 700]]]);
+    // A caption label unread, or a label the caption does not name: the boxes stay.
+    expect(groupUnderLabels(panels, [...labels.slice(0, 4), undefined, undefined], ['A', 'B', 'C', 'D'])).toBeNull();
+    expect(groupUnderLabels(panels, labels, ['A', 'B', 'C', 'E'])).toBeNull();
+  });
+
+  it('keeps the boxes when joining would make two panels overlap', () => {
+    // The unlabelled box sits right of A but reaches down into C's row: A's panel would swallow part of C.
+    const panels: Panel[] = [{ box: [0, 0, 290, 200], score: 0.8 }, { box: [310, 0, 600, 330], score: 0.6 }, { box: [0, 220, 600, 400], score: 0.8 }];
+    expect(groupUnderLabels(panels, [at('A', 2, 2), undefined, at('B', 2, 222)], ['A', 'B'])).toBeNull();
   });
 
   it('gives a real figure with row titles ("A: 60 x 120 Networks" over two charts) one panel per row (pone.0097823 fig 1)', async () => {
@@ -190,7 +211,7 @@ describe('combined detector: several plots under one row label', () => {
       const { image } = await decodeImage(new URL(fig.file, dir).pathname);
       const r = await det.detect(image);
       expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
-      expect(r.method).toBe('combined/rows');
+      expect(r.method).toBe('combined/grouped');
     } finally {
       await det.close();
     }
@@ -198,6 +219,20 @@ describe('combined detector: several plots under one row label', () => {
 });
 
 describe('combined detector: labels on real figures', () => {
+  it('joins two raster plots under "C" and two line plots under "D" when every caption label is read on the model\'s boxes (elife-15600 fig 1)', async () => {
+    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
+    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'elife-15600_fig1.jpg')!;
+    const det = await CombinedDetector.create();
+    try {
+      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+      const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption) });
+      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });
+      expect(r.method).toBe('combined/grouped');
+    } finally {
+      await det.close();
+    }
+  });
+
   it('reads labels printed in the gutter well above the model\'s tight boxes, so the caption\'s count holds (elife-01239 fig 2)', async () => {
     const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
     const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'elife-01239_fig2.jpg')!;

@@ -9,7 +9,7 @@ import { LayoutOcrDetector } from './layout-detector.ts';
 import type { LayoutOcrOptions } from './layout-detector.ts';
 import { LearnedDetector } from './learned-detector.ts';
 import type { LearnedDetectorOptions } from './learned-detector.ts';
-import { boxGap, iou, union } from './boxes.ts';
+import { boxArea, boxGap, intersection, iou, union } from './boxes.ts';
 import { consecutiveLabels, labelRank, withoutMinorityCase } from './ocr/labels.ts';
 import { readingOrder } from './order.ts';
 import type { Box, DetectionHints, DetectionResult, Panel, PanelLabel, RawImage, SubfigureDetector } from './types.ts';
@@ -65,6 +65,11 @@ export class CombinedDetector implements SubfigureDetector {
     if (modelInDoubt(model.panels, expected, this.unsure)) {
       fallback = await this.layout.detect(image, hints, figure);
       const answer = answerInDoubt(expected, count, fallback.panels);
+      if (answer === 'layout-ocr' && count > expected && expected >= 2 && fallback.panels.length !== expected) {
+        // More boxes than the caption names and layout+OCR cannot match it either: several plots under a label?
+        const grouped = groupUnderLabels(model.panels, await this.layout.readLabelsIn(image, model.panels.map((p) => p.box), hints, figure), hints?.captionLabels);
+        if (grouped) return { ...model, method: `${this.name}/grouped`, modelVersion: this.version, panels: grouped };
+      }
       if (answer !== 'model') this.fallbacks++;
       if (answer === 'whole') return this.whole(image, model);
       if (answer === 'layout-ocr') return { ...fallback, method: `${this.name}/layout-ocr`, modelVersion: this.version };
@@ -72,8 +77,8 @@ export class CombinedDetector implements SubfigureDetector {
     const boxes = model.panels.map((p) => p.box);
     let labels = await this.layout.readLabelsIn(image, boxes, hints, figure);
     if (expected < 2) {
-      const rows = groupUnderRowLabels(model.panels, labels);
-      if (rows) return { ...model, method: `${this.name}/rows`, modelVersion: this.version, panels: rows };
+      const grouped = groupUnderLabels(model.panels, labels);
+      if (grouped) return { ...model, method: `${this.name}/grouped`, modelVersion: this.version, panels: grouped };
     }
     const read = labels.filter((l) => l && !l.inferred).length;
     if (expected >= 2 && read < expected) {
@@ -127,32 +132,48 @@ function readsLabelRun(panels: readonly Panel[]): boolean {
 }
 
 /**
- * Several plots under one row label ("A: 60 x 120 Networks" over a pair of charts), for a caption that names no
- * labels: when the labels read (not inferred) run from the first (a, A, i, 1) with none missing, each row of
- * boxes holds at most one of them, at its left, and every unlabelled box has such a label in its row, the row's
- * boxes are one panel. Null when that does not hold.
+ * Several plots under one label ("A: 60 x 120 Networks" over a pair of charts, two raster plots under "C"): the
+ * unlabelled boxes join a labelled box, or null when the labels read (not inferred) do not show that.
+ * - `captionLabels` naming two or more: every one of them is read, on as many boxes, and each unlabelled box has a
+ *   labelled box to its left in its row (the nearest joins), or else above it in its column (stacked plots).
+ * - Otherwise: the labels read run from the first (a, A) with none missing, each row of boxes holds at most one
+ *   of them, and every unlabelled box has that row's label to its left.
+ * The joined panels must not overlap each other.
  */
-export function groupUnderRowLabels(panels: readonly Panel[], labels: ReadonlyArray<PanelLabel | undefined>): Panel[] | null {
+export function groupUnderLabels(panels: readonly Panel[], labels: ReadonlyArray<PanelLabel | undefined>, captionLabels: readonly string[] = []): Panel[] | null {
   const read = panels.map((_, i) => (labels[i] && !labels[i].inferred ? labels[i] : undefined));
   const texts = read.flatMap((l) => (l ? [l.text] : []));
   if (texts.length < 2 || texts.length === panels.length || new Set(texts).size !== texts.length) return null;
-  const ranks = texts.map(labelRank).sort((a, b) => a - b);
-  if (!ranks.every((r, k) => r === k)) return null;
-  const sameRow = (a: Box, b: Box): boolean => Math.min(a[3], b[3]) - Math.max(a[1], b[1]) >= 0.5 * Math.min(a[3] - a[1], b[3] - b[1]);
+  const named = captionLabels.filter((l) => l.trim().length > 0);
+  const byCaption = named.length >= 2;
+  if (byCaption) {
+    if (texts.length !== named.length || !named.every((l) => texts.includes(l))) return null;
+  } else {
+    const ranks = texts.map(labelRank).sort((a, b) => a - b);
+    if (!ranks.every((r, k) => r === k)) return null;
+  }
+  const overlap = (a1: number, a2: number, b1: number, b2: number): number => Math.min(a2, b2) - Math.max(a1, b1);
+  const sameRow = (a: Box, b: Box): boolean => overlap(a[1], a[3], b[1], b[3]) >= 0.5 * Math.min(a[3] - a[1], b[3] - b[1]);
+  const sameColumn = (a: Box, b: Box): boolean => overlap(a[0], a[2], b[0], b[2]) >= 0.5 * Math.min(a[2] - a[0], b[2] - b[0]);
+  const labelled = panels.flatMap((p, k) => (read[k] ? [k] : []));
+  if (!byCaption && labelled.some((i) => labelled.some((k) => k !== i && sameRow(panels[i]!.box, panels[k]!.box)))) return null;
+  const nearest = (candidates: number[], distance: (k: number) => number): number =>
+    candidates.length === 0 ? -1 : candidates.reduce((best, k) => (distance(k) < distance(best) ? k : best));
   const host = panels.map((p, i) => {
     if (read[i]) return i;
-    const row = panels.flatMap((q, k) => (read[k] && sameRow(p.box, q.box) ? [k] : []));
-    return row.length === 1 && panels[row[0]!]!.box[0] < p.box[0] ? row[0]! : -1;
+    const left = labelled.filter((k) => sameRow(p.box, panels[k]!.box) && panels[k]!.box[0] < p.box[0]);
+    const inRow = nearest(left, (k) => p.box[0] - panels[k]!.box[0]);
+    if (inRow >= 0 || !byCaption) return inRow;
+    const above = labelled.filter((k) => sameColumn(p.box, panels[k]!.box) && panels[k]!.box[1] < p.box[1]);
+    return nearest(above, (k) => p.box[1] - panels[k]!.box[1]);
   });
   if (host.includes(-1)) return null;
-  const labelledInRow = (i: number): number => panels.filter((q, k) => read[k] && k !== i && sameRow(panels[i]!.box, q.box)).length;
-  if (panels.some((_, i) => read[i] && labelledInRow(i) > 0)) return null;
-  return panels.flatMap((p, i) => {
-    if (!read[i]) return [];
+  const joined = labelled.map((i) => {
     const members = panels.filter((_, k) => host[k] === i);
-    const box = members.reduce((u, q) => union(u, q.box), p.box);
-    return [{ box, score: Math.min(...members.map((q) => q.score)), label: read[i] }];
+    return { box: members.reduce((u, q) => union(u, q.box), panels[i]!.box), score: Math.min(...members.map((q) => q.score)), label: read[i]! };
   });
+  const clash = joined.some((a, i) => joined.some((b, k) => k > i && intersection(a.box, b.box) > 0.1 * Math.min(boxArea(a.box), boxArea(b.box))));
+  return clash ? null : joined;
 }
 
 /** Whether either reading (the model boxes' labels, layout+OCR's panels) read one of the caption's labels (case-insensitive). */
