@@ -61,6 +61,7 @@ export class PrivateRedisCluster {
       await Promise.all(cluster.nodes.map((node) => node.start()));
       await run('redis-cli', ['--cluster', 'create', ...cluster.ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 60_000 });
       await cluster.waitUntilOk();
+      await cluster.waitUntilReplicated();
     } catch (error) {
       await cluster.destroy();
       throw error;
@@ -80,6 +81,28 @@ export class PrivateRedisCluster {
       const infos = await Promise.all(this.ports.map((port) => redisCli(port, 'cluster', 'info').catch(() => '')));
       if (infos.every((info) => /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info))) return;
       if (Date.now() > deadline) throw new Error(`Redis Cluster not ok after ${timeoutMs} ms:\n${infos.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /**
+   * Until every node lists one replica per master (the replicas' flags reach the other nodes by gossip, after
+   * cluster_state is already ok) and every replica's link to its master is up, so that a test that reads the
+   * topology or fails a master over finds the replicas there.
+   */
+  async waitUntilReplicated(timeoutMs = 30_000): Promise<void> {
+    const replicas = this.ports.length / 2;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const views = await Promise.all(this.ports.map((port) => redisCli(port, 'cluster', 'nodes').catch(() => '')));
+      const seen = views.every((view) => view.trim().split('\n').filter((line) => {
+        const [, , flags, masterId] = line.split(' ');
+        return !!flags?.includes('slave') && !!masterId && masterId !== '-';
+      }).length === replicas);
+      const links = await Promise.all(this.ports.map((port) => redisCli(port, 'info', 'replication').catch(() => '')));
+      const linked = links.filter((info) => /role:slave/.test(info));
+      if (seen && linked.length === replicas && linked.every((info) => /master_link_status:up/.test(info))) return;
+      if (Date.now() > deadline) throw new Error(`Redis Cluster replicas not attached after ${timeoutMs} ms:\n${views.join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
