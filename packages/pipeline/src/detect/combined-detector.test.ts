@@ -202,47 +202,37 @@ describe('combined detector: several plots under one row label', () => {
     const panels: Panel[] = [{ box: [0, 0, 290, 200], score: 0.8 }, { box: [310, 0, 600, 330], score: 0.6 }, { box: [0, 220, 600, 400], score: 0.8 }];
     expect(groupUnderLabels(panels, [at('A', 2, 2), undefined, at('B', 2, 222)], ['A', 'B'])).toBeNull();
   });
-
-  it('gives a real figure with row titles ("A: 60 x 120 Networks" over two charts) one panel per row (pone.0097823 fig 1)', async () => {
-    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
-    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'pone.0097823_g001.jpg')!;
-    const det = await CombinedDetector.create();
-    try {
-      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
-      const r = await det.detect(image);
-      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
-      expect(r.method).toBe('combined/grouped');
-    } finally {
-      await det.close();
-    }
-  });
 });
 
-describe('combined detector: labels on real figures', () => {
+/** The combined detector's result on a real-dev figure and its score against the annotation. */
+async function detectRealDev(file: string, withCaption: boolean): Promise<{ method: string; score: ReturnType<typeof scoreFigure> }> {
+  const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
+  const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === file)!;
+  const det = await CombinedDetector.create();
+  try {
+    const { image } = await decodeImage(new URL(fig.file, dir).pathname);
+    const r = await det.detect(image, withCaption ? { captionLabels: captionPanelLabels(fig.caption) } : undefined);
+    return { method: r.method, score: scoreFigure(r.panels, fig.panels) };
+  } finally {
+    await det.close();
+  }
+}
+
+describe('combined detector: real figures', () => {
+  it('gives a figure with row titles ("A: 60 x 120 Networks" over two charts) one panel per row, no caption labels (pone.0097823 fig 1)', async () => {
+    const { method, score } = await detectRealDev('pone.0097823_g001.jpg', false);
+    expect(score).toMatchObject({ truePositives: 2, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 2 });
+    expect(method).toBe('combined/grouped');
+  });
+
   it('joins two raster plots under "C" and two line plots under "D" when every caption label is read on the model\'s boxes (elife-15600 fig 1)', async () => {
-    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
-    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'elife-15600_fig1.jpg')!;
-    const det = await CombinedDetector.create();
-    try {
-      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
-      const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption) });
-      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });
-      expect(r.method).toBe('combined/grouped');
-    } finally {
-      await det.close();
-    }
+    const { method, score } = await detectRealDev('elife-15600_fig1.jpg', true);
+    expect(score).toMatchObject({ truePositives: 4, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 4 });
+    expect(method).toBe('combined/grouped');
   });
 
   it('reads labels printed in the gutter well above the model\'s tight boxes, so the caption\'s count holds (elife-01239 fig 2)', async () => {
-    const dir = new URL('../../../../test/fixtures/figures/real-dev/', import.meta.url);
-    const fig = parseExsclaimGroundTruth(JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8'))).find((f) => f.file === 'elife-01239_fig2.jpg')!;
-    const det = await CombinedDetector.create();
-    try {
-      const { image } = await decodeImage(new URL(fig.file, dir).pathname);
-      const r = await det.detect(image, { captionLabels: captionPanelLabels(fig.caption) });
-      expect(scoreFigure(r.panels, fig.panels)).toMatchObject({ truePositives: 3, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 3 });
-    } finally {
-      await det.close();
-    }
+    const { score } = await detectRealDev('elife-01239_fig2.jpg', true);
+    expect(score).toMatchObject({ truePositives: 3, falsePositives: 0, falseNegatives: 0, labelCorrectExact: 3 });
   });
 });
