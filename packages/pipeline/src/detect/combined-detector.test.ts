@@ -158,7 +158,7 @@ describe('combined detector: the decision for a figure the model is in doubt of'
   });
 });
 
-describe('combined detector: several plots under one row label', () => {
+describe('combined detector: several plots under one label', () => {
   // Two rows of two charts; a label at the left of each row.
   const grid: Panel[] = [
     { box: [0, 40, 300, 300], score: 0.8 }, { box: [310, 20, 600, 300], score: 0.75 },
