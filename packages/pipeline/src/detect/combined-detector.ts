@@ -4,6 +4,8 @@
  * disagrees with the caption's labels while layout+OCR's agrees). A split needs evidence where the caption's labels
  * are not seen on the figure: with no caption labels, an unsure model and no label run read, or with caption labels
  * none of which either reading finds and gutters that do not reproduce the model's boxes, the figure is one panel.
+ * Boxes with no label of their own join a labelled one when the labels read show several plots under one label
+ * (see groupUnderLabels).
  */
 import { LayoutOcrDetector } from './layout-detector.ts';
 import type { LayoutOcrOptions } from './layout-detector.ts';
