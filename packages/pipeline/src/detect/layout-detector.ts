@@ -432,6 +432,8 @@ export class LayoutOcrDetector implements SubfigureDetector {
     // top-right letter seen from this piece's top-left window, which reaches into the gutter).
     const inOther = (p: Piece, r: Box): boolean => pieces.some((o) => o !== p && intersection(o.rect, r) > 0.5 * boxArea(r));
     const settled = (p: Piece): boolean => !!p.label && (p.label.cost ?? 0) < FAR_READING && !inOther(p, p.label.rect);
+    /** At least two pieces, or half of them, are settled at a corner: the figure shows a corner convention. */
+    const cornerConventionShown = (): boolean => pieces.filter(settled).length >= Math.max(2, Math.ceil(pieces.length / 2));
     const readings: Array<Job & { text: string; confidence: number }> = [];
     const done = new Set<string>();
     const jobKey = (j: Job): string => `${j.piece}:${j.side ?? j.candidate.corner}:${j.candidate.rect.join(',')}`;
@@ -507,8 +509,7 @@ export class LayoutOcrDetector implements SubfigureDetector {
       // Most figures label the top-left corner; other corners are read only when that convention did not
       // show up (keeps OCR to a few small crops per figure). Labels read far from the corner (a neighbour's
       // letter seen through the window's reach into the gutter, a word inside the panel) do not establish it.
-      const found = pieces.filter(settled).length;
-      const otherCorners = found < Math.max(2, Math.ceil(pieces.length / 2));
+      const otherCorners = !cornerConventionShown();
       const second: Job[] = [];
       pieces.forEach((p, i) => {
         if (settled(p)) return;
@@ -549,10 +550,10 @@ export class LayoutOcrDetector implements SubfigureDetector {
     if (lineStartsWanted(pieces, hints)) {
       // Labels printed as the first word of a line (a title above a plot, a line under a diagram, "(c)" centred
       // in the gutter) are far from every corner: the line starts along the top and bottom edges of the pieces
-      // not labelled at the figure's corner are read, each accepted only with a closing bracket.
+      // not labelled at the figure's corner are read, each accepted only with a closing bracket or colon.
       // Pieces labelled at their corners keep those labels, unless too few are for a convention (a tick's "0" in
       // one corner is no labelling).
-      const cornerConvention = pieces.filter(settled).length >= Math.max(2, Math.ceil(pieces.length / 2));
+      const cornerConvention = cornerConventionShown();
       const fourth: Job[] = [];
       pieces.forEach((p, i) => {
         if (cornerConvention && settled(p)) return;

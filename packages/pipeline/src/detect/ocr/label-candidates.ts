@@ -155,13 +155,17 @@ export function findLineStartCandidates(img: AnalysisImage, piece: Box, side: 't
   return out.sort((a, b) => a.cost - b.cost);
 }
 
+/** The middle value (the upper one of an even count). */
+function median(v: readonly number[]): number {
+  return [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+}
+
 /**
  * The right edge of the bracket or colon that closes a label at the start of the line ("(a", "a)", "(iv)", "A:"),
  * or null when the line does not open so. A bracket is a thin glyph reaching above and below the letters beside it, which a
  * tick value ("1.0") or a title's first word ("E. coli") does not have; the label is at most four glyphs.
  */
 function labelPunctuationEnd(line: Word): number | null {
-  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const glyphs = [...(line.glyphs ?? [])].sort((a, b) => a.x1 - b.x1);
   const head: Component[] = [];
   const lineH = line.y2 - line.y1;
@@ -194,7 +198,6 @@ function labelPunctuationEnd(line: Word): number | null {
  * above the other, the lower on the letters' baseline and nothing else between them and the line's start.
  */
 function colonEnd(glyphs: readonly Component[], head: readonly Component[], lineH: number): number | null {
-  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const dots = glyphs.filter((g) => g.y2 - g.y1 <= 0.3 * lineH && g.x2 - g.x1 <= 0.3 * lineH);
   for (const low of dots) {
     for (const high of dots) {
