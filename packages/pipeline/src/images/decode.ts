@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { CurationError } from '../errors.ts';
 import type { RawImage } from '../detect/types.ts';
 
@@ -150,7 +150,11 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
   if (width < 1 || height < 1) throw new CurationError('EmptyImage', 'image has no pixels');
   const scale = Math.max(1, Math.max(width, height) / maxSide);
   try {
-    let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'none' }).autoOrient();
+    let pipeline = sharp(input, { limitInputPixels: maxPixels, failOn: 'none' });
+    // Most figures are 8-bit sRGB without alpha or rotation at detection size, where every conversion below
+    // is a no-op that still costs a pass over the pixels.
+    if (scale === 1 && isPlainRgb(meta)) return await decodedOf(pipeline.raw(), width, height);
+    pipeline = pipeline.autoOrient();
     if (scale > 1) {
       pipeline = pipeline.resize({
         width: Math.max(1, Math.round(width / scale)),
@@ -159,18 +163,22 @@ export async function decodeImage(input: Buffer | Uint8Array | string, options: 
         kernel: 'linear',
       });
     }
-    const { data, info } = await pipeline
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
-    return { image, width, height, scale: width / info.width };
+    return await decodedOf(pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }), width, height);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new CurationError('CorruptImage', message, { cause: error });
   }
+}
+
+/** Three 8-bit sRGB channels, no alpha, ICC profile or EXIF rotation: the decoded pixels need no conversion. */
+function isPlainRgb(meta: Metadata): boolean {
+  return meta.channels === 3 && !meta.hasAlpha && !meta.hasProfile && meta.space === 'srgb' && meta.depth === 'uchar' && (meta.orientation ?? 1) === 1;
+}
+
+async function decodedOf(pipeline: Sharp, width: number, height: number): Promise<DecodedImage> {
+  const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+  const image: RawImage = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+  return { image, width, height, scale: width / info.width };
 }
 
 const EXTENSIONS: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', gif: 'gif', tiff: 'tif', webp: 'webp' };

@@ -3,18 +3,28 @@ import { letterbox } from '../onnx/letterbox.ts';
 import { toAnalysisImage } from './analysis.ts';
 import type { RawImage } from '../types.ts';
 
-/** Deterministic pseudo-random RGB(A) pixels with flat regions and thin dark lines. */
+/**
+ * Deterministic pseudo-random RGB(A) pixels with flat regions, thin dark lines and pale tints (grey levels a little
+ * off the flat background with every channel spread, where ink depends on the spread).
+ */
 function image(width: number, height: number, channels: 3 | 4, seed = 7): RawImage {
   let s = seed;
   const rnd = (): number => { s = (s * 1103515245 + 12345) >>> 0; return s >>> 24; };
   const data = new Uint8Array(width * height * channels);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
     const o = (y * width + x) * channels;
-    const line = x % 97 === 0 || y % 61 === 0;
-    const flat = (x >> 6) % 2 === 0;
-    data[o] = line ? 0 : flat ? 250 : rnd();
-    data[o + 1] = line ? 0 : flat ? 251 : rnd();
-    data[o + 2] = line ? 10 : flat ? 249 : rnd();
+    const line = x % 97 === 50 || y % 61 === 30;
+    const region = (x >> 6) % 3;
+    if (line) data.set([0, 0, 10], o);
+    else if (region === 0) data.set([250, 251, 249], o);
+    else if (region === 1) data.set([rnd(), rnd(), rnd()], o);
+    else {
+      // Red and green a little above blue by the spread, at about the grey level `grey`.
+      const grey = 250 - (rnd() % 34);
+      const spread = rnd() % 100;
+      const rg = Math.min(255, grey + Math.round(0.114 * spread));
+      data.set([rg, rg, rg - spread], o);
+    }
     if (channels === 4) data[o + 3] = 255;
   }
   return { data, width, height, channels };
@@ -29,11 +39,12 @@ function dropAlpha(img: RawImage): RawImage {
 
 describe('toAnalysisImage', () => {
   // An opaque RGBA image takes the general per-pixel loop; the same pixels as RGB take the downscaling fast path.
-  it.each([[2500, 1300], [1900, 2417], [1201, 3000]])('the RGB downscaling path equals the general loop (%i x %i)', (w, h) => {
+  // Full resolution, downscaled by up to 1.5 (one sample per pixel) and by more (2x2 samples).
+  it.each([[1000, 700, 1], [1199, 1200, 1], [1400, 900, 1.17], [700, 1790, 1.49], [2500, 1300, 2.08], [1900, 2417, 2.01], [1201, 3000, 2.5]])('the RGB paths equal the general loop (%i x %i, scale %f)', (w, h, scale) => {
     const rgba = image(w, h, 4);
     const general = toAnalysisImage(rgba);
     const fast = toAnalysisImage(dropAlpha(rgba));
-    expect(fast.scale).toBeGreaterThan(1.5);
+    expect(fast.scale).toBeCloseTo(scale, 2);
     expect([fast.width, fast.height]).toEqual([general.width, general.height]);
     expect(fast.background).toBe(general.background);
     expect(Buffer.from(fast.gray).equals(Buffer.from(general.gray))).toBe(true);

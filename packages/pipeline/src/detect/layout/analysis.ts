@@ -36,64 +36,163 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
   const scale = Math.max(1, Math.max(W, H) / maxSide);
   const w = Math.max(1, Math.round(W / scale));
   const h = Math.max(1, Math.round(H / scale));
+  const src: Sampling = { data: image.data, W, H, ch, scale, w, h };
+  const thresholds: InkThresholds = { ink: inkT, chroma: chromaT };
+  // The common cases have loops of their own; all give the values of the general loop (greyOfAny).
+  if (scale === 1 && ch === 3) return { width: w, height: h, scale, ...analyseFullRgb(src, thresholds) };
+  if (ch === 3) return { width: w, height: h, scale, ...analyseDownscaledRgb(src, thresholds) };
   const gray = new Uint8Array(w * h);
   const chroma = new Uint8Array(w * h);
-  const data = image.data;
-  const hasAlpha = ch === 2 || ch === 4;
-  const colour = ch >= 3;
+  if (scale === 1 && ch === 1) gray.set(image.data.subarray(0, w * h));
+  else greyOfAny(src, gray, chroma);
+  const background = borderMode(gray, w, h);
+  const ink = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const d = gray[i]! - background;
+    const diff = d < 0 ? -d : d;
+    ink[i] = diff > inkT || (diff > 4 && chroma[i]! > chromaT) ? 1 : 0;
+  }
+  return { width: w, height: h, gray, ink, scale, background };
+}
+
+/** The source pixels (W x H, `ch` channels) and the analysis size (w x h) they are sampled down to by `scale`. */
+interface Sampling {
+  data: Uint8Array;
+  W: number;
+  H: number;
+  ch: number;
+  scale: number;
+  w: number;
+  h: number;
+}
+
+/** Grey difference from the background that is ink, and channel spread that makes a small difference ink. */
+interface InkThresholds {
+  ink: number;
+  chroma: number;
+}
+
+/** Grey level of the RGB pixel at byte offset `o`, rounded. */
+function greyOf(data: Uint8Array, o: number): number {
+  return (data[o]! * 299 + data[o + 1]! * 587 + data[o + 2]! * 114 + 500) / 1000 | 0;
+}
+
+/**
+ * The full-resolution RGB case (most figures) in one pass: the border's grey levels first, for the background,
+ * then grey and ink of every pixel together. The channel spread matters only for a pixel a little off the
+ * background, so only those compute it.
+ */
+function analyseFullRgb({ data, w, h }: Sampling, { ink: inkT, chroma: chromaT }: InkThresholds): Pick<AnalysisImage, 'gray' | 'ink' | 'background'> {
+  const gray = new Uint8Array(w * h);
+  for (let x = 0; x < w; x++) {
+    gray[x] = greyOf(data, 3 * x);
+    gray[(h - 1) * w + x] = greyOf(data, 3 * ((h - 1) * w + x));
+  }
+  for (let y = 0; y < h; y++) {
+    gray[y * w] = greyOf(data, 3 * y * w);
+    gray[y * w + w - 1] = greyOf(data, 3 * (y * w + w - 1));
+  }
+  const background = borderMode(gray, w, h);
+  const ink = new Uint8Array(w * h);
+  for (let i = 0, o = 0; i < w * h; i++, o += 3) {
+    const r = data[o]!;
+    const g = data[o + 1]!;
+    const b = data[o + 2]!;
+    const v = (r * 299 + g * 587 + b * 114 + 500) / 1000 | 0;
+    gray[i] = v;
+    const d = v - background;
+    const diff = d < 0 ? -d : d;
+    ink[i] = diff > inkT ? 1 : diff > 4 ? Number(spreadOf(r, g, b) > chromaT) : 0;
+  }
+  return { gray, ink, background };
+}
+
+/** Channel spread (max - min) of an RGB pixel. */
+function spreadOf(r: number, g: number, b: number): number {
+  return (r > g ? (r > b ? r : b) : (g > b ? g : b)) - (r < g ? (r < b ? r : b) : (g < b ? g : b));
+}
+
+/** Grey level x 1000 of the RGB pixel at byte offset `o` (an integer, so that the rounding is exact). */
+function milliGreyOf(data: Uint8Array, o: number): number {
+  return data[o]! * 299 + data[o + 1]! * 587 + data[o + 2]! * 114;
+}
+
+/** Channel spread of the RGB pixel at byte offset `o`. */
+function spreadAt(data: Uint8Array, o: number): number {
+  return spreadOf(data[o]!, data[o + 1]!, data[o + 2]!);
+}
+
+/**
+ * A downscaled RGB image: greyOfAny's samples (2x2 over 1.5x, where the four coincide at or below it), with the
+ * sample rows and columns computed once; as in analyseFullRgb, the spread is computed only for the pixels a
+ * little off the background.
+ */
+function analyseDownscaledRgb({ data, W, H, scale, w, h }: Sampling, { ink: inkT, chroma: chromaT }: InkThresholds): Pick<AnalysisImage, 'gray' | 'ink' | 'background'> {
+  const cols = new Int32Array(2 * w);
+  for (let x = 0; x < w; x++) {
+    const sx0 = Math.min(W - 1, Math.floor(x * scale));
+    cols[2 * x] = sx0 * 3;
+    cols[2 * x + 1] = Math.min(W - 1, sx0 + Math.floor(scale / 2)) * 3;
+  }
+  const rows = new Int32Array(2 * h);
+  for (let y = 0; y < h; y++) {
+    const sy0 = Math.min(H - 1, Math.floor(y * scale));
+    rows[2 * y] = sy0 * W * 3;
+    rows[2 * y + 1] = Math.min(H - 1, sy0 + Math.floor(scale / 2)) * W * 3;
+  }
+  const gray = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row0 = rows[2 * y]!;
+    const row1 = rows[2 * y + 1]!;
+    const out = y * w;
+    for (let x = 0; x < w; x++) {
+      const c0 = cols[2 * x]!;
+      const c1 = cols[2 * x + 1]!;
+      const ga = milliGreyOf(data, row0 + c0);
+      const gb = milliGreyOf(data, row0 + c1);
+      const gc = milliGreyOf(data, row1 + c0);
+      const gd = milliGreyOf(data, row1 + c1);
+      let gMin = ga < gb ? ga : gb;
+      if (gc < gMin) gMin = gc;
+      if (gd < gMin) gMin = gd;
+      // Keep dark thin strokes visible after downsampling: the mean biased towards the darkest sample.
+      gray[out + x] = (ga + gb + gc + gd + 4 * gMin + 4000) / 8000 | 0;
+    }
+  }
+  const background = borderMode(gray, w, h);
+  const ink = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row0 = rows[2 * y]!;
+    const row1 = rows[2 * y + 1]!;
+    const out = y * w;
+    for (let x = 0; x < w; x++) {
+      const d = gray[out + x]! - background;
+      const diff = d < 0 ? -d : d;
+      if (diff > inkT) ink[out + x] = 1;
+      else if (diff > 4) {
+        const c0 = cols[2 * x]!;
+        const c1 = cols[2 * x + 1]!;
+        const spread = Math.max(spreadAt(data, row0 + c0), spreadAt(data, row0 + c1), spreadAt(data, row1 + c0), spreadAt(data, row1 + c1));
+        ink[out + x] = spread > chromaT ? 1 : 0;
+      }
+    }
+  }
+  return { gray, ink, background };
+}
+
+/** Any channel count and scale: up to 2x2 samples per analysis pixel, alpha composited over white. */
+function greyOfAny({ data, W, H, ch, scale, w, h }: Sampling, gray: Uint8Array, chroma: Uint8Array): void {
   // Sample a few source pixels per analysis pixel (at most 2x2): cheap, and enough to keep thin lines.
   const step = scale > 1.5 ? 2 : 1;
-  if (scale === 1 && (ch === 3 || ch === 1)) {
-    // Fast path for the common case: full resolution, no alpha.
-    if (ch === 1) gray.set(data.subarray(0, w * h));
-    else {
-      for (let i = 0, o = 0; i < w * h; i++, o += 3) {
-        const r = data[o]!;
-        const g = data[o + 1]!;
-        const b = data[o + 2]!;
-        gray[i] = (r * 299 + g * 587 + b * 114 + 500) / 1000 | 0;
-        const mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-        const mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-        chroma[i] = mx - mn;
-      }
-    }
-  } else if (ch === 3 && step === 2) {
-    // Downscaled RGB (figures over maxSide): the general loop below with the sample columns computed once per
-    // output column instead of per pixel; the same samples and arithmetic, so the same values.
-    const cols = new Int32Array(2 * w);
-    for (let x = 0; x < w; x++) {
-      const sx0 = Math.min(W - 1, Math.floor(x * scale));
-      for (let dx = 0; dx < 2; dx++) cols[2 * x + dx] = Math.min(W - 1, sx0 + Math.floor((dx * scale) / 2)) * 3;
-    }
-    for (let y = 0; y < h; y++) {
-      const sy0 = Math.min(H - 1, Math.floor(y * scale));
-      const row0 = Math.min(H - 1, sy0) * W * 3;
-      const row1 = Math.min(H - 1, sy0 + Math.floor(scale / 2)) * W * 3;
-      for (let x = 0; x < w; x++) {
-        let gSum = 0;
-        let gMin = 255;
-        let cMax = 0;
-        for (let k = 0; k < 4; k++) {
-          const o = (k < 2 ? row0 : row1) + cols[2 * x + (k & 1)]!;
-          const r = data[o] ?? 255;
-          const g = data[o + 1] ?? 255;
-          const b = data[o + 2] ?? 255;
-          const grey = (r * 299 + g * 587 + b * 114) / 1000;
-          gSum += grey;
-          if (grey < gMin) gMin = grey;
-          const c = (r > g ? (r > b ? r : b) : (g > b ? g : b)) - (r < g ? (r < b ? r : b) : (g < b ? g : b));
-          if (c > cMax) cMax = c;
-        }
-        gray[y * w + x] = Math.round((gSum / 4 + gMin) / 2);
-        chroma[y * w + x] = cMax;
-      }
-    }
-  } else for (let y = 0; y < h; y++) {
+  const hasAlpha = ch === 2 || ch === 4;
+  const colour = ch >= 3;
+  for (let y = 0; y < h; y++) {
     const sy0 = Math.min(H - 1, Math.floor(y * scale));
     for (let x = 0; x < w; x++) {
       const sx0 = Math.min(W - 1, Math.floor(x * scale));
+      // Grey levels in thousandths, as the RGB paths keep them (integers there, so that the rounding is exact).
       let gSum = 0;
-      let gMin = 255;
+      let gMin = 255_000;
       let cMax = 0;
       let n = 0;
       for (let dy = 0; dy < step; dy++) {
@@ -110,7 +209,7 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
             g = g * a + 255 * (1 - a);
             b = b * a + 255 * (1 - a);
           }
-          const grey = (r * 299 + g * 587 + b * 114) / 1000;
+          const grey = r * 299 + g * 587 + b * 114;
           gSum += grey;
           if (grey < gMin) gMin = grey;
           const c = Math.max(r, g, b) - Math.min(r, g, b);
@@ -119,18 +218,10 @@ export function toAnalysisImage(image: RawImage, options: AnalysisOptions = {}):
         }
       }
       // Keep dark thin strokes visible after downsampling: bias towards the darkest sample.
-      gray[y * w + x] = Math.round(n > 1 ? (gSum / n + gMin) / 2 : gSum);
+      gray[y * w + x] = Math.round(n > 1 ? (gSum / n + gMin) / 2000 : gSum / 1000);
       chroma[y * w + x] = cMax;
     }
   }
-  const background = borderMode(gray, w, h);
-  const ink = new Uint8Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    const d = gray[i]! - background;
-    const diff = d < 0 ? -d : d;
-    ink[i] = diff > inkT || (diff > 4 && chroma[i]! > chromaT) ? 1 : 0;
-  }
-  return { width: w, height: h, gray, ink, scale, background };
 }
 
 /** The most common grey level (in bins of 8) along the image border. */

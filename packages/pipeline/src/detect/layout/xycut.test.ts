@@ -78,6 +78,41 @@ describe('XY-cut', () => {
   });
 });
 
+describe('line sums', () => {
+  it('equal sums taken pixel by pixel, on rows blank, full, with blank margins or ink at either end', () => {
+    const w = 37;
+    const h = 23;
+    let seed = 11;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 24; };
+    const gray = new Uint8Array(w * h).map(() => rnd());
+    const ink = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const kind = y % 5;
+      for (let x = 0; x < w; x++) {
+        const margin = x < 6 || x >= w - 4;
+        ink[y * w + x] = kind === 0 ? 0 : kind === 1 ? 1 : kind === 2 ? Number(!margin && rnd() > 100) : kind === 3 ? Number(x === 0 || x === w - 1) : Number(rnd() > 128);
+      }
+    }
+    const sums = lineSums({ width: w, height: h, gray, ink, scale: 1, background: 255 });
+    for (let y = 0; y < h; y++) {
+      let a = 0, g = 0, g2 = 0;
+      for (let x = 0; x <= w; x++) {
+        const i = y * (w + 1) + x;
+        expect([sums.rowInk[i], sums.rowGray[i], sums.rowGray2[i]]).toEqual([a, g, g2]);
+        if (x < w && ink[y * w + x]) { a++; g += gray[y * w + x]!; g2 += gray[y * w + x]! ** 2; }
+      }
+    }
+    for (let x = 0; x < w; x++) {
+      let a = 0, g = 0, g2 = 0;
+      for (let y = 0; y <= h; y++) {
+        const i = y * w + x;
+        expect([sums.colInk[i], sums.colGray[i], sums.colGray2[i]]).toEqual([a, g, g2]);
+        if (y < h && ink[y * w + x]) { a++; g += gray[y * w + x]!; g2 += gray[y * w + x]! ** 2; }
+      }
+    }
+  });
+});
+
 describe('line sums in a reused scratch buffer', () => {
   // The entries each sum uses: (width+1) per row for row sums, (height+1) rows of width for column sums.
   const used = (img: ReturnType<typeof toAnalysisImage>, sums: Omit<ReturnType<typeof lineSums>, 'release'>): number[][] => {

@@ -85,20 +85,31 @@ export function lineSums(img: AnalysisImage, scratch?: LineSumsScratch): LineSum
   const length = Math.max((w + 1) * h, (h + 1) * w);
   const { arrays, release } = scratch ? scratch.take(length) : freshSums(length);
   const [rowInk, rowGray, rowGray2, colInk, colGray, colGray2] = arrays as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-  // Only these entries are read without being written below: each row's leading zero and the first column row.
-  for (let y = 0; y < h; y++) rowInk[y * (w + 1)] = rowGray[y * (w + 1)] = rowGray2[y * (w + 1)] = 0;
+  // The column sums' first row is zero; every other entry is written below (the scratch holds a previous figure's).
   colInk.fill(0, 0, w);
   colGray.fill(0, 0, w);
   colGray2.fill(0, 0, w);
   for (let y = 0; y < h; y++) {
-    let a = 0;
-    let g = 0;
-    let g2 = 0;
     const base = y * w;
     const rb = y * (w + 1);
     const cPrev = y * w;
     const cNext = cPrev + w;
-    for (let x = 0; x < w; x++) {
+    // Background adds nothing, and most of a figure's rows start and end with background (margins, gutters):
+    // those stretches are block copies and fills; only the span from the row's first to its last ink pixel is
+    // summed pixel by pixel.
+    const found = ink.indexOf(1, base);
+    const first = found < 0 || found >= base + w ? w : found - base;
+    const last = first === w ? w : ink.lastIndexOf(1, base + w - 1) - base + 1;
+    colInk.copyWithin(cNext, cPrev, cNext);
+    colGray.copyWithin(cNext, cPrev, cNext);
+    colGray2.copyWithin(cNext, cPrev, cNext);
+    rowInk.fill(0, rb, rb + first + 1);
+    rowGray.fill(0, rb, rb + first + 1);
+    rowGray2.fill(0, rb, rb + first + 1);
+    let a = 0;
+    let g = 0;
+    let g2 = 0;
+    for (let x = first; x < last; x++) {
       // Grey is summed over ink pixels only, so that a rule broken by a little background still reads as
       // uniform (see profile()).
       // ink is 0 or 1: a product instead of a branch the CPU cannot predict on photos.
@@ -111,10 +122,13 @@ export function lineSums(img: AnalysisImage, scratch?: LineSumsScratch): LineSum
       rowInk[rb + x + 1] = a;
       rowGray[rb + x + 1] = g;
       rowGray2[rb + x + 1] = g2;
-      colInk[cNext + x] = colInk[cPrev + x]! + k;
-      colGray[cNext + x] = colGray[cPrev + x]! + v;
-      colGray2[cNext + x] = colGray2[cPrev + x]! + v2;
+      colInk[cNext + x]! += k;
+      colGray[cNext + x]! += v;
+      colGray2[cNext + x]! += v2;
     }
+    rowInk.fill(a, rb + last + 1, rb + w + 1);
+    rowGray.fill(g, rb + last + 1, rb + w + 1);
+    rowGray2.fill(g2, rb + last + 1, rb + w + 1);
   }
   return { rowInk, rowGray, rowGray2, colInk, colGray, colGray2, release };
 }
