@@ -58,3 +58,42 @@ describe('evaluateDirectory: failure kinds and figure classes', () => {
     expect(r.byClass.unlabelled).toBeUndefined();
   });
 });
+
+/** A directory of `n` blank single-panel figures with their expected.json. */
+async function blankFigures(n: number): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'eval-speed-'));
+  const json: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    const file = `f${i}.png`;
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ffffff' } }).png().toFile(path.join(dir, file));
+    json[file] = { figure_name: file, master_images: [panel([0, 0, 40, 30])] };
+  }
+  await writeFile(path.join(dir, 'expected.json'), JSON.stringify(json));
+  return dir;
+}
+
+describe('evaluateDirectory: speed', () => {
+  const dirs: string[] = [];
+  afterAll(async () => { await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))); });
+
+  // Spends a little CPU per figure, so that CPU time is measurable.
+  const busy: SubfigureDetector = {
+    name: 'busy',
+    version: 'busy-1',
+    detect: async (image): Promise<DetectionResult> => {
+      const until = process.cpuUsage().user + 2000;
+      while (process.cpuUsage().user < until) { /* spin */ }
+      return { width: image.width, height: image.height, method: 'busy', modelVersion: 'busy-1', panels: [{ box: [0, 0, image.width, image.height], score: 0.9 }] };
+    },
+  };
+
+  it('reports figures per CPU-second over all figures and, from 20 figures on, after the first 10', async () => {
+    dirs.push(await blankFigures(20), await blankFigures(19));
+    const [twenty, nineteen] = [await evaluateDirectory(dirs[0]!, busy), await evaluateDirectory(dirs[1]!, busy)];
+    expect(twenty.figures).toBe(20);
+    expect(twenty.figuresPerCpuSecond).toBeGreaterThan(0);
+    expect(twenty.warmFiguresPerCpuSecond).toBeGreaterThan(0);
+    expect(nineteen.figuresPerCpuSecond).toBeGreaterThan(0);
+    expect(nineteen.warmFiguresPerCpuSecond).toBeUndefined();
+  });
+});
