@@ -3,19 +3,28 @@
  * `--set mixed` (default) cycles through the real fixture figures plus synthetic 1000x800 compound figures
  * (JPEG-encoded, so decode is measured too); `--set sample` through the 23 figures of the bundled sample
  * articles (typical PMC figures, 0.77 MP on average) with their caption labels as hints, as the detect stage
- * runs them. N figures in all (default 1000), one at a time in one process (onnxruntime uses one thread).
+ * runs them. N figures in all (default 1000), one at a time in one process (onnxruntime uses one thread), with
+ * the V8 flags of the worker's detect processes (HEAP_FLAGS).
  * Prints figures/s with the decode/layout/OCR breakdown and RSS at checkpoints (flat = no leak).
  * `--caption-labels` passes each figure's caption labels as hints, as the pipeline's detect stage does;
  * `--batch N` detects N figures at a time with detectBatch, as the worker's detect threads do.
  * `--detector NAME` benchmarks another detector of createDetector (default layout-ocr; `combined` is the pipeline's
  * default): the layout/OCR split and OCR counts are then those of its layout+OCR part (CombinedDetector.layout).
  */
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { splitCaption } from '../../packages/pipeline/src/captions/index.ts';
 import { CombinedDetector, captionPanelLabels, createDetector, decodeImage, generateSyntheticFigure, LayoutOcrDetector, listArticleFigures, loadPanelSources } from '../../packages/pipeline/src/detect/index.ts';
 import { processImage } from '../../packages/pipeline/src/images/index.ts';
+import { HEAP_FLAGS } from '../../apps/worker/src/workers/heap-flags.ts';
+
+// The worker's detect processes run with HEAP_FLAGS; so does the benchmark (it starts itself again with them).
+if (!HEAP_FLAGS.every((flag) => process.execArgv.includes(flag))) {
+  const { status } = spawnSync(process.execPath, [...process.execArgv, ...HEAP_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(status ?? 1);
+}
 
 const args = process.argv.slice(2);
 const withCaptionLabels = args.includes('--caption-labels');

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-heap-size=128
+// The flag is HEAP_FLAGS (src/workers/heap-flags.ts): eval-detect detects in this process.
 // Runs the TypeScript CLI directly through tsx, so no build step is needed after `npm ci`.
 import { register } from 'tsx/esm/api';
 

@@ -2,12 +2,12 @@ import { CurationError } from '@pmc-curator/pipeline/errors';
 import { ocrModelPaths } from '../../../../packages/pipeline/src/detect/ocr/models.ts';
 import { createSession, ort } from '../../../../packages/pipeline/src/detect/onnx/session.ts';
 
-export type FixtureTask = { kind: 'echo' | 'spin' | 'stubborn' | 'onnx' | 'fail' | 'alloc' | 'exit' | 'sleep'; value?: string; mib?: number; ms?: number };
+export type FixtureTask = { kind: 'echo' | 'spin' | 'stubborn' | 'onnx' | 'fail' | 'alloc' | 'exit' | 'sleep' | 'flags'; value?: string; mib?: number; ms?: number };
 
 /**
  * Handler used by process-pool.test.ts: echoes, spins forever in JavaScript (also with SIGTERM ignored), runs
  * onnxruntime inference forever (native code), throws a classified error, holds `mib` MiB of memory, sleeps
- * `ms`, or exits. With `failStart` the handler cannot be built.
+ * `ms`, exits, or answers with its process's flags. With `failStart` the handler cannot be built.
  */
 export async function createHandler(init: { greeting: string; failStart?: boolean }) {
   if (init.failStart) throw new CurationError('InvalidInput', 'no such model');
@@ -27,6 +27,7 @@ export async function createHandler(init: { greeting: string; failStart?: boolea
     }
     if (task.kind === 'fail') throw new CurationError('CorruptImage', `bad ${task.value}`, { subject: 'fig1' });
     if (task.kind === 'exit') process.exit(3);
+    if (task.kind === 'flags') return { result: { text: process.execArgv.join(' '), pid: process.pid } };
     if (task.kind === 'alloc') {
       for (let i = 0; i < (task.mib ?? 0); i++) held.push(Buffer.alloc(2 ** 20, 1));
       await new Promise((resolve) => setTimeout(resolve, 5000));

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FixtureTask } from './process-pool.fixture.ts';
+import { HEAP_FLAGS } from './heap-flags.ts';
 import { ProcessPool } from './process-pool.ts';
 
 const fixture = fileURLToPath(new URL('./process-pool.fixture.ts', import.meta.url));
@@ -29,6 +30,12 @@ describe('ProcessPool', () => {
     expect(results.map((r) => r.text)).toEqual(['hi a', 'hi b', 'hi c']);
     expect(results.every((r) => r.pid !== process.pid)).toBe(true);
     expect(pool.peakRss).toBeGreaterThan(0);
+  });
+
+  it('starts its children with the heap flags (a larger initial heap: rare full collections while detecting)', async () => {
+    pool = new ProcessPool<FixtureTask, Result>({ module: fixture, init: { greeting: 'hi' }, size: 1, timeoutMs: 10_000, name: 't' });
+    const { text } = await pool.run({ kind: 'flags' });
+    for (const flag of HEAP_FLAGS) expect(text.split(' ')).toContain(flag);
   });
 
   it('stops a task that never yields by killing its process, reports Timeout, and keeps serving on a new process', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Tinypool from 'tinypool';
 import { classifyError, CurationError, ERROR_CLASSES, type ErrorClass } from '@pmc-curator/pipeline/errors';
+import { HEAP_FLAGS } from './heap-flags.ts';
 import type { ChildInit, ChildReply, ChildTask, SerializedError, StartedMessage } from './pool-child.ts';
 
 const CHILD = fileURLToPath(new URL('./pool-child.ts', import.meta.url));
@@ -84,7 +85,7 @@ export class ProcessPool<Task, Result> {
       // Advanced serialization carries typed arrays (image bytes, crops) over the IPC channel.
       serialization: 'advanced',
       // The parent's flags (a test runner's loaders, inspector ports) are not the child's business.
-      execArgv: ['--import', TSX_LOADER],
+      execArgv: ['--import', TSX_LOADER, ...HEAP_FLAGS],
       env: {
         ...env,
         PMC_CURATOR_CHILD: options.name,
