@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources } from '@pmc-curator/pipeline/detect';
+import { createDetector, evaluateArticles, evaluateDirectory, evaluateSynthetic, loadPanelSources, WARM_UP_FIGURES } from '@pmc-curator/pipeline/detect';
 import { FAILURE_KINDS } from '@pmc-curator/pipeline/detect';
 import type { EvaluationReport } from '@pmc-curator/pipeline/detect';
 import { intFlag, parseFlags } from './support/flags.ts';
@@ -50,7 +50,7 @@ function print(title: string, r: EvaluationReport, json: boolean | undefined): v
     `  panels@IoU0.5  precision ${pct(r.precision)}  recall ${pct(r.recall)}  F1 ${pct(r.f1)}  (tp ${r.truePositives}, fp ${r.falsePositives}, fn ${r.falseNegatives})`,
     `  labels         accuracy ${pct(r.labelAccuracy)} (case-insensitive), ${pct(r.labelAccuracyExact)} exact, ${pct(r.labelReadAccuracy)} read by OCR (not inferred from caption order), over ${r.labelled} matched labelled panels`,
     `  panel count    right ${pct(r.countRight)}, in the annotated range ${pct(r.countInRange)}`,
-    `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)${r.figuresPerCpuSecond ? `, ${r.figuresPerCpuSecond.toFixed(2)} figures per CPU-second` : ''}${r.warmFiguresPerCpuSecond ? ` (${r.warmFiguresPerCpuSecond.toFixed(2)} after the first 10 figures, once warm)` : ''}`,
+    `  speed          ${r.figuresPerSecond.toFixed(1)} figures/s (decode ${r.msPerFigure.decode.toFixed(1)} ms + detect ${r.msPerFigure.detect.toFixed(1)} ms per figure)${r.figuresPerCpuSecond ? `, ${r.figuresPerCpuSecond.toFixed(2)} figures per CPU-second` : ''}${r.warmFiguresPerCpuSecond ? ` (${r.warmFiguresPerCpuSecond.toFixed(2)} after the first ${WARM_UP_FIGURES} figures, once warm)` : ''}`,
     ...Object.entries(r.bySource ?? {}).map(([src, s]) => `  source ${src.padEnd(8)} ${s.figures} figures  panel P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}  count right ${pct(s.countRight)} in range ${pct(s.countInRange)}  labels read ${pct(s.labelReadAccuracy)} (${s.labelled})`),
     ...Object.entries(r.byClass).map(([c, s]) => `  class ${c.padEnd(12)} ${s.figures} figures  panel P ${pct(s.precision)} R ${pct(s.recall)} F1 ${pct(s.f1)}  count right ${pct(s.countRight)} in range ${pct(s.countInRange)}  labels read ${s.labelled ? pct(s.labelReadAccuracy) : '-'} (${s.labelled})`),
     ...failureLines(r),

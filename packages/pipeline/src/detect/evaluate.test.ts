@@ -87,7 +87,7 @@ describe('evaluateDirectory: speed', () => {
     },
   };
 
-  it('reports figures per CPU-second over all figures and, from 20 figures on, after the first 10', async () => {
+  it('reports figures per CPU-second over all figures and, from 20 figures on, after the first WARM_UP_FIGURES', async () => {
     dirs.push(await blankFigures(20), await blankFigures(19));
     const [twenty, nineteen] = [await evaluateDirectory(dirs[0]!, busy), await evaluateDirectory(dirs[1]!, busy)];
     expect(twenty.figures).toBe(20);

@@ -51,7 +51,7 @@ export interface EvaluateOptions {
 }
 
 /** Figures left out of warmFiguresPerCpuSecond. */
-const WARM_UP_FIGURES = 10;
+export const WARM_UP_FIGURES = 10;
 
 /** Evaluates a detector on a directory holding an EXSCLAIM-style `expected.json` and the figure images. */
 export async function evaluateDirectory(dir: string, detector: SubfigureDetector, options: EvaluateOptions = {}): Promise<EvaluationReport> {

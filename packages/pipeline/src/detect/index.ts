@@ -29,7 +29,7 @@ export { scoreFigure, summarise } from './score.ts';
 export type { FigureScore, EvalSummary } from './score.ts';
 export { FAILURE_KINDS, countFailures, figureClass, figureFailures } from './failure-kinds.ts';
 export type { FailureCounts, FailureKind, FigureClass } from './failure-kinds.ts';
-export { evaluateArticles, evaluateDirectory, evaluateSynthetic, listArticleFigures, loadPanelSources } from './evaluate.ts';
+export { evaluateArticles, evaluateDirectory, evaluateSynthetic, listArticleFigures, loadPanelSources, WARM_UP_FIGURES } from './evaluate.ts';
 export type { ArticleFigure } from './evaluate.ts';
 export type { ArticleCountReport } from './evaluate.ts';
 export type { EvaluationReport } from './evaluate.ts';

@@ -74,7 +74,7 @@ interface InkThresholds {
 
 /** Grey level of the RGB pixel at byte offset `o`, rounded. */
 function greyOf(data: Uint8Array, o: number): number {
-  return (data[o]! * 299 + data[o + 1]! * 587 + data[o + 2]! * 114 + 500) / 1000 | 0;
+  return (milliGreyOf(data, o) + 500) / 1000 | 0;
 }
 
 /**
@@ -95,6 +95,8 @@ function analyseFullRgb({ data, w, h }: Sampling, { ink: inkT, chroma: chromaT }
   const background = borderMode(gray, w, h);
   const ink = new Uint8Array(w * h);
   for (let i = 0, o = 0; i < w * h; i++, o += 3) {
+    // greyOf spelled out: the channels are loaded once for grey and spread (calling greyOf and spreadAt here
+    // measured 10-15 % slower on the real-dev figures).
     const r = data[o]!;
     const g = data[o + 1]!;
     const b = data[o + 2]!;
